@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.images import clean_photo, replace_photo
+from core.models import User
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str,
+    phone: str = "",
+    language: str | None = None,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
+) -> User:
+    """Change how someone appears to the people around them."""
+    cleaned = clean_photo(photo) if photo is not None else None
+    user.display_name = display_name.strip()
+    user.phone = phone.strip()
+    if language:
+        if language not in dict(settings.LANGUAGES):
+            raise ValidationError({"language": _("Please choose one of the languages listed.")})
+        user.language = language
+    user.full_clean(exclude=["password", "photo"])
+    replace_photo(user, "photo", cleaned, remove=remove_photo)
+    user.save()
+    return user

@@ -1,0 +1,63 @@
+"""Factories for the people who use Kith. Personas in conftest.py are built from these."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from core.models import User
+from families.models import CircleMember, Person
+from teams.models import Membership, Team
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    display_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Neighbourhood team {n}")
+    area = "Riverside"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    team = factory.SubFactory(TeamFactory)
+    full_name = factory.Faker("name", locale="en_GB")
+    about_me = "Loves the garden and a good crossword."
+    what_matters = "Seeing my grandchildren on Sundays."
+    how_to_support = "Speak slowly and give me time to answer."
+
+
+class CircleMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = CircleMember
+
+    person = factory.SubFactory(PersonFactory)
+    user = factory.SubFactory(UserFactory)
+    name = factory.LazyAttribute(lambda o: o.user.display_name if o.user else "Jo Bloggs")
+    kind = CircleMember.Kind.FAMILY
+    relationship = "daughter"
+    phone = "07700 900123"
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "jo@example.org")

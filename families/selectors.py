@@ -1,0 +1,93 @@
+"""Reads about people and their circles, already scoped by core.access."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from core.access import PersonAccess, Role, current_team_ids, visible_people
+from core.models import User
+from families.models import CircleMember, Invitation, Person
+from teams.models import Membership
+
+
+@dataclass(frozen=True)
+class MyPeople:
+    supported_by_my_team: list[Person]
+    in_my_circles: list[Person]
+    my_own_record: Person | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.supported_by_my_team or self.in_my_circles or self.my_own_record)
+
+    @property
+    def all(self) -> list[Person]:
+        own = [self.my_own_record] if self.my_own_record else []
+        return own + self.in_my_circles + self.supported_by_my_team
+
+
+def people_for_user(user: User) -> MyPeople:
+    """Everyone this user may see, grouped by how they know them, in one query."""
+    team_ids = set(current_team_ids(user).values_list("team_id", flat=True))
+    circle_ids = set(
+        CircleMember.objects.filter(user_id=user.pk, removed_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    people = list(visible_people(user).select_related("team", "coordinator"))
+    team, circle, own = [], [], None
+    for person in people:
+        if person.team_id in team_ids:
+            team.append(person)
+        elif person.user_id == user.pk:
+            own = person
+        elif person.pk in circle_ids:
+            circle.append(person)
+    return MyPeople(supported_by_my_team=team, in_my_circles=circle, my_own_record=own)
+
+
+def circle_of(person: Person) -> QuerySet[CircleMember]:
+    return (
+        CircleMember.objects.filter(person=person, removed_at__isnull=True)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(
+                    accepted_at__isnull=True, revoked_at__isnull=True
+                ),
+                to_attr="open_invitations",
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WhosWho:
+    coordinator: User | None
+    carers: list[User]
+    family_and_friends: list[CircleMember]
+    professionals: list[CircleMember]
+
+
+def whos_who(access: PersonAccess) -> WhosWho:
+    """Everyone around the person, the named coordinator first: the family's first contact."""
+    person = access.person
+    members = (
+        Membership.objects.current()
+        .filter(team_id=person.team_id)
+        .select_related("user")
+        .order_by("user__display_name")
+    )
+    carers = [m.user for m in members if m.user_id != person.coordinator_id]
+    circle = list(circle_of(person))
+    if access.role is not Role.TEAM:
+        # Contact details are the team's working data; drop them before anything can render them.
+        for member in circle:
+            member.phone = member.email = ""
+    return WhosWho(
+        coordinator=person.coordinator,
+        carers=carers,
+        family_and_friends=[m for m in circle if m.kind != CircleMember.Kind.PROFESSIONAL],
+        professionals=[m for m in circle if m.kind == CircleMember.Kind.PROFESSIONAL],
+    )

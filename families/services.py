@@ -1,0 +1,309 @@
+"""Every write about people, their circles and invitations, whoever calls it."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import person_access_or_404, team_access_or_404
+from core.images import clean_photo, replace_photo
+from core.models import User
+from families.models import CircleMember, Invitation, Person
+from teams import services as team_services
+
+PROFILE_FIELDS = (
+    "full_name",
+    "preferred_name",
+    "pronouns",
+    "about_me",
+    "what_matters",
+    "how_to_support",
+)
+
+
+@transaction.atomic
+def person_create(*, actor: User, team_id: int, full_name: str, preferred_name: str = "") -> Person:
+    team = team_access_or_404(actor, team_id)
+    person = Person(team=team, full_name=full_name.strip(), preferred_name=preferred_name.strip())
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update_profile(
+    *,
+    actor: User,
+    person_id: int,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
+    **fields: str,
+) -> Person:
+    """The team, or the person themself, rewrite the profile in the person's own words."""
+    access = person_access_or_404(actor, person_id)
+    if not access.can_edit_profile:
+        raise Http404
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    cleaned = clean_photo(photo) if photo is not None else None
+    person = Person.objects.select_for_update().get(pk=access.person.pk)
+    for name, value in fields.items():
+        setattr(person, name, value.strip())
+    person.full_clean(exclude=["photo"])
+    replace_photo(person, "photo", cleaned, remove=remove_photo)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_set_coordinator(*, actor: User, person_id: int, coordinator_id: int | None) -> Person:
+    """Name the team member a family contacts first. Only a current team member can be named."""
+    access = person_access_or_404(actor, person_id)
+    if not access.is_team:
+        raise Http404
+    person = access.person
+    if coordinator_id is None:
+        person.coordinator = None
+    else:
+        member = person.team.memberships.current().filter(user_id=coordinator_id).first()
+        if member is None:
+            raise ValidationError({"coordinator": _("Please choose someone who is in the team.")})
+        person.coordinator = member.user
+    person.save(update_fields=["coordinator"])
+    return person
+
+
+@transaction.atomic
+def circle_member_add(
+    *,
+    actor: User,
+    person_id: int,
+    name: str,
+    kind: str,
+    relationship: str,
+    phone: str = "",
+    email: str = "",
+    photo: UploadedFile | None = None,
+) -> CircleMember:
+    access = person_access_or_404(actor, person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    cleaned = clean_photo(photo) if photo is not None else None
+    member = CircleMember(
+        person=access.person,
+        name=name.strip(),
+        kind=kind,
+        relationship=relationship.strip(),
+        phone=phone.strip(),
+        email=email.strip().lower(),
+    )
+    member.full_clean(exclude=["photo"])
+    replace_photo(member, "photo", cleaned, remove=False)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
+    """Take someone out of the circle. They lose access at once; the history stays."""
+    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
+    if member is None:
+        raise Http404
+    access = person_access_or_404(actor, member.person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    member.removed_at = timezone.now()
+    member.save(update_fields=["removed_at"])
+    Invitation.objects.filter(circle_member=member, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return member
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+class InvitationState(StrEnum):
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class InvitationUnusable(Exception):
+    def __init__(self, state: InvitationState) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    link: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_lookup(*, token: str) -> tuple[InvitationState, Invitation | None]:
+    invitation = (
+        Invitation.objects.select_related("team", "circle_member__person", "invited_by")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if invitation is None:
+        return InvitationState.UNKNOWN, None
+    if invitation.accepted_at is not None:
+        return InvitationState.USED, invitation
+    if invitation.revoked_at is not None:
+        return InvitationState.REVOKED, invitation
+    if invitation.expires_at <= timezone.now():
+        return InvitationState.EXPIRED, invitation
+    return InvitationState.VALID, invitation
+
+
+def _issue(*, site_url: str, **fields) -> IssuedInvitation:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        token_hash=_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        **fields,
+    )
+    invitation.full_clean()
+    invitation.save()
+    link = site_url.rstrip("/") + reverse("invitation", args=[token])
+    if invitation.email:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, link))
+    return IssuedInvitation(invitation=invitation, link=link)
+
+
+def _send_invitation_email(invitation: Invitation, link: str) -> None:
+    inviter = invitation.invited_by.display_name if invitation.invited_by else _("Your care team")
+    if invitation.kind == Invitation.Kind.TEAM:
+        where = invitation.team.name
+    else:
+        where = _("%(name)s's circle of support") % {"name": invitation.circle_member.person.name}
+    send_mail(
+        subject=_("%(inviter)s invited you to Kith") % {"inviter": inviter},
+        message=_(
+            "Hello %(name)s,\n\n%(inviter)s has invited you to join %(where)s on Kith.\n\n"
+            "Open this link to accept. It works once and until %(expires)s:\n%(link)s\n"
+        )
+        % {
+            "name": invitation.name,
+            "inviter": inviter,
+            "where": where,
+            "expires": timezone.localtime(invitation.expires_at).strftime("%d %B %Y"),
+            "link": link,
+        },
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_create_for_team(
+    *, actor: User, team_id: int, name: str, email: str = "", site_url: str
+) -> IssuedInvitation:
+    team = team_access_or_404(actor, team_id)
+    return _issue(
+        site_url=site_url,
+        kind=Invitation.Kind.TEAM,
+        team=team,
+        name=name.strip(),
+        email=email.strip().lower(),
+        invited_by=actor,
+    )
+
+
+@transaction.atomic
+def invitation_create_for_circle(
+    *, actor: User, circle_member_id: int, site_url: str
+) -> IssuedInvitation:
+    """Invite someone already in the circle to have their own account."""
+    member = CircleMember.objects.filter(
+        pk=circle_member_id, removed_at__isnull=True, user__isnull=True
+    ).first()
+    if member is None:
+        raise Http404
+    access = person_access_or_404(actor, member.person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    # One live link per place: a new link replaces any earlier one.
+    Invitation.objects.filter(circle_member=member, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return _issue(
+        site_url=site_url,
+        kind=Invitation.Kind.CIRCLE,
+        team=access.person.team,
+        circle_member=member,
+        name=member.name,
+        email=member.email,
+        invited_by=actor,
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Invitation:
+    state, invitation = invitation_lookup(token=token)
+    if state is not InvitationState.VALID or invitation is None:
+        raise InvitationUnusable(state)
+    now = timezone.now()
+    # A conditional update claims the link: of two people racing, exactly one wins.
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(accepted_at=now, accepted_by=user)
+    if not claimed:
+        raise InvitationUnusable(InvitationState.USED)
+    if invitation.kind == Invitation.Kind.TEAM:
+        team_services.membership_add(team=invitation.team, user=user)
+    else:
+        _take_circle_place(place=invitation.circle_member, user=user)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def _take_circle_place(*, place: CircleMember, user: User) -> None:
+    already = CircleMember.objects.filter(
+        person_id=place.person_id, user=user, removed_at__isnull=True
+    ).exists()
+    if already:
+        return
+    CircleMember.objects.filter(pk=place.pk).update(user=user)
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(
+    *, token: str, display_name: str, email: str, password: str
+) -> User:
+    state, _found = invitation_lookup(token=token)
+    if state is not InvitationState.VALID:
+        raise InvitationUnusable(state)
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("There is already an account with this email. Please sign in to accept.")}
+        )
+    user = User(email=email, display_name=display_name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    invitation_accept(token=token, user=user)
+    return user
