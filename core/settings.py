@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "channels",
     "django_htmx",
     "template_partials",
@@ -89,6 +90,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "frontend.renderers.KithFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -1,4 +1,4 @@
-"""Every write about people, their circles and invitations, whoever calls it."""
+"""Single-use links that bring a carer into a team or someone into a person's circle."""
 
 import hashlib
 import secrets
@@ -9,7 +9,6 @@ from enum import StrEnum
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
@@ -18,122 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import person_access_or_404, team_access_or_404
-from core.images import clean_photo, replace_photo
 from core.models import User
-from families.models import CircleMember, Invitation, Person
+from families.models import CircleMember, Invitation
 from teams import services as team_services
-
-PROFILE_FIELDS = (
-    "full_name",
-    "preferred_name",
-    "pronouns",
-    "about_me",
-    "what_matters",
-    "how_to_support",
-)
-
-
-@transaction.atomic
-def person_create(*, actor: User, team_id: int, full_name: str, preferred_name: str = "") -> Person:
-    team = team_access_or_404(actor, team_id)
-    person = Person(team=team, full_name=full_name.strip(), preferred_name=preferred_name.strip())
-    person.full_clean()
-    person.save()
-    return person
-
-
-@transaction.atomic
-def person_update_profile(
-    *,
-    actor: User,
-    person_id: int,
-    photo: UploadedFile | None = None,
-    remove_photo: bool = False,
-    **fields: str,
-) -> Person:
-    """The team, or the person themself, rewrite the profile in the person's own words."""
-    access = person_access_or_404(actor, person_id)
-    if not access.can_edit_profile:
-        raise Http404
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValueError(f"not profile fields: {sorted(unknown)}")
-    cleaned = clean_photo(photo) if photo is not None else None
-    person = Person.objects.select_for_update().get(pk=access.person.pk)
-    for name, value in fields.items():
-        setattr(person, name, value.strip())
-    person.full_clean(exclude=["photo"])
-    replace_photo(person, "photo", cleaned, remove=remove_photo)
-    person.save()
-    return person
-
-
-@transaction.atomic
-def person_set_coordinator(*, actor: User, person_id: int, coordinator_id: int | None) -> Person:
-    """Name the team member a family contacts first. Only a current team member can be named."""
-    access = person_access_or_404(actor, person_id)
-    if not access.is_team:
-        raise Http404
-    person = access.person
-    if coordinator_id is None:
-        person.coordinator = None
-    else:
-        member = person.team.memberships.current().filter(user_id=coordinator_id).first()
-        if member is None:
-            raise ValidationError({"coordinator": _("Please choose someone who is in the team.")})
-        person.coordinator = member.user
-    person.save(update_fields=["coordinator"])
-    return person
-
-
-@transaction.atomic
-def circle_member_add(
-    *,
-    actor: User,
-    person_id: int,
-    name: str,
-    kind: str,
-    relationship: str,
-    phone: str = "",
-    email: str = "",
-    photo: UploadedFile | None = None,
-) -> CircleMember:
-    access = person_access_or_404(actor, person_id)
-    if not access.can_manage_circle:
-        raise Http404
-    cleaned = clean_photo(photo) if photo is not None else None
-    member = CircleMember(
-        person=access.person,
-        name=name.strip(),
-        kind=kind,
-        relationship=relationship.strip(),
-        phone=phone.strip(),
-        email=email.strip().lower(),
-    )
-    member.full_clean(exclude=["photo"])
-    replace_photo(member, "photo", cleaned, remove=False)
-    member.save()
-    return member
-
-
-@transaction.atomic
-def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
-    """Take someone out of the circle. They lose access at once; the history stays."""
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
-    access = person_access_or_404(actor, member.person_id)
-    if not access.can_manage_circle:
-        raise Http404
-    member.removed_at = timezone.now()
-    member.save(update_fields=["removed_at"])
-    Invitation.objects.filter(circle_member=member, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    return member
-
-
-# Invitations -------------------------------------------------------------------------------
 
 
 class InvitationState(StrEnum):

@@ -1,0 +1,36 @@
+"""Every write in families/, whoever calls it: pages, the API, sockets and commands."""
+
+from families.services.circle import circle_member_add, circle_member_remove
+from families.services.invitations import (
+    InvitationState,
+    InvitationUnusable,
+    IssuedInvitation,
+    invitation_accept,
+    invitation_accept_with_new_account,
+    invitation_create_for_circle,
+    invitation_create_for_team,
+    invitation_lookup,
+)
+from families.services.people import (
+    PROFILE_FIELDS,
+    person_create,
+    person_set_coordinator,
+    person_update_profile,
+)
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "InvitationState",
+    "InvitationUnusable",
+    "IssuedInvitation",
+    "circle_member_add",
+    "circle_member_remove",
+    "invitation_accept",
+    "invitation_accept_with_new_account",
+    "invitation_create_for_circle",
+    "invitation_create_for_team",
+    "invitation_lookup",
+    "person_create",
+    "person_set_coordinator",
+    "person_update_profile",
+]

@@ -1,0 +1,58 @@
+"""Writes about a person's circle of support: family, friends and visiting professionals."""
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from core.access import person_access_or_404
+from core.images import clean_photo, replace_photo
+from core.models import User
+from families.models import CircleMember, Invitation
+
+
+@transaction.atomic
+def circle_member_add(
+    *,
+    actor: User,
+    person_id: int,
+    name: str,
+    kind: str,
+    relationship: str,
+    phone: str = "",
+    email: str = "",
+    photo: UploadedFile | None = None,
+) -> CircleMember:
+    access = person_access_or_404(actor, person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    cleaned = clean_photo(photo) if photo is not None else None
+    member = CircleMember(
+        person=access.person,
+        name=name.strip(),
+        kind=kind,
+        relationship=relationship.strip(),
+        phone=phone.strip(),
+        email=email.strip().lower(),
+    )
+    member.full_clean(exclude=["photo"])
+    replace_photo(member, "photo", cleaned, remove=False)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
+    """Take someone out of the circle. They lose access at once; the history stays."""
+    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
+    if member is None:
+        raise Http404
+    access = person_access_or_404(actor, member.person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    member.removed_at = timezone.now()
+    member.save(update_fields=["removed_at"])
+    Invitation.objects.filter(circle_member=member, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return member

@@ -1,0 +1,21 @@
+from django import template
+from django.urls import reverse
+
+from core.models import User
+from families.models import CircleMember, Person
+
+register = template.Library()
+
+_PHOTO_ROUTES = {Person: "person_photo", User: "user_photo", CircleMember: "circle_photo"}
+
+
+@register.filter
+def photo_url(obj) -> str:
+    """The access-checked address of someone's photo, or "" when they have none."""
+    if obj is None or not getattr(obj, "photo", None):
+        return ""
+    route = _PHOTO_ROUTES.get(type(obj))
+    if route is None:
+        return ""
+    # The file name changes with every new photo, so it doubles as a cache buster.
+    return f"{reverse(route, args=[obj.pk])}?v={obj.photo.name.rsplit('/', 1)[-1][:8]}"

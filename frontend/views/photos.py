@@ -1,0 +1,51 @@
+"""Photos, served only after core.access says the viewer may see whose photo it is."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from core.access import person_access_or_404, visible_users
+from families.models import CircleMember
+
+
+def _serve(photo: FieldFile) -> FileResponse:
+    if not photo:
+        raise Http404
+    try:
+        handle = photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=_content_type(photo.name))
+    # Private: a shared cache must never keep a photo of someone's mum.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _content_type(name: str) -> str:
+    return "image/png" if name.endswith(".png") else "image/jpeg"
+
+
+@require_GET
+@login_required
+def person_photo(request: HttpRequest, person_id: int) -> FileResponse:
+    return _serve(person_access_or_404(request.user, person_id).person.photo)
+
+
+@require_GET
+@login_required
+def user_photo(request: HttpRequest, user_id: int) -> FileResponse:
+    user = visible_users(request.user).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return _serve(user.photo)
+
+
+@require_GET
+@login_required
+def circle_photo(request: HttpRequest, circle_member_id: int) -> FileResponse:
+    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
+    if member is None:
+        raise Http404
+    person_access_or_404(request.user, member.person_id)
+    return _serve(member.photo)

@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.services import user_update_profile
+from frontend.forms import ProfileForm, add_service_errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                user_update_profile(user=user, **form.cleaned_data)
+            except ValidationError as error:
+                user.refresh_from_db()  # the page header must not show the rejected name
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "display_name": user.display_name,
+                "phone": user.phone,
+                "language": user.language,
+            }
+        )
+    return render(request, "frontend/profile.html", {"form": form, "nav": "profile"})
