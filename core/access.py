@@ -134,15 +134,19 @@ def person_access_or_404(user: AnyUser, person_id: int | str) -> PersonAccess:
     return access
 
 
-def team_access_or_404(user: AnyUser, team_id: int | str) -> Team:
+def team_access(user: AnyUser, team_id: int | str) -> Team | None:
     """A team, for its own current members only."""
     if not _signed_in(user):
-        raise Http404
+        return None
     try:
         team_pk = int(team_id)
     except (TypeError, ValueError):
-        raise Http404 from None
-    team = Team.objects.filter(pk=team_pk, pk__in=current_team_ids(user)).first()
+        return None
+    return Team.objects.filter(pk=team_pk, pk__in=current_team_ids(user)).first()
+
+
+def team_access_or_404(user: AnyUser, team_id: int | str) -> Team:
+    team = team_access(user, team_id)
     if team is None:
         raise Http404
     return team

@@ -54,3 +54,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ")[0] if self.display_name else self.email
+
+
+class Event(models.Model):
+    """What open pages were told, kept so a page that reconnects can catch up.
+
+    One row per audience: a team-only item has a team row and no circle row, so catch-up can
+    never hand it to the circle. Append-only; old rows are pruned, never edited.
+    """
+
+    person = models.ForeignKey(
+        "families.Person", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, null=True, related_name="+")
+    audience = models.CharField(max_length=10)
+    kind = models.CharField(max_length=40)
+    html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "audience", "id"], name="event_person_catch_up"),
+            models.Index(fields=["team", "audience", "id"], name="event_team_catch_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

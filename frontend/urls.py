@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from frontend.forms import SignInForm
-from frontend.views import circle, invitations, people, photos, profile, teams
+from frontend.views import accounts, circle, invitations, people, photos, profile, teams
 
 urlpatterns = [
     path("", people.my_people, name="home"),
@@ -14,7 +14,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
+from core.realtime import access_changed
 from teams.models import Membership, Team
 
 
@@ -49,4 +50,5 @@ def membership_leave(*, membership: Membership) -> Membership:
         raise ValidationError(_("This person has already left the team."))
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
+    access_changed(user_id=membership.user_id)
     return membership

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.access import person_access_or_404
 from core.images import clean_photo, replace_photo
 from core.models import User
+from core.realtime import access_changed
 from families.models import CircleMember, Invitation
 
 
@@ -55,4 +56,6 @@ def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
     Invitation.objects.filter(circle_member=member, accepted_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if member.user_id is not None:
+        access_changed(user_id=member.user_id)
     return member

@@ -1,0 +1,70 @@
+"""Telling open pages what changed, after the change is committed and never before."""
+
+from collections.abc import Mapping
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from core.access import Audience
+from core.models import Event
+from core.realtime.groups import person_group, session_group, team_group, user_group
+
+MESSAGE = "event.message"
+
+
+def cursor_html(event_id: int) -> str:
+    """Rides along with every frame so a reconnecting page knows where it got to."""
+    return f'<span id="kith-cursor" hidden data-event-id="{event_id}" hx-swap-oob="true"></span>'
+
+
+def publish(
+    *,
+    kind: str,
+    fragments: Mapping[Audience, str],
+    person_id: int | None = None,
+    team_id: int | None = None,
+) -> list[Event]:
+    """Record one event per audience and send each fragment to its group once committed.
+
+    Call inside the service's transaction. Render each fragment once per audience: the same
+    bytes go to every viewer in that audience, however many there are.
+    """
+    if person_id is None and team_id is None:
+        raise ValueError("an event belongs to a person, a team or both")
+    if team_id is not None and person_id is None and set(fragments) != {Audience.TEAM}:
+        raise ValueError("team-wide events are for the team only")
+    events = Event.objects.bulk_create(
+        Event(person_id=person_id, team_id=team_id, audience=audience.value, kind=kind, html=html)
+        for audience, html in fragments.items()
+    )
+    transaction.on_commit(lambda: _send(events, person_id=person_id, team_id=team_id))
+    return events
+
+
+def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
+    layer = get_channel_layer()
+    send = async_to_sync(layer.group_send)
+    for event in events:
+        audience = Audience(event.audience)
+        message = {"type": MESSAGE, "id": event.pk, "html": event.html + cursor_html(event.pk)}
+        if person_id is not None:
+            send(person_group(person_id, audience), message)
+        if team_id is not None and audience is Audience.TEAM:
+            send(team_group(team_id), message)
+
+
+def access_changed(*, user_id: int) -> None:
+    """Ask this user's open sockets to re-check what they may see. Call from services."""
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(
+            user_group(user_id), {"type": "access.changed"}
+        )
+    )
+
+
+def session_ended(*, session_key: str) -> None:
+    """Close every socket opened under this session, e.g. when its owner signs out."""
+    async_to_sync(get_channel_layer().group_send)(
+        session_group(session_key), {"type": "session.ended"}
+    )

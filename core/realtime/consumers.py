@@ -1,0 +1,142 @@
+"""One socket per open page. It hears only the groups core.access allows, re-checked on change."""
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from core.access import Audience, person_access, team_access
+from core.models import Event
+from core.realtime.broadcast import cursor_html
+from core.realtime.groups import person_group, session_group, team_group, user_group
+
+# A page that missed more than this reloads instead of replaying: it is quicker and simpler.
+CATCH_UP_LIMIT = 200
+# Close codes the page understands (4000-4999 are ours).
+CLOSE_NO_ACCESS = 4403
+CLOSE_SIGNED_OUT = 4401
+CLOSE_RELOAD = 4409
+
+
+class _PageConsumer(AsyncWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        groups = await self.allowed_groups()
+        if groups is None:
+            # Refused exactly as if the page did not exist.
+            await self.close(code=CLOSE_NO_ACCESS)
+            return
+        groups.append(user_group(user.pk))
+        if session_key := self.scope["session"].session_key:
+            groups.append(session_group(session_key))
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        await self.accept()
+        # Joined first, replayed second: nothing falls between; repeats are harmless by id.
+        await self.catch_up()
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Pages only listen; anything they send is ignored."""
+
+    async def event_message(self, event: dict) -> None:
+        await self.send(text_data=event["html"])
+
+    async def access_changed(self, event: dict) -> None:
+        if await self.allowed_groups() != self.content_groups():
+            # Simplest safe answer: close. A page that may still see something reconnects
+            # and joins exactly what it may now see.
+            await self.close(code=CLOSE_NO_ACCESS)
+
+    async def session_ended(self, event: dict) -> None:
+        await self.close(code=CLOSE_SIGNED_OUT)
+
+    def content_groups(self) -> list[str]:
+        return [g for g in self.groups_joined if g.startswith(("person-", "team-"))]
+
+    def after(self) -> int | None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        try:
+            return int(query.get("after", [""])[0])
+        except ValueError:
+            return None
+
+    async def catch_up(self) -> None:
+        after = self.after()
+        if after is None:
+            return
+        events = await database_sync_to_async(self.missed_events)(after)
+        if len(events) > CATCH_UP_LIMIT:
+            await self.close(code=CLOSE_RELOAD)
+            return
+        for event_id, html in events:
+            await self.send(text_data=html + cursor_html(event_id))
+
+    async def allowed_groups(self) -> list[str] | None:
+        raise NotImplementedError
+
+    def missed_events(self, after: int) -> list[tuple[int, str]]:
+        raise NotImplementedError
+
+
+class PersonConsumer(_PageConsumer):
+    """A page about one person: the team hears team and circle items, the circle circle only."""
+
+    @property
+    def person_id(self) -> int:
+        return self.scope["url_route"]["kwargs"]["person_id"]
+
+    @database_sync_to_async
+    def allowed_groups(self) -> list[str] | None:
+        access = person_access(self.scope["user"], self.person_id)
+        if access is None:
+            return None
+        return sorted(person_group(self.person_id, audience) for audience in access.audiences)
+
+    def missed_events(self, after: int) -> list[tuple[int, str]]:
+        access = person_access(self.scope["user"], self.person_id)
+        if access is None:
+            return []
+        return list(
+            Event.objects.filter(
+                person_id=self.person_id,
+                audience__in=[a.value for a in access.audiences],
+                pk__gt=after,
+            )
+            .order_by("pk")
+            .values_list("pk", "html")[: CATCH_UP_LIMIT + 1]
+        )
+
+
+class TeamConsumer(_PageConsumer):
+    """A team-wide page such as the rota grid: current team members only."""
+
+    @property
+    def team_id(self) -> int:
+        return self.scope["url_route"]["kwargs"]["team_id"]
+
+    @database_sync_to_async
+    def allowed_groups(self) -> list[str] | None:
+        if team_access(self.scope["user"], self.team_id) is None:
+            return None
+        return [team_group(self.team_id)]
+
+    def missed_events(self, after: int) -> list[tuple[int, str]]:
+        if team_access(self.scope["user"], self.team_id) is None:
+            return []
+        return list(
+            Event.objects.filter(team_id=self.team_id, audience=Audience.TEAM.value, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "html")[: CATCH_UP_LIMIT + 1]
+        )

@@ -1,0 +1,165 @@
+"""Sockets hear exactly what core.access allows: live, after reconnecting, and after a change."""
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import transaction
+
+from core.access import Audience
+from core.realtime import publish, session_ended
+from core.realtime.consumers import CLOSE_NO_ACCESS, CLOSE_SIGNED_OUT
+from core.realtime.testing import connect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _publish(person_id, fragments, kind="test.item"):
+    with transaction.atomic():
+        return [e.pk for e in publish(kind=kind, person_id=person_id, fragments=fragments)]
+
+
+TEAM_ONLY = {Audience.TEAM: '<p id="n1">handover</p>'}
+SHARED = {Audience.TEAM: '<p id="n2">moment</p>', Audience.CIRCLE: '<p id="n2">moment</p>'}
+
+
+async def test_the_team_and_the_circle_may_open_the_persons_page(personas):
+    for user in (personas.carer, personas.family, personas.professional, personas.person_user):
+        socket, connected, _, _ = await connect(user, f"/ws/people/{personas.person.pk}/")
+        assert connected, user
+        await socket.disconnect()
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_carer"])
+async def test_strangers_are_refused_as_if_the_page_did_not_exist(personas, who):
+    user = personas.all_users()[who]
+    socket, connected, code, _ = await connect(user, f"/ws/people/{personas.person.pk}/")
+    assert not connected
+    assert code == CLOSE_NO_ACCESS
+    _, _, missing_code, _ = await connect(user, "/ws/people/999999/")
+    assert missing_code == code
+
+
+async def test_signed_out_is_refused(personas):
+    _, connected, code, _ = await connect(None, f"/ws/people/{personas.person.pk}/")
+    assert not connected
+    assert code == CLOSE_SIGNED_OUT
+
+
+async def test_a_foreign_origin_is_refused(personas):
+    _, connected, _, _ = await connect(
+        personas.carer, f"/ws/people/{personas.person.pk}/", origin=b"https://evil.example"
+    )
+    assert not connected
+
+
+async def test_a_team_only_item_never_reaches_the_circle(personas):
+    path = f"/ws/people/{personas.person.pk}/"
+    carer, *_ = await connect(personas.carer, path)
+    family, *_ = await connect(personas.family, path)
+    await database_sync_to_async(_publish)(personas.person.pk, TEAM_ONLY)
+    assert "handover" in await carer.receive_from()
+    assert await family.receive_nothing(timeout=0.2)
+    await database_sync_to_async(_publish)(personas.person.pk, SHARED)
+    assert "moment" in await carer.receive_from()
+    assert "moment" in await family.receive_from()
+    await carer.disconnect()
+    await family.disconnect()
+
+
+async def test_nothing_is_sent_for_a_change_that_rolled_back(personas):
+    carer, *_ = await connect(personas.carer, f"/ws/people/{personas.person.pk}/")
+
+    def rolled_back():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish(kind="test.item", person_id=personas.person.pk, fragments=TEAM_ONLY)
+            raise RuntimeError
+
+    await database_sync_to_async(rolled_back)()
+    assert await carer.receive_nothing(timeout=0.2)
+    await carer.disconnect()
+
+
+async def test_frames_carry_the_cursor_for_catching_up(personas):
+    carer, *_ = await connect(personas.carer, f"/ws/people/{personas.person.pk}/")
+    [event_id] = await database_sync_to_async(_publish)(personas.person.pk, TEAM_ONLY)
+    frame = await carer.receive_from()
+    assert f'data-event-id="{event_id}"' in frame
+    await carer.disconnect()
+
+
+async def test_a_reconnecting_page_gets_what_it_missed_in_order_without_gaps(personas):
+    first = await database_sync_to_async(_publish)(personas.person.pk, SHARED)
+    await database_sync_to_async(_publish)(personas.person.pk, TEAM_ONLY)
+    await database_sync_to_async(_publish)(
+        personas.person.pk, {Audience.TEAM: '<p id="n3">third</p>'}
+    )
+    path = f"/ws/people/{personas.person.pk}/"
+    carer, *_ = await connect(personas.carer, path, after=first[-1])
+    assert "handover" in await carer.receive_from()
+    assert "third" in await carer.receive_from()
+    assert await carer.receive_nothing(timeout=0.2)
+    await carer.disconnect()
+
+
+async def test_catch_up_never_replays_team_items_to_the_circle(personas):
+    await database_sync_to_async(_publish)(personas.person.pk, TEAM_ONLY)
+    await database_sync_to_async(_publish)(personas.person.pk, SHARED)
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/", after=0)
+    frame = await family.receive_from()
+    assert "moment" in frame
+    assert "handover" not in frame
+    assert await family.receive_nothing(timeout=0.2)
+    await family.disconnect()
+
+
+async def test_removal_from_the_circle_closes_their_socket(personas):
+    from families.services import circle_member_remove
+
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+    await database_sync_to_async(circle_member_remove)(
+        actor=personas.carer, circle_member_id=personas.family_place.pk
+    )
+    closed = await family.receive_output(timeout=1)
+    assert closed == {"type": "websocket.close", "code": CLOSE_NO_ACCESS}
+    await database_sync_to_async(_publish)(personas.person.pk, SHARED)
+    await family.disconnect()
+
+
+async def test_signing_out_closes_that_sessions_sockets(personas):
+    carer, _, _, session_key = await connect(personas.carer, f"/ws/people/{personas.person.pk}/")
+    await database_sync_to_async(session_ended)(session_key=session_key)
+    assert await carer.receive_output(timeout=1) == {
+        "type": "websocket.close",
+        "code": CLOSE_SIGNED_OUT,
+    }
+    await carer.disconnect()
+
+
+async def test_team_pages_are_for_team_members_only(personas):
+    carer, connected, _, _ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/")
+    assert connected
+    await carer.disconnect()
+    for user in (personas.family, personas.other_carer, personas.person_user):
+        _, connected, code, _ = await connect(user, f"/ws/teams/{personas.team.pk}/")
+        assert not connected
+        assert code == CLOSE_NO_ACCESS
+
+
+async def test_team_wide_events_reach_team_pages(personas):
+    carer, *_ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/")
+
+    def team_event():
+        with transaction.atomic():
+            publish(
+                kind="visit.changed",
+                team_id=personas.team.pk,
+                fragments={Audience.TEAM: '<td id="v1">Angela</td>'},
+            )
+
+    await database_sync_to_async(team_event)()
+    assert "Angela" in await carer.receive_from()
+    await carer.disconnect()
+
+
+def test_team_wide_events_cannot_carry_circle_fragments(personas):
+    with pytest.raises(ValueError):
+        publish(kind="x", team_id=personas.team.pk, fragments=SHARED)

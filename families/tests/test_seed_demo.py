@@ -1,0 +1,231 @@
+"""`manage.py seed_demo`: the demo neighbourhood people sign in to first."""
+
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from core.access import visible_people
+from core.models import User
+from families import demo_data
+from families.models import CircleMember, Invitation, Person
+from teams.models import Membership, Team
+
+REQUIRED_SIGN_INS = [
+    "angela@kith.example",
+    "sarah@kith.example",
+    "nina@kith.example",
+    "george@kith.example",
+    "omar@kith.example",
+]
+
+
+def seed(*options: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *options, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db) -> str:
+    return seed()
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def people_names(queryset) -> set[str]:
+    return set(queryset.values_list("preferred_name", flat=True))
+
+
+def test_it_builds_two_teams_with_their_carers_and_people(seeded):
+    riverside = Team.objects.get(name="Riverside Neighbourhood Team")
+    hilltop = Team.objects.get(name="Hilltop Neighbourhood Team")
+    assert Team.objects.count() == 2
+    assert riverside.area == "Riverside and Old Town"
+    carers = Membership.objects.current().values("user_id").distinct()
+    assert carers.count() == 9
+    assert riverside.memberships.current().count() == 8
+    assert list(hilltop.memberships.current().values_list("user__email", flat=True)) == [
+        "omar@kith.example"
+    ]
+    assert Person.objects.count() == 13
+    assert riverside.people.count() == 12
+    assert people_names(hilltop.people.all()) == {"Edie"}
+
+
+def test_two_carers_carry_role_labels(seeded):
+    labels = dict(
+        Membership.objects.exclude(role_label="").values_list("user__email", "role_label")
+    )
+    assert sorted(labels.values()) == ["new starter buddy", "rota lead this month"]
+
+
+def test_every_person_has_a_coordinator_who_is_in_their_team(seeded):
+    for person in Person.objects.select_related("coordinator"):
+        assert person.coordinator is not None, person.name
+        assert (
+            Membership.objects.current()
+            .filter(team_id=person.team_id, user=person.coordinator)
+            .exists()
+        ), f"{person.name}'s coordinator is not in their team"
+
+
+def test_coordination_is_spread_across_the_riverside_team(seeded):
+    riverside = Team.objects.get(name="Riverside Neighbourhood Team")
+    load = Counter(riverside.people.values_list("coordinator__email", flat=True))
+    carers = set(riverside.memberships.current().values_list("user__email", flat=True))
+    assert set(load) == carers, "every carer should be someone's named coordinator"
+    assert max(load.values()) <= 2
+
+
+def test_everyone_has_pronouns_and_a_profile_in_their_own_words(seeded):
+    for person in Person.objects.all():
+        assert person.pronouns, person.name
+        for text in (person.about_me, person.what_matters, person.how_to_support):
+            assert len(text) > 40, person.name
+        assert person.about_me.startswith("I'm "), person.name
+
+
+def test_jean_is_coordinated_by_angela_and_has_sarah_as_her_daughter(seeded):
+    jean = Person.objects.get(full_name="Jean Margaret Hughes")
+    assert jean.name == "Jean"
+    assert jean.coordinator == user("angela@kith.example")
+    assert jean.coordinator.display_name == "Angela Okafor"
+    sarah_place = jean.circle.get(user__email="sarah@kith.example")
+    assert sarah_place.relationship == "daughter"
+    assert sarah_place.kind == CircleMember.Kind.FAMILY
+    assert user("sarah@kith.example").display_name == "Sarah Hughes"
+
+
+def test_circles_hold_family_and_visiting_professionals(seeded):
+    for person in Person.objects.prefetch_related("circle"):
+        kinds = {place.kind for place in person.circle.all()}
+        assert CircleMember.Kind.FAMILY in kinds, person.name
+        assert CircleMember.Kind.PROFESSIONAL in kinds, person.name
+        for place in person.circle.all():
+            assert place.relationship and place.phone, place
+    professions = " ".join(
+        CircleMember.objects.filter(kind=CircleMember.Kind.PROFESSIONAL).values_list(
+            "relationship", flat=True
+        )
+    )
+    for role in ("district nurse", "GP", "physiotherapist", "occupational therapist"):
+        assert role in professions
+    assert "social worker" in professions
+
+
+def test_most_circle_members_have_no_account(seeded):
+    with_account = CircleMember.objects.filter(user__isnull=False).count()
+    assert 0 < with_account < CircleMember.objects.count() / 4
+
+
+def test_circle_accounts_came_through_accepted_invitations(seeded):
+    places = CircleMember.objects.filter(user__isnull=False)
+    for place in places:
+        invitation = Invitation.objects.get(circle_member=place)
+        assert invitation.accepted_by == place.user
+        assert invitation.accepted_at is not None
+        assert invitation.invited_by == place.person.coordinator
+    assert not Invitation.objects.filter(accepted_at__isnull=True).exists()
+
+
+def test_every_demo_account_signs_in_with_the_demo_password(seeded):
+    emails = demo_data.all_emails()
+    assert set(REQUIRED_SIGN_INS) <= set(emails)
+    for email in emails:
+        signed_in = authenticate(username=email, password=demo_data.DEMO_PASSWORD)
+        assert signed_in == user(email), email
+    assert authenticate(username="angela@kith.example", password="wrong") is None
+
+
+def test_every_account_shares_one_password_hash(seeded):
+    hashes = set(User.objects.values_list("password", flat=True))
+    assert len(hashes) == 1
+
+
+def test_george_has_his_own_account_linked_to_his_record(seeded):
+    george = user("george@kith.example")
+    record = Person.objects.get(user=george)
+    assert record.full_name == "George Kwame Mensah"
+    assert people_names(visible_people(george)) == {"George"}
+
+
+def test_sarah_sees_exactly_jean(seeded):
+    assert people_names(visible_people(user("sarah@kith.example"))) == {"Jean"}
+
+
+def test_nina_sees_jean_and_one_other_person(seeded):
+    nina = user("nina@kith.example")
+    assert nina.display_name == "Nina Kowalski"
+    assert people_names(visible_people(nina)) == {"Jean", "Peggy"}
+    assert set(nina.circles.values_list("relationship", flat=True)) == {"district nurse"}
+
+
+def test_angela_sees_riverside_and_not_hilltop(seeded):
+    seen = visible_people(user("angela@kith.example"))
+    riverside = Team.objects.get(name="Riverside Neighbourhood Team")
+    assert set(seen) == set(riverside.people.all())
+    assert len(seen) == 12
+    assert "Edie" not in people_names(seen)
+
+
+def test_omar_sees_only_hilltop(seeded):
+    assert people_names(visible_people(user("omar@kith.example"))) == {"Edie"}
+
+
+def test_output_lists_the_sign_ins(seeded):
+    assert "kith-demo-1" in seeded
+    for email in REQUIRED_SIGN_INS:
+        assert email in seeded
+    assert "carer, Jean's named coordinator" in seeded
+    assert "George, uses Kith himself" in seeded
+
+
+def test_if_empty_leaves_a_seeded_database_alone(seeded):
+    before = (User.objects.count(), Person.objects.count(), CircleMember.objects.count())
+    output = seed("--if-empty")
+    after = (User.objects.count(), Person.objects.count(), CircleMember.objects.count())
+    assert after == before
+    assert Team.objects.count() == 2
+    assert "nothing was added" in output
+    assert "angela@kith.example" in output
+
+
+def test_if_empty_builds_an_empty_database(db):
+    seed("--if-empty")
+    assert Person.objects.count() == 13
+
+
+def test_seeding_twice_fails_clearly(seeded):
+    with pytest.raises(CommandError, match="already has a team"):
+        seed()
+    assert Person.objects.count() == 13
+
+
+def test_it_refuses_when_a_demo_email_is_already_taken(db):
+    User.objects.create(email="angela@kith.example", display_name="Someone Else")
+    with pytest.raises(CommandError, match=re.escape("angela@kith.example")):
+        seed()
+    assert not Team.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_emails_are_kept_quiet(settings, capsys):
+    # With real commits the invitation emails really go out; the console backend would
+    # print them in the middle of the sign-in table.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    output = seed()
+    printed = capsys.readouterr().out
+    assert "invited you" not in printed
+    assert "invited you" not in output
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted(
+        CircleMember.objects.filter(user__isnull=False).values_list("email", flat=True)
+    )
+    assert recipients.count("nina@kith.example") == 2
