@@ -23,6 +23,21 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def _fast_passwords_and_private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests render pages without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer(request, settings):
+    """Each test gets its own in-memory layer, so no message leaks between tests.
+
+    Tests marked ``redis`` keep the configured layer: they are about Redis.
+    """
+    if request.node.get_closest_marker("redis") is None:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
 @dataclass
@@ -94,3 +109,119 @@ def personas(db) -> Personas:
         family_place=family_place,
         professional_place=professional_place,
     )
+
+
+# --- Services: what CI checks before trusting a green run ----------------------------------
+# CI runs the suite embedded and then on PostgreSQL and Redis. A service missing from that
+# second pass must fail the run at once, never turn its tests into quiet skips.
+
+CI_REDIS_URL = "redis://127.0.0.1:6379/0"
+_redis_problems: dict[str, str] = {}  # url -> why it did not answer ("" when it did)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+
+def _database_problem() -> str:
+    """Why the database DATABASE_URL names cannot be reached, or "" when it can."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return ""  # a file database: nothing to reach
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            dbname=database["NAME"],
+            user=database["USER"],
+            password=database["PASSWORD"],
+            host=database["HOST"],
+            port=database["PORT"] or None,
+            connect_timeout=5,
+        ) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return str(exc).strip() or type(exc).__name__
+    return ""
+
+
+def _redis_problem(url: str) -> str:
+    """Why the Redis at url does not answer PING, or "" when it does."""
+    if url not in _redis_problems:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            _redis_problems[url] = "" if client.ping() else "PING was not answered"
+        except redis.RedisError as exc:
+            _redis_problems[url] = str(exc) or type(exc).__name__
+        finally:
+            client.close()
+    return _redis_problems[url]
+
+
+def _redis_url_for_tests() -> str:
+    from django.conf import settings
+
+    return settings.REDIS_URL or (CI_REDIS_URL if IN_CI else "")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not IN_CI:
+        return
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url and (problem := _database_problem()):
+        problems.append(f"DATABASE_URL {_without_password(database_url)} cannot be used: {problem}")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url and (problem := _redis_problem(redis_url)):
+        problems.append(f"REDIS_URL {_without_password(redis_url)} does not answer PING: {problem}")
+    if problems:
+        pytest.exit("CI needs its services running.\n" + "\n".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if not postgres_only:
+        return
+    items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    config.hook.pytest_deselected(items=postgres_only)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        count = len(postgres_only)
+        reporter.write_line(
+            f"{count} test{'s' if count != 1 else ''} marked postgres deselected: "
+            "they run in the PostgreSQL pass (DATABASE_URL=postgres://...)."
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis") is None:
+        return
+    url = _redis_url_for_tests()
+    if not url:
+        pytest.skip("needs Redis: set REDIS_URL to run it")
+    if problem := _redis_problem(url):
+        message = f"Redis at {_without_password(url)} does not answer: {problem}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """The Redis a test marked `redis` talks to (already checked to answer)."""
+    if request.node.get_closest_marker("redis") is None:
+        pytest.fail("a test using redis_url must be marked @pytest.mark.redis", pytrace=False)
+    return _redis_url_for_tests()

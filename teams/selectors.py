@@ -1,6 +1,6 @@
 """Reads about teams, for their own current members."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from core.models import User
 from families.models import Person
@@ -22,3 +22,26 @@ def team_members(team: Team) -> QuerySet[Membership]:
 
 def team_people(team: Team) -> QuerySet[Person]:
     return Person.objects.filter(team=team).select_related("coordinator")
+
+
+def memberships_for_user(user: User) -> QuerySet[Membership]:
+    """The teams someone is in now, with the label each team gives them."""
+    return (
+        Membership.objects.current()
+        .filter(user_id=user.pk)
+        .select_related("team")
+        .order_by("team__name")
+    )
+
+
+def teams_with_members_for_user(user: User) -> QuerySet[Team]:
+    """Someone's current teams, each with its current members in ``current_members``."""
+    return teams_for_user(user).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.current()
+            .select_related("user")
+            .order_by("user__display_name"),
+            to_attr="current_members",
+        )
+    )

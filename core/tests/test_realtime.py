@@ -31,7 +31,7 @@ async def test_the_team_and_the_circle_may_open_the_persons_page(personas):
 @pytest.mark.parametrize("who", ["outsider", "other_carer"])
 async def test_strangers_are_refused_as_if_the_page_did_not_exist(personas, who):
     user = personas.all_users()[who]
-    socket, connected, code, _ = await connect(user, f"/ws/people/{personas.person.pk}/")
+    _socket, connected, code, _ = await connect(user, f"/ws/people/{personas.person.pk}/")
     assert not connected
     assert code == CLOSE_NO_ACCESS
     _, _, missing_code, _ = await connect(user, "/ws/people/999999/")

@@ -1,0 +1,53 @@
+"""/api/v1/people: the people a user may see, their profiles and who is around them."""
+
+from django.http import HttpRequest
+from ninja import Router
+
+from core.access import Role, person_access_or_404
+from core.schemas import ERRORS, user_brief
+from families.schemas import (
+    CircleOut,
+    PersonListItemOut,
+    PersonOut,
+    circle_member,
+    person_list_item,
+    person_profile,
+)
+from families.selectors import people_for_user, whos_who
+
+router = Router(tags=["people"])
+
+
+@router.get("", response={200: list[PersonListItemOut], **ERRORS}, summary="People I may see")
+def people_list(request: HttpRequest) -> list[PersonListItemOut]:
+    mine = people_for_user(request.user)
+    found = [person_list_item(p, Role.TEAM) for p in mine.supported_by_my_team]
+    if mine.my_own_record is not None:
+        found.append(person_list_item(mine.my_own_record, Role.SELF))
+    found += [person_list_item(p, Role.CIRCLE) for p in mine.in_my_circles]
+    return sorted(found, key=lambda p: (p.name.casefold(), p.id))
+
+
+@router.get("/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
+    return person_profile(person_access_or_404(request.user, person_id))
+
+
+@router.get(
+    "/{int:person_id}/circle",
+    response={200: CircleOut, **ERRORS},
+    summary="Who is around a person",
+)
+def person_circle(request: HttpRequest, person_id: int) -> CircleOut:
+    access = person_access_or_404(request.user, person_id)
+    found = whos_who(access)
+    contact = access.can_see_contact_details
+    return CircleOut(
+        person_id=access.person.pk,
+        coordinator=user_brief(found.coordinator) if found.coordinator else None,
+        carers=[user_brief(u) for u in found.carers],
+        family_and_friends=[
+            circle_member(m, with_contact_details=contact) for m in found.family_and_friends
+        ],
+        professionals=[circle_member(m, with_contact_details=contact) for m in found.professionals],
+    )

@@ -1,0 +1,121 @@
+"""What the API says about people and their circles.
+
+Objects are built field by field from what the selectors hand over: nothing reaches a
+response because a model happens to have it.
+"""
+
+from datetime import datetime
+
+from ninja import Schema
+
+from core.access import PersonAccess, Role
+from core.schemas import TeamBriefOut, UserBriefOut, photo_url, user_brief
+from families.models import CircleMember, Person
+
+
+def person_photo_url(person: Person) -> str | None:
+    return photo_url("person_photo", person.pk, person.photo)
+
+
+def circle_photo_url(member: CircleMember) -> str | None:
+    return photo_url("circle_photo", member.pk, member.photo)
+
+
+class PersonListItemOut(Schema):
+    id: int
+    name: str
+    full_name: str
+    pronouns: str
+    photo_url: str | None
+    team: TeamBriefOut
+    my_role: Role
+    coordinator: UserBriefOut | None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    full_name: str
+    preferred_name: str
+    pronouns: str
+    photo_url: str | None
+    about_me: str
+    what_matters: str
+    how_to_support: str
+    team: TeamBriefOut
+    coordinator: UserBriefOut | None
+    support_ended_at: datetime | None
+    my_role: Role
+    can_edit: bool
+    can_manage_circle: bool
+
+
+class CircleMemberOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    relationship: str
+    photo_url: str | None
+    has_account: bool
+    # The team's working data: null for everyone else.
+    phone: str | None
+    email: str | None
+
+
+class CircleOut(Schema):
+    person_id: int
+    coordinator: UserBriefOut | None
+    carers: list[UserBriefOut]
+    family_and_friends: list[CircleMemberOut]
+    professionals: list[CircleMemberOut]
+
+
+def person_list_item(person: Person, role: Role) -> PersonListItemOut:
+    return PersonListItemOut(
+        id=person.pk,
+        name=person.name,
+        full_name=person.full_name,
+        pronouns=person.pronouns,
+        photo_url=person_photo_url(person),
+        team=TeamBriefOut(id=person.team_id, name=person.team.name),
+        my_role=role,
+        coordinator=user_brief(person.coordinator) if person.coordinator else None,
+    )
+
+
+def person_profile(access: PersonAccess) -> PersonOut:
+    person = access.person
+    return PersonOut(
+        id=person.pk,
+        name=person.name,
+        full_name=person.full_name,
+        preferred_name=person.preferred_name,
+        pronouns=person.pronouns,
+        photo_url=person_photo_url(person),
+        about_me=person.about_me,
+        what_matters=person.what_matters,
+        how_to_support=person.how_to_support,
+        team=TeamBriefOut(id=person.team_id, name=person.team.name),
+        coordinator=user_brief(person.coordinator) if person.coordinator else None,
+        support_ended_at=person.support_ended_at,
+        my_role=access.role,
+        can_edit=access.can_edit_profile,
+        can_manage_circle=access.can_manage_circle,
+    )
+
+
+def circle_member(member: CircleMember, *, with_contact_details: bool) -> CircleMemberOut:
+    return CircleMemberOut(
+        id=member.pk,
+        name=member.name,
+        kind=member.kind,
+        kind_label=str(member.get_kind_display()),
+        relationship=member.relationship,
+        photo_url=circle_photo_url(member),
+        has_account=member.user_id is not None,
+        # whos_who has already blanked these for anyone outside the team; asking access
+        # again here means a change there can never quietly put them back.
+        phone=(member.phone or None) if with_contact_details else None,
+        email=(member.email or None) if with_contact_details else None,
+    )
