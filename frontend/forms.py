@@ -11,6 +11,20 @@ from families.models import CircleMember
 PHOTO_HELP = _("A clear photo of a face helps people recognise each other. JPEG, PNG or WebP.")
 
 
+class PhotoField(forms.ImageField):
+    default_error_messages = {
+        "invalid_image": _(
+            "This file is not a photo we can use. Please choose a JPEG, PNG or WebP picture."
+        ),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", PHOTO_HELP)
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/*"}))
+        super().__init__(**kwargs)
+
+
 class SignInForm(AuthenticationForm):
     # Deliberately one message for a wrong password and an unknown email alike.
     error_messages = {
@@ -39,7 +53,7 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    photo = forms.ImageField(label=_("Your photo"), required=False, help_text=PHOTO_HELP)
+    photo = PhotoField(label=_("Your photo"))
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
 
 
@@ -59,7 +73,7 @@ class PersonProfileForm(forms.Form):
     how_to_support = forms.CharField(
         label=_("How best to support me"), required=False, widget=forms.Textarea
     )
-    photo = forms.ImageField(label=_("Photo"), required=False, help_text=PHOTO_HELP)
+    photo = PhotoField(label=_("Photo"))
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
 
@@ -100,7 +114,7 @@ class CircleMemberForm(forms.Form):
         required=False,
         help_text=_("Needed only if they will have their own account."),
     )
-    photo = forms.ImageField(label=_("Photo"), required=False, help_text=PHOTO_HELP)
+    photo = PhotoField(label=_("Photo"))
 
 
 class TeamInviteForm(forms.Form):

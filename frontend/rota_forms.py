@@ -1,0 +1,102 @@
+"""Forms for the rota pages. They check the shape of answers; teams.rota.services decides."""
+
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Availability
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+WEEKDAY_CHOICES = [(str(n), WEEKDAYS[n]) for n in range(7)]
+
+
+def _members(members) -> list[tuple[str, str]]:
+    return [(str(m.user_id), m.user.display_name) for m in members]
+
+
+class VisitForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Who is the visit for?"), coerce=int)
+    date = forms.DateField(label=_("Day (or first day)"), widget=DATE)
+    window_label = forms.CharField(
+        label=_("Time of day, in the person's words"),
+        max_length=60,
+        required=False,
+        help_text=_("For example: morning, after lunch."),
+    )
+    window_start = forms.TimeField(label=_("From"), widget=TIME)
+    window_end = forms.TimeField(label=_("Until"), widget=TIME)
+    exact_time = forms.TimeField(
+        label=_("Exact time, if agreed"),
+        required=False,
+        widget=TIME,
+        help_text=_("Leave empty if any time between these is fine."),
+    )
+    minutes = forms.IntegerField(label=_("About how long, in minutes"), min_value=5, initial=60)
+    purpose = forms.CharField(
+        label=_("What the visit is for, in the person's words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    carer = forms.TypedChoiceField(
+        label=_("Who is going?"), coerce=int, empty_value=None, required=False
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Repeat every week on"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for a single visit."),
+    )
+    ends_on = forms.DateField(
+        label=_("Last day of the repeat"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty to keep repeating."),
+    )
+
+    def __init__(self, *args, people, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(str(p.pk), p.name) for p in people]
+        self.fields["carer"].choices = [("", _("Nobody yet: open to the team")), *_members(members)]
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("New day"), widget=DATE)
+    window_start = forms.TimeField(label=_("From"), widget=TIME)
+    window_end = forms.TimeField(label=_("Until"), widget=TIME)
+    exact_time = forms.TimeField(label=_("Exact time, if agreed"), required=False, widget=TIME)
+
+
+class OfferForm(forms.Form):
+    to_user = forms.TypedChoiceField(
+        label=_("Who would you like to take it?"), coerce=int, empty_value=None, required=False
+    )
+    note = forms.CharField(label=_("A message (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].choices = [("", _("Anyone in the team")), *_members(members)]
+
+
+class AvailabilityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Can you work?"), choices=Availability.Kind.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(
+        label=_("On one day"), required=False, widget=DATE, help_text=_("Or choose a weekday.")
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Or every week on"),
+        choices=[("", _("Not every week")), *WEEKDAY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    start_time = forms.TimeField(
+        label=_("From"), required=False, widget=TIME, help_text=_("Empty for the whole day.")
+    )
+    end_time = forms.TimeField(label=_("Until"), required=False, widget=TIME)
+    reason = forms.CharField(
+        label=_("Reason (only the team sees it)"), max_length=200, required=False
+    )

@@ -1,0 +1,63 @@
+// The live timeline. Notes arrive over the page's one socket, rendered once per audience on
+// the server; this script adds the few details that differ per viewer and keeps repeats
+// harmless. The page works without it: new notes then appear on reload.
+(function () {
+  "use strict";
+
+  function viewerId() {
+    var live = document.getElementById("timeline-live");
+    return live ? live.getAttribute("data-viewer") : "";
+  }
+
+  // Per-viewer details: the author's own links, and which reactions are the viewer's.
+  function personalise(root) {
+    var me = viewerId();
+    if (!me || !root.querySelectorAll) return;
+    root.querySelectorAll("[data-author-only]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-author-only") !== me;
+    });
+    root.querySelectorAll("[data-reactors]").forEach(function (el) {
+      var mine = el.getAttribute("data-reactors").indexOf("|" + me + "|") !== -1;
+      el.setAttribute("aria-pressed", mine ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { personalise(document); });
+  document.addEventListener("htmx:load", function (event) { personalise(event.detail.elt); });
+
+  // A new note is inserted at the top. If it is already on the page (the writer's own page,
+  // or a repeat after reconnecting) or does not match the filter shown, leave the page be.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "timeline") return;
+    var fragment = event.detail.fragment;
+    var article = fragment && fragment.querySelector ? fragment.querySelector("article[id]") : null;
+    if (!article) return;
+    if (document.getElementById(article.id)) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    var onlyKind = target.getAttribute("data-only-kind");
+    var onlyOutcome = target.getAttribute("data-only-outcome");
+    if (onlyKind && article.getAttribute("data-kind") !== onlyKind) {
+      event.detail.shouldSwap = false;
+    }
+    if (onlyOutcome && article.getAttribute("data-outcomes").indexOf("|" + onlyOutcome + "|") === -1) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // On every (re)connect, ask for what was missed since the last event this page saw.
+  if (window.htmx) {
+    htmx.createWebSocket = function (url) {
+      var cursor = document.getElementById("kith-cursor");
+      var after = cursor ? cursor.getAttribute("data-event-id") : "";
+      if (after) {
+        url = url.replace(/([?&])after=\d*/, "$1after=" + after);
+      }
+      var socket = new WebSocket(url, []);
+      socket.binaryType = htmx.config.wsBinaryType;
+      return socket;
+    };
+  }
+})();
