@@ -1,0 +1,51 @@
+# Kith's two everyday commands:
+#   make run    serve Kith on http://127.0.0.1:8000 (PORT=8001 make run for another port)
+#   make test   every check CI runs: lint, migrations, then the whole test suite
+# Both need only python3 (3.11); everything else lands in .venv.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# A copy of the requirements.lock last installed: make reinstalls only when the lock is newer.
+INSTALLED := $(VENV)/requirements.lock.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint
+
+run: $(INSTALLED)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo --if-empty
+	@# The push worker is to start here, in the background, alongside daphne.
+	exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) core.asgi:application
+
+test: lint $(CHROMIUM)
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(BIN)/python:
+	@# Debian ships venv separately; a half-made .venv would only confuse the next run.
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create $(VENV): on Debian, apt-get install python3-venv" >&2; exit 1; }
+
+$(INSTALLED): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	cp requirements.lock $@
+
+# The browser tests drive Debian's Chromium: Playwright's own browser download is not used.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "The browser tests need Debian's chromium. Install it, then run make test again:" >&2; \
+	  echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  exit 1; \
+	fi
