@@ -254,16 +254,25 @@ def browser() -> Iterator[Browser]:
 def phone_context(browser: Browser, server: str) -> Iterator[Callable[[], BrowserContext]]:
     """Open as many phones as a test needs: each one a separate person's browser."""
     contexts: list[BrowserContext] = []
+    # Any Content Security Policy complaint is a bug: the policy allows no inline code at all.
+    violations: list[str] = []
 
     def open_phone() -> BrowserContext:
         context = browser.new_context(base_url=server, **PHONE)
         context.set_default_timeout(PAGE_TIMEOUT_MS)
+        context.on(
+            "console",
+            lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
         contexts.append(context)
         return context
 
     yield open_phone
     for context in contexts:
         context.close()
+    assert not violations, f"the page broke its Content Security Policy: {violations}"
 
 
 def _label(text: str) -> re.Pattern[str]:
