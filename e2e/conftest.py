@@ -262,9 +262,11 @@ def phone_context(browser: Browser, server: str) -> Iterator[Callable[[], Browse
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         context.on(
             "console",
-            lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
         contexts.append(context)
         return context

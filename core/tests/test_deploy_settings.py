@@ -47,7 +47,13 @@ def test_production_cookies_are_host_locked(tmp_path):
         KITH_VAR_DIR=str(tmp_path),
         **PRODUCTION,
     )
-    assert result.stdout.strip().splitlines()[-1].split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True"]
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+    ]
 
 
 def test_a_wildcard_host_is_refused(tmp_path):
