@@ -9,19 +9,25 @@ Who sees a person:
 - the person themself, through their own account: their record;
 - a current member of the person's circle with an account: what the person shares with them;
 - nobody else.
+
+What the person shares is decided per kind of note (``PersonAccess.note_kinds_visible``):
+the circle's usual kinds, or the kinds chosen for one member (the district nurse sees
+concerns and visit notes, the nephew good moments only). Pages, the API, sockets, catch-up
+and push all ask ``PersonAccess`` and nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from families.models import CircleMember, Person
+from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Person
 from teams.models import Membership, Team
 
 if TYPE_CHECKING:
@@ -43,11 +49,70 @@ class Audience(StrEnum):
     CIRCLE = "circle"
 
 
+# Every kind of note there is; the team sees them all. Kept as plain values so this module
+# needs nothing from the notes code.
+ALL_NOTE_KINDS = frozenset({"visit", "moment", "concern", "family_update", "handover"})
+# Written for the team only, but the person may let someone they name see them.
+TEAM_AUDIENCE_KINDS_SHAREABLE = frozenset({"concern"})
+
+
+def circle_kinds_for(person: Person, circle_member: CircleMember | None) -> frozenset[str]:
+    """The kinds of note one circle member is shown: their own choice, else the circle's."""
+    if circle_member is not None and circle_member.note_kinds is not None:
+        return frozenset(circle_member.note_kinds) & frozenset(CIRCLE_MEMBER_KINDS)
+    return frozenset(person.circle_note_kinds or ()) & frozenset(CIRCLE_DEFAULT_KINDS)
+
+
 @dataclass(frozen=True)
 class PersonAccess:
     person: Person
     role: Role
     circle_member: CircleMember | None = None
+
+    @property
+    def viewer_id(self) -> int | None:
+        """The account looking, when it is the person or someone in their circle."""
+        if self.role is Role.SELF:
+            return self.person.user_id
+        if self.circle_member is not None:
+            return self.circle_member.user_id
+        return None
+
+    @cached_property
+    def note_kinds_visible(self) -> frozenset[str]:
+        """The kinds of note this viewer is shown: all for the team; the person's choice else.
+
+        The person sees every kind written for the circle about them.
+        """
+        if self.is_team:
+            return ALL_NOTE_KINDS
+        if self.role is Role.SELF:
+            return frozenset(CIRCLE_DEFAULT_KINDS)
+        return circle_kinds_for(self.person, self.circle_member)
+
+    def may_see_note(self, *, kind: str, audience: str, author_id: int | None) -> bool:
+        """The one rule for one note; ``notes_filter`` is the same rule for a query."""
+        if self.is_team:
+            return True
+        if audience == Audience.CIRCLE and author_id is not None and author_id == self.viewer_id:
+            # What someone wrote themself stays in front of them, whatever else they see.
+            return True
+        if kind not in self.note_kinds_visible:
+            return False
+        return audience == Audience.CIRCLE or kind in TEAM_AUDIENCE_KINDS_SHAREABLE
+
+    def notes_filter(self) -> Q:
+        """The notes about this person this viewer may see, as a query on Note."""
+        if self.is_team:
+            return Q(audience__in=[a.value for a in Audience])
+        kinds = self.note_kinds_visible
+        shown = Q(audience=Audience.CIRCLE.value, kind__in=sorted(kinds))
+        extra = sorted(kinds & TEAM_AUDIENCE_KINDS_SHAREABLE)
+        if extra:
+            shown |= Q(kind__in=extra)
+        if self.viewer_id is not None:
+            shown |= Q(audience=Audience.CIRCLE.value, author_id=self.viewer_id)
+        return shown
 
     @property
     def is_team(self) -> bool:
@@ -59,6 +124,11 @@ class PersonAccess:
         if self.is_team:
             return frozenset({Audience.TEAM, Audience.CIRCLE})
         return frozenset({Audience.CIRCLE})
+
+    @property
+    def live_audience(self) -> Audience:
+        """The one audience whose fragments this viewer's open pages receive."""
+        return Audience.TEAM if self.is_team else Audience.CIRCLE
 
     @property
     def can_edit_profile(self) -> bool:
@@ -167,3 +237,31 @@ def visible_users(user: AnyUser) -> QuerySet:
         | Q(circles__person__in=people, circles__removed_at__isnull=True)
         | Q(own_record__in=people)
     ).distinct()
+
+
+def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> QuerySet:
+    """Every active account that may receive a person's items for this audience.
+
+    The mirror of person_access, for telling people about something: the person's current
+    team for TEAM; for CIRCLE also the current circle members with accounts and the person
+    themself. With a ``topic`` (a note's kind), only those in the circle shown that kind.
+    """
+    from core.models import User
+
+    team = Person.objects.filter(pk=person_id).values("team_id")
+    reached = Q(pk__in=Membership.objects.current().filter(team_id__in=team).values("user_id"))
+    if Audience(audience) is Audience.CIRCLE:
+        circle = CircleMember.objects.filter(
+            person_id=person_id, removed_at__isnull=True, user__isnull=False
+        )
+        if topic:
+            person = Person.objects.filter(pk=person_id).first()
+            members = circle.only("user_id", "note_kinds") if person is not None else []
+            shown = [m.user_id for m in members if topic in circle_kinds_for(person, m)]
+            reached |= Q(pk__in=shown)
+            if topic in CIRCLE_DEFAULT_KINDS:
+                reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))
+        else:
+            reached |= Q(pk__in=circle.values("user_id"))
+            reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))
+    return User.objects.filter(reached, is_active=True)

@@ -27,7 +27,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from core.api_me import router as me_router
+from core.api_push import router as push_router
 from families.api import router as people_router
+from families.api_notes import router as notes_router
 from teams.api import router as teams_router
 
 logger = logging.getLogger("django.request")
@@ -184,7 +186,10 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/me", me_router)
 api.add_router("/people", people_router)
+api.add_router("/people", notes_router)
 api.add_router("/teams", teams_router)
+api.add_router("/rota", "teams.api_rota.router")
+api.add_router("/push", push_router)
 
 # Last of all: any other address under /api/v1/ is a JSON 404, not the site's HTML page.
 fallback = Router()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -73,6 +74,9 @@ class Event(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, null=True, related_name="+")
     audience = models.CharField(max_length=10)
     kind = models.CharField(max_length=40)
+    # What a circle item is about (a note's kind), for people shown only some kinds; empty
+    # for items everyone in the audience hears.
+    topic = models.CharField(max_length=20, blank=True, default="")
     html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -84,3 +88,176 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, from where: an append-only record for the person and their team.
+
+    Nothing updates or deletes these rows. On PostgreSQL the database itself refuses it.
+    """
+
+    class Action(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        VIEWED = "viewed", _("Looked at the record")
+        CHANGED_PROFILE = "changed_profile", _("Changed the profile")
+        CHANGED_COORDINATOR = "changed_coordinator", _("Changed the named coordinator")
+        CIRCLE_ADDED = "circle_added", _("Added someone to the circle")
+        CIRCLE_REMOVED = "circle_removed", _("Removed someone from the circle")
+        INVITED = "invited", _("Sent an invitation")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Accepted an invitation")
+        NOTE_CREATED = "note_created", _("Wrote a note")
+        NOTE_EDITED = "note_edited", _("Edited a note")
+        NOTE_DELETED = "note_deleted", _("Deleted a note")
+        ROTA_CHANGED = "rota_changed", _("Changed the rota")
+        SHARING_CHANGED = "sharing_changed", _("Changed who sees what")
+        EXPORTED = "exported", _("Exported the record")
+
+    # No database constraints: the trail outlives what it describes, and is never rewritten.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    # Kept even if the account is later deleted, so the record still says who it was.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    person = models.ForeignKey(
+        "families.Person",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    target = models.CharField(max_length=80, blank=True, help_text="e.g. note:42")
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    device = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "-created_at"], name="audit_person_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.target}"
+
+
+# Web Push ---------------------------------------------------------------------------------
+
+
+class PushKind(models.TextChoices):
+    """What a notification is about; each person chooses which of these reach their phone."""
+
+    CONCERN = "concern", _("Concerns")
+    NOTE = "note", _("New notes")
+    ROTA = "rota", _("Rota changes that affect me")
+    FAMILY_UPDATE = "family_update", _("Family updates")
+
+
+class PushSubscription(models.Model):
+    """One device that agreed to be sent notifications, as its browser described itself.
+
+    The endpoint is a secret address at the browser maker's push service: whoever holds it
+    can wake the device, so it is shown to nobody but its owner.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(_("device"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    # Failures in a row; a success resets it.
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.user_agent or self.pk}"
+
+    def as_subscription_info(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class PushPreferences(models.Model):
+    """A person's choices about notifications, the same on every device they use."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_preferences"
+    )
+    concerns = models.BooleanField(_("concerns"), default=True)
+    notes = models.BooleanField(_("new notes"), default=True)
+    rota = models.BooleanField(_("rota changes that affect me"), default=True)
+    family_updates = models.BooleanField(_("family updates"), default=True)
+    # Local time in Europe/London; a start later than the end runs overnight.
+    quiet_hours_start = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet until"), null=True, blank=True)
+    # Off unless chosen: a lock screen is not a private place.
+    include_content = models.BooleanField(_("show what the note says"), default=False)
+
+    FIELD_FOR_KIND = {
+        PushKind.CONCERN: "concerns",
+        PushKind.NOTE: "notes",
+        PushKind.ROTA: "rota",
+        PushKind.FAMILY_UPDATE: "family_updates",
+    }
+
+    class Meta:
+        verbose_name_plural = _("push preferences")
+
+    def __str__(self) -> str:
+        return f"push preferences of {self.user_id}"
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, self.FIELD_FOR_KIND[PushKind(kind)]))
+
+
+class PushMessage(models.Model):
+    """One notification for one device, waiting in the outbox until the worker sends it.
+
+    Rows are written in the same transaction as the change they announce, so nothing is
+    announced that then rolls back, and nothing is lost if the worker restarts.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to send")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+        GONE = "gone", _("The device no longer takes notifications")
+        DROPPED = "dropped", _("Not sent: no longer allowed to see it")
+
+    # Kept (without a device) when the push service says the device is gone.
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.SET_NULL, null=True, related_name="messages"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=10)
+    kind = models.CharField(max_length=20, choices=PushKind.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set when a worker claims the row; a claim older than the lease is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="push_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} push #{self.pk} ({self.status})"

@@ -14,6 +14,7 @@ from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from core.env import envbool, envint, envlist, envstr
+from core.push.vapid import keys_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("KITH_VAR_DIR", str(BASE_DIR / "var")))
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.AuditContextMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +221,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Web Push. Production sets the VAPID_* lines `manage.py generate_vapid_keys` prints; the
+# embedded default keeps a key pair in var/vapid_private.pem.
+_vapid = keys_from_environment(
+    private_key=envstr("VAPID_PRIVATE_KEY"),
+    public_key=envstr("VAPID_PUBLIC_KEY"),
+    var_dir=VAR_DIR,
+)
+VAPID_PRIVATE_KEY = _vapid.private_key
+VAPID_PUBLIC_KEY = _vapid.public_key
+VAPID_SUBJECT = envstr("VAPID_SUBJECT", "mailto:kith@localhost")
+if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address")
+PUSH_SEND_THREADS = envint("PUSH_SEND_THREADS", 8)
+PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

@@ -233,6 +233,9 @@ def browser() -> Iterator[Browser]:
             "`apt-get install chromium` as root, or run `make test` as root, which does it.",
             pytrace=False,
         )
+    # Lets context.route() see (and cut) the service worker's own fetches: set_offline alone
+    # does not, and the offline tests must really have no network.
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     args = [
         "--disable-background-networking",
         "--disable-component-update",

@@ -3,6 +3,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Kinds of note a circle member may be shown. Concerns only ever go to someone the person
+# names (say, their district nurse), never to the whole circle; handovers never leave the team.
+CIRCLE_DEFAULT_KINDS = ("visit", "moment", "family_update")
+CIRCLE_MEMBER_KINDS = ("visit", "moment", "family_update", "concern")
+
+
+def default_circle_kinds() -> list[str]:
+    return list(CIRCLE_DEFAULT_KINDS)
+
 
 class Person(models.Model):
     """Someone the team supports, described in their own words."""
@@ -36,6 +45,18 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     support_ended_at = models.DateTimeField(null=True, blank=True)
+    # The person's sharing choice: whether a new note is shown to their circle unless the
+    # writer says otherwise. Concerns and handovers stay with the team whatever this says.
+    notes_shared_with_circle_by_default = models.BooleanField(
+        _("share new notes with my circle"), default=True
+    )
+    # Which kinds of shared note the circle sees, unless the person chose otherwise for
+    # someone in particular (CircleMember.note_kinds). See core.access for the rule.
+    circle_note_kinds = models.JSONField(_("what the circle sees"), default=default_circle_kinds)
+    # "Angela is with Jean now" reaches the circle only when the person agreed.
+    check_ins_shared_with_circle = models.BooleanField(
+        _("show my circle when a carer arrives"), default=False
+    )
 
     class Meta:
         ordering = ["preferred_name", "full_name"]
@@ -48,6 +69,11 @@ class Person(models.Model):
     def name(self) -> str:
         """The name to use day to day: the one they prefer."""
         return self.preferred_name or self.full_name
+
+    @property
+    def share_check_ins(self) -> bool:
+        """Read by the rota when it tells the circle that a carer has arrived."""
+        return self.check_ins_shared_with_circle
 
 
 class CircleMember(models.Model):
@@ -76,6 +102,9 @@ class CircleMember(models.Model):
     photo = models.ImageField(_("photo"), upload_to="circle/", blank=True)
     added_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The kinds of shared note the person lets this one member see; None means "the same as
+    # the rest of the circle" (Person.circle_note_kinds).
+    note_kinds = models.JSONField(_("what they see"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -126,3 +155,294 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
+
+
+# Notes, outcomes and the shared timeline ------------------------------------------------------
+
+NOTE_MAX_CHARS = 5000
+REPLY_MAX_CHARS = 2000
+NOTE_MAX_PHOTOS = 4
+# Shown beside the words, never instead of them.
+WELLBEING_FACES = {1: "😢", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+
+
+class Outcome(models.Model):
+    """One of the person's own goals, in their words: "go back to the choir"."""
+
+    class Status(models.TextChoices):
+        WORKING_ON = "working_on", _("Working on it")
+        ACHIEVED = "achieved", _("Achieved")
+        PAUSED = "paused", _("Paused")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="outcomes")
+    title = models.CharField(_("the goal, in their words"), max_length=200)
+    who_helps = models.CharField(_("who helps"), max_length=200, blank=True)
+    status = models.CharField(
+        _("how it is going"), max_length=20, choices=Status.choices, default=Status.WORKING_ON
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["status", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Note(models.Model):
+    """Something worth knowing about the person, from someone who knows them.
+
+    Who sees it is fixed when it is written: a note never moves between audiences, so a
+    circle member can never have seen something that later turns out to be team only.
+    Deleting hides it from everyone; the row stays for the audit.
+    """
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit note")
+        MOMENT = "moment", _("A good moment")
+        CONCERN = "concern", _("Concern")
+        FAMILY_UPDATE = "family_update", _("Family update")
+        HANDOVER = "handover", _("Handover")
+
+    class Audience(models.TextChoices):
+        TEAM = "team", _("The team only")
+        CIRCLE = "circle", _("The team and the circle")
+
+    class Wellbeing(models.IntegerChoices):
+        VERY_LOW = 1, _("Very low")
+        LOW = 2, _("Low")
+        OKAY = 3, _("Okay")
+        GOOD = 4, _("Good")
+        VERY_GOOD = 5, _("Very good")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind of note"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("note"), max_length=NOTE_MAX_CHARS)
+    wellbeing = models.PositiveSmallIntegerField(
+        _("how they seemed"), choices=Wellbeing.choices, null=True, blank=True
+    )
+    audience = models.CharField(_("who sees it"), max_length=10, choices=Audience.choices)
+    # Chosen by the writer's device so a note sent twice (say, by the offline outbox) is
+    # saved once.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    outcomes = models.ManyToManyField(
+        Outcome, through="NoteOutcome", related_name="notes", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A concern stays highlighted until someone in the team says what was done.
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_note = models.TextField(_("what was done"), max_length=REPLY_MAX_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The timeline: one person's notes, newest first, walked with a keyset cursor.
+            models.Index(fields=["person", "-created_at", "-id"], name="note_timeline"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="one_note_per_client_key",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["concern", "handover"]) | models.Q(audience="team"),
+                name="concerns_and_handovers_team_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_open_concern(self) -> bool:
+        return self.kind == self.Kind.CONCERN and self.handled_at is None
+
+    @property
+    def wellbeing_face(self) -> str:
+        return WELLBEING_FACES.get(self.wellbeing or 0, "")
+
+    def reaction_summary(self) -> list[dict[str, object]]:
+        """Each reaction with its count and who gave it, from the prefetched reactions."""
+        given = list(self.reactions.all())
+        return [
+            {
+                "kind": kind,
+                "label": label,
+                "count": sum(1 for r in given if r.kind == kind),
+                # "|3|7|": the page marks the viewer's own reaction from this, so one
+                # rendering serves every viewer.
+                "reactors": "|" + "".join(f"{r.user_id}|" for r in given if r.kind == kind),
+            }
+            for kind, label in Reaction.Kind.choices
+        ]
+
+
+class NoteOutcome(models.Model):
+    """A note that marks progress towards one of the person's outcomes."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE)
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "outcome"], name="note_outcome_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} -> {self.outcome_id}"
+
+
+class NoteVersion(models.Model):
+    """What a note said before it was edited. Visible to the team."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField()
+    wellbeing = models.PositiveSmallIntegerField(null=True, blank=True)
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class NotePhoto(models.Model):
+    """A photo on a note. Never served from a public path: only through an access check."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="notes/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.position} of note {self.note_id}"
+
+
+class Reply(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("reply"), max_length=REPLY_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"reply #{self.pk} to note {self.note_id}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        HEART = "heart", _("Heart")
+        THANKS = "thanks", _("Thank you")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "user", "kind"], name="one_reaction_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on note {self.note_id}"
+
+
+class TimelineVisit(models.Model):
+    """When a user last looked at a person's timeline: the "new since you last looked" line."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "person"], name="one_timeline_visit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.person_id} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class SharingChange(models.Model):
+    """A change to who sees what, with the person's agreement: who agreed, when and how.
+
+    When the person makes the change themself, they are the one who agreed. When the team
+    makes it for them, the team writes down how the person said so.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sharing_changes")
+    # None: the choice for the whole circle; otherwise the one member it is about.
+    circle_member = models.ForeignKey(
+        CircleMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    choices = models.JSONField(default=dict)
+    agreed_by = models.CharField(_("who agreed"), max_length=150)
+    agreed_how = models.CharField(_("how they said so"), max_length=200)
+    agreed_at = models.DateTimeField(_("when they agreed"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sharing change #{self.pk} for person {self.person_id}"
+
+
+class RecordExport(models.Model):
+    """A copy of one person's whole record, asked for by the person or their coordinator.
+
+    Built in the background by `manage.py export_worker`, which claims queued rows with a
+    conditional UPDATE. The file is care data: it is served only through an access check.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be made")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be made")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a worker claims the row; a claim older than the lease is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="export_queue")]
+
+    def __str__(self) -> str:
+        return f"export #{self.pk} of person {self.person_id} ({self.status})"

@@ -100,3 +100,23 @@ class AvailabilityForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (only the team sees it)"), max_length=200, required=False
     )
+
+
+class GoalForm(forms.Form):
+    goal = forms.IntegerField(
+        label=_("Most different carers a person should see in four weeks"),
+        min_value=1,
+        max_value=20,
+        help_text=_("People who see more are highlighted on the rota."),
+    )
+
+
+class HoursForm(forms.Form):
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week you have agreed to work"),
+        min_value=1,
+        max_value=80,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("The rota warns when a visit would take you over."),
+    )

@@ -52,3 +52,299 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+# The rota -----------------------------------------------------------------------------------
+# Visits are stored as a date and local wall-clock times (Europe/London). Aware datetimes are
+# derived when needed (teams.rota.clock), so a visit agreed for "9 to 11" stays at 9 to 11 on
+# both sides of a clock change.
+
+
+class RotaSettings(models.Model):
+    """What a team has agreed about its rota. One row per team, made when first needed."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="rota_settings")
+    continuity_goal = models.PositiveSmallIntegerField(
+        _("most different carers per person in four weeks"),
+        default=4,
+        help_text=_("People who see more carers than this are highlighted on the rota."),
+    )
+
+    def __str__(self) -> str:
+        return f"Rota settings for {self.team}"
+
+
+class AgreedHours(models.Model):
+    """The weekly hours a carer has agreed with their team. The rota warns above them."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="agreed_hours"
+    )
+    weekly_hours = models.DecimalField(_("hours a week"), max_digits=4, decimal_places=1)
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.weekly_hours} hours"
+
+
+class VisitPattern(models.Model):
+    """Visits that repeat ("Monday, Wednesday and Friday mornings"), as an RFC 5545 RRULE.
+
+    Expansion makes one Visit per occurrence, remembered by ``original_date`` so that
+    skipping or moving one visit keeps the pattern and expanding again adds nothing twice.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visit_patterns")
+    person = models.ForeignKey(
+        "families.Person", on_delete=models.CASCADE, related_name="visit_patterns"
+    )
+    rule = models.CharField(_("repeats"), max_length=200)
+    window_label = models.CharField(_("time of day"), max_length=60, blank=True)
+    window_start = models.TimeField(_("from"))
+    window_end = models.TimeField(_("until"))
+    exact_time = models.TimeField(_("exact time"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
+    purpose = models.TextField(_("what the visit is for"))
+    carer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("usual carer"),
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person_id", "window_start"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.rule} {self.window_start}"
+
+
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Nobody yet")
+        ASSIGNED = "assigned", _("Someone is going")
+        CANCELLED = "cancelled", _("Not happening")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visits")
+    person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField(_("day"))
+    # The window agreed with the person, e.g. "morning", 09:00 to 11:00.
+    window_label = models.CharField(_("time of day"), max_length=60, blank=True)
+    window_start = models.TimeField(_("from"))
+    window_end = models.TimeField(_("until"))
+    exact_time = models.TimeField(_("exact time"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
+    purpose = models.TextField(_("what the visit is for"))
+    carer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("carer"),
+    )
+    second_carer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="second_visits",
+        verbose_name=_("second carer"),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    pattern = models.ForeignKey(
+        VisitPattern, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits"
+    )
+    # For a visit made from a pattern: the day the pattern put it on, even after a move.
+    original_date = models.DateField(null=True, blank=True)
+    # "I'm with Jean now": when a carer said they had arrived. The circle hears of it only if
+    # the person has agreed to share it.
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "window_start", "pk"]
+        indexes = [
+            models.Index(fields=["team", "date"]),
+            models.Index(fields=["person", "date"]),
+            models.Index(fields=["carer", "date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pattern", "original_date"],
+                condition=models.Q(pattern__isnull=False),
+                name="one_visit_per_pattern_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_end__gt=models.F("window_start")),
+                name="visit_window_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.date} {self.window_start}"
+
+    @property
+    def carer_ids(self) -> list[int]:
+        return [pk for pk in (self.carer_id, self.second_carer_id) if pk is not None]
+
+
+class Availability(models.Model):
+    """When a carer can or cannot work: every week on a weekday, or on one date.
+
+    The reason is for the team only; it never reaches families.
+    """
+
+    class Kind(models.TextChoices):
+        CAN = "can", _("Can work")
+        CANNOT = "cannot", _("Cannot work")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="availabilities")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availabilities"
+    )
+    kind = models.CharField(_("can or cannot"), max_length=10, choices=Kind.choices)
+    # Exactly one of these: a single date, or a weekday (0 is Monday) every week.
+    date = models.DateField(_("day"), null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(_("every week on"), null=True, blank=True)
+    # Both empty means the whole day.
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("from day"), null=True, blank=True)
+    ends_on = models.DateField(_("until day"), null=True, blank=True)
+    reason = models.CharField(_("reason (the team sees it)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(date__isnull=False, weekday__isnull=True)
+                    | models.Q(date__isnull=True, weekday__isnull=False, weekday__lte=6)
+                ),
+                name="availability_is_one_day_or_a_weekday",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.date or self.weekday}"
+
+
+class Offer(models.Model):
+    """A carer offering their visit to the whole team, or asking one colleague to take it.
+
+    Whoever accepts first takes the visit: there is no approval step.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for someone")
+        ACCEPTED = "accepted", _("Taken")
+        WITHDRAWN = "withdrawn", _("Taken back")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="offers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Empty: offered to the whole team.
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("message"), max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=models.Q(status="open"),
+                name="one_open_offer_per_visit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer of visit {self.visit_id} ({self.status})"
+
+
+class RotaChange(models.Model):
+    """The team's rota activity: who changed what, when. Append-only.
+
+    ``before`` and ``after`` hold the changed fields, enough to undo. An undo is itself a
+    change that points at what it undoes, so nothing is ever rewritten.
+    """
+
+    class Kind(models.TextChoices):
+        VISIT_CREATED = "visit.created", _("added a visit")
+        VISIT_CLAIMED = "visit.claimed", _("took an open visit")
+        VISIT_SKIPPED = "visit.skipped", _("cancelled a visit")
+        VISIT_MOVED = "visit.moved", _("moved a visit")
+        VISIT_CHECKED_IN = "visit.checked_in", _("said they are with the person")
+        PATTERN_CREATED = "pattern.created", _("added repeating visits")
+        OFFER_MADE = "offer.made", _("offered a visit")
+        OFFER_ACCEPTED = "offer.accepted", _("took an offered visit")
+        OFFER_WITHDRAWN = "offer.withdrawn", _("took back an offer")
+        AVAILABILITY_SET = "availability.set", _("said when they can work")
+        UNDONE = "undone", _("undid a change")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rota_changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    pattern = models.ForeignKey(
+        VisitPattern, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    availability_id = models.PositiveBigIntegerField(null=True, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    undoes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="undone_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["team", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A carer's private calendar address. Only a hash of its token is kept; revoking ends it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed for {self.user_id}"

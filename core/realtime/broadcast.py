@@ -8,7 +8,13 @@ from django.db import transaction
 
 from core.access import Audience
 from core.models import Event
-from core.realtime.groups import person_group, session_group, team_group, user_group
+from core.realtime.groups import (
+    person_group,
+    person_topic_group,
+    session_group,
+    team_group,
+    user_group,
+)
 
 MESSAGE = "event.message"
 
@@ -24,22 +30,44 @@ def publish(
     fragments: Mapping[Audience, str],
     person_id: int | None = None,
     team_id: int | None = None,
+    topic: str = "",
 ) -> list[Event]:
     """Record one event per audience and send each fragment to its group once committed.
 
     Call inside the service's transaction. Render each fragment once per audience: the same
-    bytes go to every viewer in that audience, however many there are.
+    bytes go to every viewer in that audience, however many there are. Each open page listens
+    to exactly one audience (the team's or the circle's), so nobody hears an event twice.
+
+    ``topic`` (a note's kind) sends the circle's fragment only to those in the circle the
+    person shows that kind to; without it, the whole circle hears it.
     """
     if person_id is None and team_id is None:
         raise ValueError("an event belongs to a person, a team or both")
     if team_id is not None and person_id is None and set(fragments) != {Audience.TEAM}:
         raise ValueError("team-wide events are for the team only")
+    if Audience.CIRCLE in fragments and Audience.TEAM not in fragments:
+        # Shared with the circle and the same for everyone: the team hears it in its own group.
+        fragments = {**fragments, Audience.TEAM: fragments[Audience.CIRCLE]}
     events = Event.objects.bulk_create(
-        Event(person_id=person_id, team_id=team_id, audience=audience.value, kind=kind, html=html)
+        Event(
+            person_id=person_id,
+            team_id=team_id,
+            audience=audience.value,
+            kind=kind,
+            topic=topic,
+            html=html,
+        )
         for audience, html in fragments.items()
     )
     transaction.on_commit(lambda: _send(events, person_id=person_id, team_id=team_id))
     return events
+
+
+def _person_group_for(person_id: int, event: Event) -> str:
+    audience = Audience(event.audience)
+    if audience is Audience.CIRCLE and event.topic:
+        return person_topic_group(person_id, event.topic)
+    return person_group(person_id, audience)
 
 
 def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
@@ -49,7 +77,7 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
         audience = Audience(event.audience)
         message = {"type": MESSAGE, "id": event.pk, "html": event.html + cursor_html(event.pk)}
         if person_id is not None:
-            send(person_group(person_id, audience), message)
+            send(_person_group_for(person_id, event), message)
         if team_id is not None and audience is Audience.TEAM:
             send(team_group(team_id), message)
 

@@ -4,11 +4,18 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db.models import Q
 
-from core.access import Audience, person_access, team_access
+from core.access import Audience, PersonAccess, person_access, team_access
 from core.models import Event
 from core.realtime.broadcast import cursor_html
-from core.realtime.groups import person_group, session_group, team_group, user_group
+from core.realtime.groups import (
+    person_group,
+    person_topic_group,
+    session_group,
+    team_group,
+    user_group,
+)
 
 # A page that missed more than this reloads instead of replaying: it is quicker and simpler.
 CATCH_UP_LIMIT = 200
@@ -54,10 +61,13 @@ class _PageConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["html"])
 
     async def access_changed(self, event: dict) -> None:
-        if await self.allowed_groups() != self.content_groups():
-            # Simplest safe answer: close. A page that may still see something reconnects
-            # and joins exactly what it may now see.
+        allowed = await self.allowed_groups()
+        if allowed is None:
             await self.close(code=CLOSE_NO_ACCESS)
+        elif allowed != self.content_groups():
+            # Still allowed, but shown more or less than before (a sharing choice changed):
+            # the page reloads, shows exactly what it may now see and joins those groups.
+            await self.close(code=CLOSE_RELOAD)
 
     async def session_ended(self, event: dict) -> None:
         await self.close(code=CLOSE_SIGNED_OUT)
@@ -91,7 +101,10 @@ class _PageConsumer(AsyncWebsocketConsumer):
 
 
 class PersonConsumer(_PageConsumer):
-    """A page about one person: the team hears team and circle items, the circle circle only."""
+    """A page about one person: the team hears the team's group, the circle the circle's.
+
+    Shared items are published to both groups, team-only items to the team's alone.
+    """
 
     @property
     def person_id(self) -> int:
@@ -102,7 +115,20 @@ class PersonConsumer(_PageConsumer):
         access = person_access(self.scope["user"], self.person_id)
         if access is None:
             return None
-        return sorted(person_group(self.person_id, audience) for audience in access.audiences)
+        groups = [person_group(self.person_id, access.live_audience)]
+        if access.live_audience is Audience.CIRCLE:
+            # One group per kind of note the person shows this viewer, and no others.
+            groups += [
+                person_topic_group(self.person_id, kind)
+                for kind in sorted(access.note_kinds_visible)
+            ]
+        return groups
+
+    @staticmethod
+    def _topics(access: PersonAccess) -> Q:
+        if access.live_audience is Audience.TEAM:
+            return Q()
+        return Q(topic="") | Q(topic__in=sorted(access.note_kinds_visible))
 
     def missed_events(self, after: int) -> list[tuple[int, str]]:
         access = person_access(self.scope["user"], self.person_id)
@@ -110,8 +136,9 @@ class PersonConsumer(_PageConsumer):
             return []
         return list(
             Event.objects.filter(
+                self._topics(access),
                 person_id=self.person_id,
-                audience__in=[a.value for a in access.audiences],
+                audience=access.live_audience.value,
                 pk__gt=after,
             )
             .order_by("pk")

@@ -7,6 +7,14 @@ def person_group(person_id: int, audience: Audience) -> str:
     return f"person-{person_id}-{audience.value}"
 
 
+def person_topic_group(person_id: int, topic: str) -> str:
+    """Circle items about one kind of thing (a note's kind), for those the person shows it to.
+
+    Still one fragment per audience: it goes to this group instead of the circle's own.
+    """
+    return f"{person_group(person_id, Audience.CIRCLE)}-{topic}"
+
+
 def team_group(team_id: int) -> str:
     """Team-wide pages (the rota grid). Only current team members ever join it."""
     return f"team-{team_id}"

@@ -34,3 +34,27 @@ __all__ = [
     "person_set_coordinator",
     "person_update_profile",
 ]
+from families.services.notes import (
+    concern_mark_handled,
+    note_create,
+    note_delete,
+    note_edit,
+    person_set_note_sharing,
+    reaction_toggle,
+    render_note_fragments,
+    reply_create,
+)
+from families.services.outcomes import outcome_create, outcome_update
+
+__all__ += [
+    "concern_mark_handled",
+    "note_create",
+    "note_delete",
+    "note_edit",
+    "outcome_create",
+    "outcome_update",
+    "person_set_note_sharing",
+    "reaction_toggle",
+    "render_note_fragments",
+    "reply_create",
+]

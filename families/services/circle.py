@@ -6,8 +6,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.access import person_access_or_404
+from core.audit import audit_record
 from core.images import clean_photo, replace_photo
-from core.models import User
+from core.models import AuditEntry, User
 from core.realtime import access_changed
 from families.models import CircleMember, Invitation
 
@@ -39,6 +40,13 @@ def circle_member_add(
     member.full_clean(exclude=["photo"])
     replace_photo(member, "photo", cleaned, remove=False)
     member.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CIRCLE_ADDED,
+        person_id=member.person_id,
+        target=f"circle:{member.pk}",
+        detail={"name": member.name},
+    )
     return member
 
 
@@ -58,4 +66,11 @@ def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
     )
     if member.user_id is not None:
         access_changed(user_id=member.user_id)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CIRCLE_REMOVED,
+        person_id=member.person_id,
+        target=f"circle:{member.pk}",
+        detail={"name": member.name},
+    )
     return member

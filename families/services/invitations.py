@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import person_access_or_404, team_access_or_404
-from core.models import User
+from core.audit import audit_record
+from core.models import AuditEntry, User
 from families.models import CircleMember, Invitation
 from teams import services as team_services
 
@@ -75,6 +76,14 @@ def _issue(*, site_url: str, **fields) -> IssuedInvitation:
     link = site_url.rstrip("/") + reverse("invitation", args=[token])
     if invitation.email:
         transaction.on_commit(lambda: _send_invitation_email(invitation, link))
+    audit_record(
+        actor=invitation.invited_by,
+        action=AuditEntry.Action.INVITED,
+        person_id=invitation.circle_member.person_id if invitation.circle_member else None,
+        team_id=invitation.team_id,
+        target=f"invitation:{invitation.pk}",
+        detail={"name": invitation.name, "kind": invitation.kind},
+    )
     return IssuedInvitation(invitation=invitation, link=link)
 
 
@@ -162,6 +171,13 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
     else:
         _take_circle_place(place=invitation.circle_member, user=user)
     invitation.refresh_from_db()
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.INVITATION_ACCEPTED,
+        person_id=invitation.circle_member.person_id if invitation.circle_member else None,
+        team_id=invitation.team_id,
+        target=f"invitation:{invitation.pk}",
+    )
     return invitation
 
 

@@ -7,8 +7,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.access import person_access_or_404, team_access_or_404
+from core.audit import audit_record
 from core.images import clean_photo, replace_photo
-from core.models import User
+from core.models import AuditEntry, User
 from families.models import Person
 
 PROFILE_FIELDS = (
@@ -27,6 +28,13 @@ def person_create(*, actor: User, team_id: int, full_name: str, preferred_name: 
     person = Person(team=team, full_name=full_name.strip(), preferred_name=preferred_name.strip())
     person.full_clean()
     person.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGED_PROFILE,
+        person_id=person.pk,
+        team_id=team.pk,
+        detail={"created": True},
+    )
     return person
 
 
@@ -53,6 +61,13 @@ def person_update_profile(
     person.full_clean(exclude=["photo"])
     replace_photo(person, "photo", cleaned, remove=remove_photo)
     person.save()
+    changed = sorted(fields) + (["photo"] if cleaned is not None or remove_photo else [])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGED_PROFILE,
+        person_id=person.pk,
+        detail={"fields": changed},
+    )
     return person
 
 
@@ -71,4 +86,10 @@ def person_set_coordinator(*, actor: User, person_id: int, coordinator_id: int |
             raise ValidationError({"coordinator": _("Please choose someone who is in the team.")})
         person.coordinator = member.user
     person.save(update_fields=["coordinator"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGED_COORDINATOR,
+        person_id=person.pk,
+        detail={"coordinator": person.coordinator.display_name if person.coordinator else ""},
+    )
     return person

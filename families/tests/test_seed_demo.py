@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core import mail
 from django.core.management import CommandError, call_command
 
@@ -139,9 +140,20 @@ def test_every_demo_account_signs_in_with_the_demo_password(seeded):
     emails = demo_data.all_emails()
     assert set(REQUIRED_SIGN_INS) <= set(emails)
     for email in emails:
-        signed_in = authenticate(username=email, password=demo_data.DEMO_PASSWORD)
+        signed_in = authenticate(
+            RequestFactory().post("/accounts/login/"),
+            username=email,
+            password=demo_data.DEMO_PASSWORD,
+        )
         assert signed_in == user(email), email
-    assert authenticate(username="angela@kith.example", password="wrong") is None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"),
+            username="angela@kith.example",
+            password="wrong",
+        )
+        is None
+    )
 
 
 def test_every_account_shares_one_password_hash(seeded):

@@ -1,7 +1,20 @@
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 
+from core.audit import audit_record
+from core.models import AuditEntry
 from core.realtime import session_ended
+from frontend.forms import SignInForm
+
+
+class SignInView(LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.get_user(), action=AuditEntry.Action.SIGNED_IN)
+        return response
 
 
 class SignOutView(LogoutView):
@@ -9,7 +22,12 @@ class SignOutView(LogoutView):
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         session_key = request.session.session_key
+        user = request.user if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
+        if user is not None:
+            audit_record(actor=user, action=AuditEntry.Action.SIGNED_OUT)
         if session_key:
             session_ended(session_key=session_key)
+        # A shared phone keeps nothing: saved pages, the outbox, the service worker.
+        response["Clear-Site-Data"] = '"cache", "storage"'
         return response

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.push.selectors import push_preferences_for
 from core.services import user_update_profile
 from frontend.forms import ProfileForm, add_service_errors
 
@@ -33,4 +35,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 "language": user.language,
             }
         )
-    return render(request, "frontend/profile.html", {"form": form, "nav": "profile"})
+    context = {
+        "form": form,
+        "nav": "profile",
+        "push_preferences": push_preferences_for(user),
+        "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+    }
+    return render(request, "frontend/profile.html", context)

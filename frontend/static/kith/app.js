@@ -20,3 +20,41 @@
     }
   });
 })();
+
+// The installable app: register the service worker, keep this week's pages saved for
+// reading offline, and say so plainly when a saved page is shown.
+(function () {
+  "use strict";
+  var REFRESH_EVERY_MS = 5 * 60 * 1000;
+
+  function showSavedBanner() {
+    var banner = document.getElementById("saved-banner");
+    if (!banner || !banner.dataset.savedAt) return;
+    var when = new Date(banner.dataset.savedAt);
+    var time = banner.querySelector("time");
+    time.dateTime = banner.dataset.savedAt;
+    time.textContent = when.toLocaleString(document.documentElement.lang || undefined, {
+      weekday: "long", hour: "numeric", minute: "2-digit",
+    });
+    banner.hidden = false;
+  }
+
+  function refreshSaved(registration) {
+    if (!document.body.dataset.userId || !navigator.onLine) return;
+    var last = Number(localStorage.getItem("kith-saved-refreshed") || 0);
+    if (Date.now() - last < REFRESH_EVERY_MS) return;
+    var worker = registration.active || navigator.serviceWorker.controller;
+    if (!worker) return;
+    worker.postMessage({ type: "refresh-saved" });
+    localStorage.setItem("kith-saved-refreshed", String(Date.now()));
+  }
+
+  document.addEventListener("DOMContentLoaded", showSavedBanner);
+  if (!("serviceWorker" in navigator) || !document.body) return;
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(refreshSaved)
+      .catch(function () { /* the site works without it */ });
+  });
+})();

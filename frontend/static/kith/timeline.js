@@ -23,6 +23,14 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { personalise(document); });
+
+  // A sent reply clears its box, ready for the next one.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form.classList && form.classList.contains("reply-form")) {
+      form.reset();
+    }
+  });
   document.addEventListener("htmx:load", function (event) { personalise(event.detail.elt); });
 
   // A new note is inserted at the top. If it is already on the page (the writer's own page,
@@ -45,6 +53,12 @@
     if (onlyOutcome && article.getAttribute("data-outcomes").indexOf("|" + onlyOutcome + "|") === -1) {
       event.detail.shouldSwap = false;
     }
+  });
+
+  // Too much was missed to replay (the server says 4409): a fresh page is quicker.
+  document.addEventListener("htmx:wsClose", function (event) {
+    var closed = event.detail && event.detail.event;
+    if (closed && closed.code === 4409) window.location.reload();
   });
 
   // On every (re)connect, ask for what was missed since the last event this page saw.

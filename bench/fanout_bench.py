@@ -1,0 +1,489 @@
+"""How fast a note reaches every open timeline, against a bare Channels app in the same run.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 python bench/fanout_bench.py
+
+What it does, all on 127.0.0.1:
+- makes a fresh SQLite database in a temporary folder, migrates it and seeds the demo
+  neighbourhood, then signs in viewer sessions of Jean (half from her circle, half from her
+  team: several sessions of the demo accounts that may see her);
+- starts 2 daphne processes serving Kith and 2 serving bench/bare_app.py, all on the same
+  Redis (REDIS_URL, default redis://127.0.0.1:6379/0) under prefixes of their own;
+- for 1, 20 and 200 viewers, spread evenly over the 2 processes, posts notes shared with the
+  circle through process A's API (as Angela) and times, at every viewer, from the moment the
+  POST is sent to the moment the frame carrying that note arrives. The bare app gets the same
+  viewers, the same split into two groups and fragments of the same size, posted to its A.
+
+It prints p50/p95/p99 per viewer count and app, the frames lost (not there within
+--frame-timeout seconds), and the ratio of Kith's p95 to the bare app's. Two columns help read
+them: "POST p50", how long the POST itself took to answer, and "spread p50", per note the time
+from the first viewer's frame to the last one's (the fan-out alone). The targets from the
+issue are p95 at most 1.5x the bare app's and no frame lost; the exit status is 1 when a frame
+is lost. Notes are sent one at a time: the next waits until every viewer has the last one.
+
+Options: --notes N (measured notes per viewer count, default 40), --warmup N (default 5),
+--viewers 1,20,200, --frame-timeout S (default 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+HOST = "127.0.0.1"
+SERVER_START_SECONDS = 60
+COMMAND_SECONDS = 300
+CONNECT_SECONDS = 30
+POST_SECONDS = 30
+MARKER = re.compile(r"bench-[0-9a-f]+-\d+")
+
+
+# Setup inside the project (run as a subprocess with the server's environment) ---------------
+
+
+def make_sessions(count: int) -> None:
+    """Print, as JSON, Jean's id, Angela's session and `count` viewer sessions of Jean."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from core.access import Audience, person_access
+    from core.models import User
+    from families.models import Person
+
+    jean = Person.objects.get(preferred_name="Jean")
+    candidates = User.objects.filter(is_active=True).order_by("pk")
+    by_audience: dict[Audience, list[User]] = {Audience.CIRCLE: [], Audience.TEAM: []}
+    for user in candidates:
+        access = person_access(user, jean.pk)
+        if access is not None:
+            by_audience[access.live_audience].append(user)
+    if not all(by_audience.values()):
+        raise SystemExit("the demo neighbourhood has nobody in Jean's circle or team")
+
+    def session_of(user: User) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    viewers = []
+    for index in range(count):
+        audience = Audience.CIRCLE if index % 2 == 0 else Audience.TEAM
+        pool = by_audience[audience]
+        user = pool[(index // 2) % len(pool)]
+        viewers.append({"session": session_of(user), "audience": audience.value})
+    poster = User.objects.get(email="angela@kith.example")
+    print(
+        json.dumps(
+            {
+                "person_id": jean.pk,
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "poster": session_of(poster),
+                "viewers": viewers,
+            }
+        )
+    )
+
+
+# Processes ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _run(arguments: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_SECONDS,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _wait_until_answering(process: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"daphne stopped ({process.returncode}):\n{log.read_text()}")
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            connection.request("GET", "/")
+            connection.getresponse()
+            return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise SystemExit(f"daphne did not answer within {SERVER_START_SECONDS}s:\n{log.read_text()}")
+
+
+@contextmanager
+def daphnes(app: str, env: dict[str, str], folder: Path, name: str) -> Iterator[list[str]]:
+    """Two daphne processes serving app; their base URLs, A first."""
+    processes: list[subprocess.Popen] = []
+    urls = []
+    try:
+        for which in ("a", "b"):
+            port = _free_port()
+            log = folder / f"{name}-{which}.log"
+            with log.open("w") as handle:
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app],
+                        cwd=BASE_DIR,
+                        env=env,
+                        stdout=handle,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+            _wait_until_answering(processes[-1], port, log)
+            urls.append(f"http://{HOST}:{port}")
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def kith_env(folder: Path, redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "KITH_MEDIA_ROOT", "DJANGO_DEBUG"):
+        env.pop(name, None)  # a fresh SQLite database in the temporary folder
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        KITH_VAR_DIR=str(folder),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        REDIS_URL=redis_url,
+        CHANNELS_PREFIX=f"kith-bench-{secrets.token_hex(4)}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def bare_env(redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # bare_app.py configures its own settings
+    env.update(
+        REDIS_URL=redis_url,
+        BARE_CHANNELS_PREFIX=f"bare-bench-{secrets.token_hex(4)}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Arrivals:
+    """When each viewer first heard each marker, and who is still waiting for it."""
+
+    viewers: int
+    heard: dict[str, list[float]] = field(default_factory=dict)
+    complete: dict[str, asyncio.Event] = field(default_factory=dict)
+    frame_sizes: list[int] = field(default_factory=list)
+
+    def expect(self, marker: str) -> asyncio.Event:
+        self.heard[marker] = []
+        self.complete[marker] = asyncio.Event()
+        return self.complete[marker]
+
+    def arrived(self, text: str, at: float) -> None:
+        for marker in set(MARKER.findall(text)):
+            times = self.heard.get(marker)
+            if times is None:
+                continue  # not one we are waiting for (or a repeat after it was counted)
+            times.append(at)
+            self.frame_sizes.append(len(text))
+            if len(times) == self.viewers:
+                self.complete[marker].set()
+
+
+async def listen(socket: aiohttp.ClientWebSocketResponse, arrivals: Arrivals) -> None:
+    async for message in socket:
+        if message.type == aiohttp.WSMsgType.TEXT:
+            arrivals.arrived(message.data, time.perf_counter())
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float]
+    lost: int
+    sent: int
+    post_ms: list[float]
+    # Per note, first viewer's frame to last viewer's: the fan-out alone, without the POST.
+    spread_ms: list[float]
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        if not ordered:
+            return math.nan
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+async def measure(
+    *,
+    viewers: int,
+    sockets: list[aiohttp.ClientWebSocketResponse],
+    post: Callable[[str], Awaitable[None]],
+    notes: int,
+    warmup: int,
+    frame_timeout: float,
+) -> tuple[Result, list[int]]:
+    arrivals = Arrivals(viewers=viewers)
+    listeners = [asyncio.create_task(listen(s, arrivals)) for s in sockets]
+    run = secrets.token_hex(4)
+    latencies: list[float] = []
+    post_ms: list[float] = []
+    spread_ms: list[float] = []
+    lost = 0
+    try:
+        for number in range(warmup + notes):
+            marker = f"bench-{run}-{number}"
+            complete = arrivals.expect(marker)
+            started = time.perf_counter()
+            await asyncio.wait_for(post(marker), POST_SECONDS)
+            posted = time.perf_counter()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(complete.wait(), frame_timeout)
+            if number < warmup:
+                continue
+            post_ms.append((posted - started) * 1000)
+            times = arrivals.heard[marker]
+            lost += viewers - len(times)
+            latencies.extend((at - started) * 1000 for at in times)
+            if times:
+                spread_ms.append((max(times) - min(times)) * 1000)
+    finally:
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+    return Result(latencies, lost, notes * viewers, post_ms, spread_ms), arrivals.frame_sizes
+
+
+async def connect_all(
+    urls: list[str], paths: list[str], cookies: list[dict[str, str]]
+) -> tuple[list[aiohttp.ClientSession], list[aiohttp.ClientWebSocketResponse]]:
+    """One browser-like session and socket per viewer, alternating between the processes."""
+    sessions: list[aiohttp.ClientSession] = []
+    sockets: list[aiohttp.ClientWebSocketResponse] = []
+    timeout = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5)
+
+    async def one(index: int) -> None:
+        base = urls[index % len(urls)]
+        session = aiohttp.ClientSession(base_url=base, cookies=cookies[index])
+        sessions.append(session)
+        sockets.append(
+            await session.ws_connect(paths[index], headers={"Origin": base}, timeout=timeout)
+        )
+
+    # A few at a time: a burst of hundreds of handshakes would measure the handshakes.
+    for start in range(0, len(paths), 20):
+        batch = range(start, min(start + 20, len(paths)))
+        await asyncio.wait_for(asyncio.gather(*(one(i) for i in batch)), CONNECT_SECONDS)
+    return sessions, sockets
+
+
+async def close_all(
+    sessions: list[aiohttp.ClientSession], sockets: list[aiohttp.ClientWebSocketResponse]
+) -> None:
+    await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
+    await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+
+
+# The run --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Setup:
+    person_id: int
+    cookie_name: str
+    poster: str
+    viewers: list[dict[str, str]]
+
+
+async def run_kith(
+    setup: Setup, urls: list[str], count: int, options: argparse.Namespace
+) -> tuple[Result, list[int]]:
+    viewers = setup.viewers[:count]
+    paths = [f"/ws/people/{setup.person_id}/"] * count
+    cookies = [{setup.cookie_name: v["session"]} for v in viewers]
+    sessions, sockets = await connect_all(urls, paths, cookies)
+    url_a = urls[0]
+    async with aiohttp.ClientSession(
+        base_url=url_a,
+        cookies={setup.cookie_name: setup.poster},
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+    ) as poster:
+        (await poster.get("/")).release()  # for the CSRF cookie
+        token = next(c.value for c in poster.cookie_jar if c.key == "csrftoken")
+
+        async def post(marker: str) -> None:
+            response = await poster.post(
+                f"/api/v1/people/{setup.person_id}/notes",
+                json={
+                    "kind": "moment",
+                    "body": f"Jean enjoyed the garden today ({marker})",
+                    "audience": "circle",
+                    "client_key": str(uuid.uuid4()),
+                },
+                headers={"X-CSRFToken": token, "Referer": f"{url_a}/"},
+            )
+            if response.status != 201:
+                raise SystemExit(
+                    f"the note was refused ({response.status}): {await response.text()}"
+                )
+            response.release()
+
+        try:
+            return await measure(
+                viewers=count,
+                sockets=sockets,
+                post=post,
+                notes=options.notes,
+                warmup=options.warmup,
+                frame_timeout=options.frame_timeout,
+            )
+        finally:
+            await close_all(sessions, sockets)
+
+
+async def run_bare(
+    urls: list[str], count: int, size: int, options: argparse.Namespace
+) -> tuple[Result, list[int]]:
+    paths = [f"/ws/?audience={'circle' if i % 2 == 0 else 'team'}" for i in range(count)]
+    sessions, sockets = await connect_all(urls, paths, [{}] * count)
+    async with aiohttp.ClientSession(base_url=urls[0]) as poster:
+
+        async def post(marker: str) -> None:
+            response = await poster.post("/send", params={"marker": marker, "size": str(size)})
+            if response.status != 204:
+                raise SystemExit(f"the bare app refused ({response.status})")
+            response.release()
+
+        try:
+            return await measure(
+                viewers=count,
+                sockets=sockets,
+                post=post,
+                notes=options.notes,
+                warmup=options.warmup,
+                frame_timeout=options.frame_timeout,
+            )
+        finally:
+            await close_all(sessions, sockets)
+
+
+def _row(count: int, app: str, result: Result) -> str:
+    return (
+        f"{count:>7}  {app:<4}  {len(result.latencies_ms):>6}  {result.lost:>4}  "
+        f"{result.percentile(0.50):>7.1f}  {result.percentile(0.95):>7.1f}  "
+        f"{result.percentile(0.99):>7.1f}  {statistics.median(result.post_ms):>8.1f}  "
+        f"{statistics.median(result.spread_ms or [math.nan]):>10.1f}"
+    )
+
+
+async def bench(options: argparse.Namespace, setup: Setup, kith: list[str], bare: list[str]) -> int:
+    print(
+        f"{'viewers':>7}  {'app':<4}  {'frames':>6}  {'lost':>4}  {'p50 ms':>7}  "
+        f"{'p95 ms':>7}  {'p99 ms':>7}  {'POST p50':>8}  {'spread p50':>10}"
+    )
+    lost = 0
+    ratios = []
+    for count in options.viewers:
+        kith_result, sizes = await run_kith(setup, kith, count, options)
+        size = int(statistics.median(sizes)) if sizes else 2048
+        bare_result, _sizes = await run_bare(bare, count, size, options)
+        print(_row(count, "kith", kith_result))
+        print(_row(count, "bare", bare_result))
+        ratio = kith_result.percentile(0.95) / bare_result.percentile(0.95)
+        ratios.append(ratio)
+        print(f"{'':>7}  p95 kith/bare: {ratio:.2f}  (fragment of {size} bytes)")
+        lost += kith_result.lost + bare_result.lost
+    print()
+    print(f"Frames lost: {lost} (target: 0).")
+    worst = max(ratios)
+    verdict = "met" if worst <= 1.5 else "missed"
+    print(f"Worst p95 ratio kith/bare: {worst:.2f} (target: at most 1.5, {verdict}).")
+    return 1 if lost else 0
+
+
+def _counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or any(not 1 <= c <= 1000 for c in counts):
+        raise argparse.ArgumentTypeError("viewer counts between 1 and 1000, e.g. 1,20,200")
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=40, choices=range(1, 1001), metavar="N")
+    parser.add_argument("--warmup", type=int, default=5, choices=range(0, 101), metavar="N")
+    parser.add_argument("--viewers", type=_counts, default=[1, 20, 200])
+    parser.add_argument("--frame-timeout", type=float, default=5.0)
+    parser.add_argument("--make-sessions", type=int, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.make_sessions:
+        make_sessions(options.make_sessions)
+        return 0
+    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    with tempfile.TemporaryDirectory(prefix="kith-fanout-") as temporary:
+        folder = Path(temporary)
+        env = kith_env(folder, redis_url)
+        print("Preparing a fresh database with the demo neighbourhood…", flush=True)
+        _run(["manage.py", "migrate", "--noinput", "-v0"], env)
+        _run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+        _run(["manage.py", "seed_demo"], env)
+        most = max(options.viewers)
+        # Run from the project folder, so the script can import it.
+        setup_env = {**env, "PYTHONPATH": str(BASE_DIR)}
+        made = json.loads(
+            _run([__file__, "--make-sessions", str(most)], setup_env).splitlines()[-1]
+        )
+        setup = Setup(**made)
+        print(f"Redis {redis_url}; {options.notes} notes per viewer count.", flush=True)
+        with (
+            daphnes("core.asgi:application", env, folder, "kith") as kith,
+            daphnes("bench.bare_app:application", bare_env(redis_url), folder, "bare") as bare,
+        ):
+            return asyncio.run(bench(options, setup, kith, bare))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The audit trail: record who did what, and read it back for the people allowed to.
+
+Services call ``audit_record`` inside their transaction, so an entry exists exactly when the
+change does. Where the request came from (address, device) is picked up from the request
+being served, via AuditContextMiddleware, so services never handle requests themselves.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+
+from core.models import AuditEntry, User
+
+
+@dataclass(frozen=True)
+class Origin:
+    ip_address: str | None
+    device: str
+
+
+_origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
+
+
+class AuditContextMiddleware:
+    """Remember where the current request came from, for any audit entry it leads to."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _origin.set(origin_of(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _origin.reset(token)
+
+
+def origin_of(request: HttpRequest) -> Origin:
+    # Behind a proxy, the proxy sets REMOTE_ADDR correctly (daphne --proxy-headers).
+    return Origin(
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        device=request.META.get("HTTP_USER_AGENT", "")[:200],
+    )
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: AuditEntry.Action,
+    person_id: int | None = None,
+    team_id: int | None = None,
+    target: str = "",
+    detail: dict | None = None,
+) -> AuditEntry:
+    origin = _origin.get() or Origin(ip_address=None, device="")
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.display_name if actor is not None and actor.is_authenticated else "",
+        action=action,
+        person_id=person_id,
+        team_id=team_id,
+        target=target,
+        detail=detail or {},
+        ip_address=origin.ip_address,
+        device=origin.device,
+    )
+
+
+# Reading the trail ---------------------------------------------------------------------------
+
+
+def can_read_trail(access) -> bool:
+    """The person, their coordinator and their team read a person's trail; nobody else."""
+    from core.access import Role
+
+    return access.role in (Role.TEAM, Role.SELF)
+
+
+def audit_for_person(
+    *,
+    person_id: int,
+    action: str = "",
+    actor_id: int | None = None,
+    since=None,
+    until=None,
+):
+    """A person's trail, newest first, filtered. Callers check can_read_trail first."""
+    entries = AuditEntry.objects.filter(person_id=person_id)
+    if action:
+        entries = entries.filter(action=action)
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if since:
+        entries = entries.filter(created_at__date__gte=since)
+    if until:
+        entries = entries.filter(created_at__date__lte=until)
+    return entries

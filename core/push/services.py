@@ -1,0 +1,248 @@
+"""Writes for Web Push: devices subscribing, people's choices, and queueing notifications.
+
+``push_notify`` is what the rest of Kith calls when something happens to a person. It only
+writes outbox rows, in the caller's transaction; ``manage.py push_worker`` sends them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Collection
+from datetime import datetime, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.access import Audience, audience_users
+from core.models import PushKind, PushMessage, PushPreferences, PushSubscription, User
+from core.push.vapid import b64url_decode
+
+LOCAL_TIME = ZoneInfo("Europe/London")
+MAX_DEVICES_PER_USER = 10
+ENDPOINT_MAX_LENGTH = 1000
+CONTENT_MAX_CHARS = 240
+USER_AGENT_MAX_LENGTH = 200
+
+
+# Devices -------------------------------------------------------------------------------------
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    if len(endpoint) > ENDPOINT_MAX_LENGTH:
+        return _("This address is too long.")
+    try:
+        URLValidator(schemes=["https"])(endpoint)
+    except ValidationError:
+        return _("This must be the https:// address the browser gave.")
+    host = (urlsplit(endpoint).hostname or "").lower()
+    # The worker posts to this address from inside our network: never to ourselves or to
+    # a neighbour's machine, only to a named push service on the internet.
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return _("This is not a push service address.")
+    if "." not in host or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return _("This is not a push service address.")
+    return None
+
+
+def _key_problem(value: str, *, length: int) -> str | None:
+    try:
+        raw = b64url_decode(value)
+    except ValueError:
+        return _("This key is not in the form the browser gives.")
+    if len(raw) != length:
+        return _("This key is the wrong length.")
+    if length == 65:
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError:
+            return _("This key is not a valid device key.")
+    return None
+
+
+@transaction.atomic
+def push_subscribe(
+    *, user: User, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Remember a device that agreed to notifications, replacing any earlier record of it.
+
+    A device signed in to by someone new belongs to them from now on: whatever was still
+    waiting for the previous account is not sent to it.
+    """
+    endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
+    problems: dict[str, str] = {}
+    if problem := _endpoint_problem(endpoint):
+        problems["endpoint"] = problem
+    if problem := _key_problem(p256dh, length=65):
+        problems["p256dh"] = problem
+    if problem := _key_problem(auth, length=16):
+        problems["auth"] = problem
+    if problems:
+        raise ValidationError(problems)
+
+    previous = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    if previous is not None and previous.user_id != user.pk:
+        _stop_waiting_messages(previous, reason="the device now belongs to someone else")
+        previous.delete()
+        previous = None
+    subscription = previous or PushSubscription(user=user, endpoint=endpoint)
+    subscription.p256dh = p256dh.rstrip("=")
+    subscription.auth = auth.rstrip("=")
+    subscription.user_agent = user_agent[:USER_AGENT_MAX_LENGTH]
+    subscription.failures = 0
+    subscription.save()
+
+    # A person with many old phones: the oldest ones go.
+    extra = PushSubscription.objects.filter(user=user).order_by("-created_at", "-id")[
+        MAX_DEVICES_PER_USER:
+    ]
+    for old in list(extra):
+        _stop_waiting_messages(old, reason="replaced by a newer device")
+        old.delete()
+    return subscription
+
+
+@transaction.atomic
+def push_unsubscribe(*, user: User, endpoint: str) -> bool:
+    """Forget one of this user's devices. Someone else's device is left alone."""
+    subscription = PushSubscription.objects.filter(user=user, endpoint=endpoint.strip()).first()
+    if subscription is None:
+        return False
+    _stop_waiting_messages(subscription, reason="notifications were turned off")
+    subscription.delete()
+    return True
+
+
+def _stop_waiting_messages(subscription: PushSubscription, *, reason: str) -> None:
+    PushMessage.objects.filter(
+        subscription=subscription,
+        status__in=[PushMessage.Status.QUEUED, PushMessage.Status.SENDING],
+    ).update(status=PushMessage.Status.DROPPED, last_error=reason)
+
+
+# Choices -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def push_preferences_update(
+    *,
+    user: User,
+    concerns: bool,
+    notes: bool,
+    rota: bool,
+    family_updates: bool,
+    quiet_hours_start: time | None,
+    quiet_hours_end: time | None,
+    include_content: bool,
+) -> PushPreferences:
+    """Save which notifications someone wants, when not to be disturbed, and how much to show."""
+    if (quiet_hours_start is None) != (quiet_hours_end is None):
+        missing = "quiet_hours_end" if quiet_hours_end is None else "quiet_hours_start"
+        raise ValidationError({missing: _("Please give both times, or neither.")})
+    if quiet_hours_start is not None and quiet_hours_start == quiet_hours_end:
+        raise ValidationError({"quiet_hours_end": _("The quiet time must end at another time.")})
+    preferences, _created = PushPreferences.objects.select_for_update().get_or_create(user=user)
+    preferences.concerns = concerns
+    preferences.notes = notes
+    preferences.rota = rota
+    preferences.family_updates = family_updates
+    preferences.quiet_hours_start = quiet_hours_start
+    preferences.quiet_hours_end = quiet_hours_end
+    preferences.include_content = include_content
+    preferences.save()
+    return preferences
+
+
+def in_quiet_hours(preferences: PushPreferences, moment: datetime) -> bool:
+    start, end = preferences.quiet_hours_start, preferences.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
+    now = timezone.localtime(moment, LOCAL_TIME).time()
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end  # overnight, say 22:00 to 07:00
+
+
+# Telling people ------------------------------------------------------------------------------
+
+
+def push_notify(
+    *,
+    person_id: int,
+    kind: str,
+    audience: Audience,
+    title: str,
+    body: str,
+    url: str,
+    exclude_user_ids: Collection[int] = frozenset(),
+    now: datetime | None = None,
+) -> int:
+    """Queue a notification about a person for every device of everyone in the audience.
+
+    Call it inside the transaction that makes the change: the rows commit or roll back with
+    it. ``title`` must say nothing private ("New note about Jean"); ``body`` is the content
+    itself and reaches only those who chose to see it. ``url`` is the page to open, a path
+    on this site. ``exclude_user_ids``: whoever needs no telling, such as the author and
+    anyone watching the timeline live. Returns how many messages were queued.
+    """
+    kind = PushKind(kind)
+    audience = Audience(audience)
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError("url must be a path on this site")
+    moment = now or timezone.now()
+    subscriptions = (
+        PushSubscription.objects.filter(user__in=audience_users(person_id, audience))
+        .exclude(user_id__in=list(exclude_user_ids))
+        .select_related("user", "user__push_preferences")
+    )
+    messages = []
+    for subscription in subscriptions:
+        preferences = _preferences_of(subscription.user)
+        if not preferences.wants(kind) or in_quiet_hours(preferences, moment):
+            continue
+        with translation.override(subscription.user.language or None):
+            shown = _content(body) if preferences.include_content else _("Open Kith to see it.")
+        messages.append(
+            PushMessage(
+                subscription=subscription,
+                user_id=subscription.user_id,
+                person_id=person_id,
+                audience=audience.value,
+                kind=kind.value,
+                payload={
+                    "title": title,
+                    "body": shown,
+                    "url": url,
+                    "kind": kind.value,
+                    # Lets the phone replace an older notification about the same person.
+                    "tag": f"person-{person_id}-{kind.value}",
+                },
+                next_attempt_at=moment,
+                created_at=moment,
+            )
+        )
+    PushMessage.objects.bulk_create(messages)
+    return len(messages)
+
+
+def _preferences_of(user: User) -> PushPreferences:
+    try:
+        return user.push_preferences
+    except PushPreferences.DoesNotExist:
+        return PushPreferences(user=user)
+
+
+def _content(body: str) -> str:
+    text = " ".join(body.split())
+    if len(text) <= CONTENT_MAX_CHARS:
+        return text
+    return text[: CONTENT_MAX_CHARS - 1].rstrip() + "…"

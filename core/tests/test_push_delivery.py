@@ -1,0 +1,361 @@
+"""The push worker against a local push service: what arrives, decrypted and signed as a phone
+and a push service would check it; retries, cleanup, slow services, and lost access."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from core.access import Audience
+from core.models import PushKind, PushMessage, PushSubscription
+from core.push.delivery import (
+    MAX_ATTEMPTS,
+    Deliverer,
+    backoff_seconds,
+    deliver_due,
+    parse_retry_after,
+)
+from core.push.services import push_notify, push_preferences_update
+from core.push.vapid import generate_keys
+from core.tests.push_helpers import LocalPushService, Reply
+from teams.models import Membership
+
+SUBJECT = "mailto:care-team@kith.example"
+Status = PushMessage.Status
+
+
+@pytest.fixture
+def vapid(settings):
+    keys = generate_keys()
+    settings.VAPID_PRIVATE_KEY = keys.private_key
+    settings.VAPID_PUBLIC_KEY = keys.public_key
+    settings.VAPID_SUBJECT = SUBJECT
+    return keys
+
+
+@pytest.fixture
+def service(vapid):
+    with LocalPushService() as running:
+        yield running
+
+
+def subscribe(user, device) -> PushSubscription:
+    # Made directly: the local service is plain http on 127.0.0.1, which push_subscribe
+    # rightly refuses from a browser.
+    return PushSubscription.objects.create(
+        user=user, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth
+    )
+
+
+def notify(personas, audience=Audience.CIRCLE, kind=PushKind.NOTE) -> int:
+    return push_notify(
+        person_id=personas.person.pk,
+        kind=kind,
+        audience=audience,
+        title="New note about Jean",
+        body="Jean enjoyed her lunch.",
+        url=f"/people/{personas.person.pk}/",
+    )
+
+
+def later(seconds: float):
+    moment = timezone.now() + timedelta(seconds=seconds)
+    return lambda: moment
+
+
+# Delivery ------------------------------------------------------------------------------------
+
+
+def test_each_device_gets_one_encrypted_signed_message(personas, service, vapid):
+    subscribe(personas.carer, service.device("angela"))
+    subscribe(personas.family, service.device("sarah"))
+    assert notify(personas) == 2
+
+    report = deliver_due()
+
+    assert report.sent == 2
+    assert sorted(r.device for r in service.received) == ["angela", "sarah"]
+    for received in service.received:
+        assert service.decrypt(received) == {
+            "title": "New note about Jean",
+            "body": "Open Kith to see it.",
+            "url": f"/people/{personas.person.pk}/",
+            "kind": "note",
+            "tag": f"person-{personas.person.pk}-note",
+        }
+        claims = service.vapid_claims(received, public_key=vapid.public_key)
+        assert claims["sub"] == SUBJECT
+        # A phone that is off still gets it when it comes back within the day.
+        assert received.headers["ttl"] == str(24 * 60 * 60)
+        assert received.headers["urgency"] == "normal"
+    assert set(PushMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert all(s.last_success_at for s in PushSubscription.objects.all())
+
+
+def test_the_note_itself_arrives_only_for_someone_who_chose_it(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    subscribe(personas.professional, service.device("nina"))
+    push_preferences_update(
+        user=personas.family,
+        concerns=True,
+        notes=True,
+        rota=True,
+        family_updates=True,
+        quiet_hours_start=None,
+        quiet_hours_end=None,
+        include_content=True,
+    )
+    notify(personas)
+    deliver_due()
+    sarah = service.decrypt(service.for_device("sarah")[0])
+    nina = service.decrypt(service.for_device("nina")[0])
+    assert sarah["body"] == "Jean enjoyed her lunch."
+    assert nina["body"] == "Open Kith to see it."
+
+
+def test_a_concern_is_sent_as_urgent(personas, service):
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas, audience=Audience.TEAM, kind=PushKind.CONCERN)
+    deliver_due()
+    assert service.received[0].headers["urgency"] == "high"
+
+
+def test_a_token_signed_by_another_key_is_caught(personas, service):
+    # The checker itself must be able to fail, or the test above proves nothing.
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas)
+    deliver_due()
+    with pytest.raises(AssertionError):
+        service.vapid_claims(service.received[0], public_key=generate_keys().public_key)
+
+
+def test_the_worker_command_sends_what_is_due(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    notify(personas)
+    call_command("push_worker", "--once")
+    assert len(service.for_device("sarah")) == 1
+    assert PushMessage.objects.get().status == Status.SENT
+
+
+# The push service says no --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_that_is_gone_is_forgotten(personas, service, status):
+    subscribe(personas.family, service.device("sarah", Reply(status=status)))
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas)
+    notify(personas)
+    # The second one for Sarah waits for a retry, so it is still queued when the first fails.
+    waiting = PushMessage.objects.filter(user=personas.family).order_by("pk").last()
+    PushMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=later(60)())
+
+    report = deliver_due()
+
+    assert not PushSubscription.objects.filter(user=personas.family).exists()
+    assert PushSubscription.objects.filter(user=personas.carer).exists()
+    sarahs = PushMessage.objects.filter(user=personas.family)
+    assert set(sarahs.values_list("status", flat=True)) == {Status.GONE}
+    assert report.gone == 1
+    # Once told the device is gone, nothing more is sent to it.
+    deliver_due(now=later(120))
+    assert len(service.for_device("sarah")) == 1
+    assert len(service.for_device("angela")) == 2
+
+
+def test_too_many_requests_waits_as_long_as_the_service_asks(personas, service):
+    subscribe(
+        personas.family,
+        service.device("sarah", Reply(status=429, headers={"Retry-After": "120"}), Reply()),
+    )
+    notify(personas)
+    before = timezone.now()
+
+    report = deliver_due()
+
+    message = PushMessage.objects.get()
+    assert report.retrying == 1
+    assert message.status == Status.QUEUED
+    assert message.attempts == 1
+    assert message.last_error.startswith("429")
+    waited = (message.next_attempt_at - before).total_seconds()
+    assert 119 <= waited <= 125
+
+    deliver_due(now=later(60))  # not yet: the service asked for two minutes
+    assert len(service.for_device("sarah")) == 1
+
+    deliver_due(now=later(125))
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert message.attempts == 2
+    assert len(service.for_device("sarah")) == 2
+    assert service.decrypt(service.for_device("sarah")[1])["title"] == "New note about Jean"
+
+
+def test_a_server_error_is_retried_with_growing_waits(personas, service):
+    subscribe(personas.family, service.device("sarah", Reply(status=503)))
+    notify(personas)
+    message = PushMessage.objects.get()
+    waits = []
+    clock = timezone.now()
+    for _ in range(3):
+        deliver_due(now=lambda c=clock: c)
+        message.refresh_from_db()
+        waits.append((message.next_attempt_at - clock).total_seconds())
+        clock = message.next_attempt_at
+    assert waits == [30.0, 60.0, 120.0]
+    assert PushSubscription.objects.get().failures == 3
+
+
+def test_it_gives_up_after_the_last_attempt(personas, service):
+    subscribe(personas.family, service.device("sarah", Reply(status=500)))
+    notify(personas)
+    PushMessage.objects.update(attempts=MAX_ATTEMPTS - 1)
+    report = deliver_due()
+    message = PushMessage.objects.get()
+    assert report.failed == 1
+    assert message.status == Status.FAILED
+    assert message.last_error.startswith("500")
+
+
+def test_a_refusal_is_not_retried(personas, service):
+    subscribe(personas.family, service.device("sarah", Reply(status=403)))
+    notify(personas)
+    deliver_due()
+    deliver_due(now=later(3600))
+    assert PushMessage.objects.get().status == Status.FAILED
+    assert len(service.for_device("sarah")) == 1
+
+
+def test_a_push_service_that_times_out_is_retried_later_and_holds_up_nobody(personas, service):
+    subscribe(personas.family, service.device("slow", Reply(delay=10)))
+    fast = [personas.carer, personas.professional, personas.person_user]
+    for n, user in enumerate(fast):
+        subscribe(user, service.device(f"fast{n}"))
+    notify(personas)
+    started = time.monotonic()
+
+    report = deliver_due(timeout=1, threads=2)
+
+    took = time.monotonic() - started
+    assert report.sent == 3
+    assert report.retrying == 1
+    slow = PushMessage.objects.get(user=personas.family)
+    assert slow.status == Status.QUEUED
+    assert slow.last_error == "the push service did not answer in time"
+    assert slow.next_attempt_at > timezone.now()
+    others = PushMessage.objects.exclude(user=personas.family)
+    assert set(others.values_list("status", flat=True)) == {Status.SENT}
+    # The others went out while the slow one was still hanging, not after it.
+    slow_arrived = service.for_device("slow")[0].at
+    for n in range(len(fast)):
+        assert service.for_device(f"fast{n}")[0].at - slow_arrived < 0.9
+    assert took < 3, "one slow service must cost at most its own timeout"
+
+
+def test_a_push_service_that_cannot_be_reached_is_retried(personas, service):
+    device = service.device("sarah")
+    subscription = subscribe(personas.family, device)
+    subscription.endpoint = "http://127.0.0.1:9/push/sarah"  # nothing listens on port 9
+    subscription.save()
+    notify(personas)
+    deliver_due(timeout=1)
+    message = PushMessage.objects.get()
+    assert message.status == Status.QUEUED
+    assert message.last_error.startswith("could not reach the push service")
+
+
+# Access is asked again just before sending --------------------------------------------------
+
+
+def test_no_push_reaches_someone_removed_from_the_circle_after_it_was_queued(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas)
+    personas.family_place.removed_at = timezone.now()
+    personas.family_place.save()
+
+    report = deliver_due()
+
+    assert service.for_device("sarah") == []
+    assert len(service.for_device("angela")) == 1
+    dropped = PushMessage.objects.get(user=personas.family)
+    assert dropped.status == Status.DROPPED
+    assert dropped.last_error == "no longer allowed to see this person"
+    assert report.dropped == 1
+
+
+def test_no_push_reaches_a_carer_who_left_the_team_after_it_was_queued(personas, service):
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas, audience=Audience.TEAM)
+    Membership.objects.filter(user=personas.carer).update(left_at=timezone.now())
+    deliver_due()
+    assert service.received == []
+    assert PushMessage.objects.get().status == Status.DROPPED
+
+
+# Claiming ------------------------------------------------------------------------------------
+
+
+def test_two_workers_never_claim_the_same_message(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    subscribe(personas.carer, service.device("angela"))
+    notify(personas)
+    first, second = Deliverer(threads=1), Deliverer(threads=1)
+    try:
+        now = timezone.now()
+        taken = first._claim(limit=10, now=now)
+        assert len(taken) == 2
+        assert second._claim(limit=10, now=now) == []
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_claim_left_by_a_worker_that_died_is_taken_over(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    notify(personas)
+    crashed = Deliverer(threads=1)
+    try:
+        crashed._claim(limit=10, now=timezone.now())
+    finally:
+        crashed.close()
+    assert PushMessage.objects.get().status == Status.SENDING
+
+    deliver_due()  # straight away: the claim may still be alive
+    assert service.received == []
+
+    deliver_due(now=later(10 * 60))
+    assert PushMessage.objects.get().status == Status.SENT
+    assert len(service.received) == 1
+
+
+# Small rules ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 5 ", 5.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+        ("999999999", 24 * 60 * 60.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: at once
+    ],
+)
+def test_retry_after_is_read_as_seconds_or_a_date(header, seconds):
+    assert parse_retry_after(header) == seconds
+
+
+def test_retry_after_as_a_future_date():
+    now = 1_700_000_000.0
+    assert parse_retry_after("Tue, 14 Nov 2023 22:15:20 GMT", now=now) == 120.0
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff_seconds(30) == 3600

@@ -1,0 +1,79 @@
+"""The profile page's "Notifications on this device" section, as the server renders it."""
+
+import re
+from datetime import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from core.push.services import push_preferences_update
+
+PUSH_JS = Path(settings.BASE_DIR) / "frontend" / "static" / "kith" / "push.js"
+
+
+def profile_page(user) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["carer", "family", "person_user", "outsider"])
+def test_everyone_gets_the_section_with_what_the_script_needs(personas, who):
+    page = profile_page(personas.all_users()[who])
+    assert "Notifications on this device" in page
+    assert f'data-public-key="{settings.VAPID_PUBLIC_KEY}"' in page
+    assert 'data-subscriptions-url="/api/v1/push/subscriptions"' in page
+    assert 'data-preferences-url="/api/v1/push/preferences"' in page
+    assert re.search(r'<script src="[^"]*kith/push\.js" defer></script>', page)
+
+
+def test_the_page_says_plainly_what_it_needs_without_the_app(personas):
+    page = profile_page(personas.family)
+    assert "Notifications need the app installed" in page
+    # Until the script runs, the page says why nothing works rather than showing dead buttons.
+    assert "Notifications need JavaScript turned on." in page
+    assert re.search(r"<button[^>]*data-push-on hidden", page)
+
+
+def test_the_form_shows_the_saved_choices(personas):
+    push_preferences_update(
+        user=personas.family,
+        concerns=True,
+        notes=False,
+        rota=True,
+        family_updates=False,
+        quiet_hours_start=time(21, 30),
+        quiet_hours_end=time(7, 0),
+        include_content=True,
+    )
+    page = profile_page(personas.family)
+    assert re.search(r'name="concerns" checked', page)
+    assert not re.search(r'name="notes" checked', page)
+    assert not re.search(r'name="family_updates" checked', page)
+    assert re.search(r'name="include_content" checked', page)
+    assert 'name="quiet_hours_start" value="21:30"' in page
+    assert 'name="quiet_hours_end" value="07:00"' in page
+
+
+def test_the_defaults_leave_the_note_off_the_lock_screen(personas):
+    page = profile_page(personas.carer)
+    assert not re.search(r'name="include_content" checked', page)
+    assert 'name="quiet_hours_start" value=""' in page
+
+
+def test_there_is_no_inline_script(personas):
+    page = profile_page(personas.carer)
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+    assert " on" + "click=" not in page
+
+
+def test_the_script_registers_no_service_worker():
+    # The service worker belongs to the installed app; this page only looks for it.
+    source = PUSH_JS.read_text()
+    assert "serviceWorker.register" not in source
+    assert "getRegistration()" in source

@@ -1,0 +1,113 @@
+"""A carer with no signal: Kith opens from the phone, shows saved pages, keeps the notes she
+writes and sends each of them exactly once when the signal returns."""
+
+import re
+import time
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from e2e.conftest import sign_in
+
+TWO_NOTES = ["Jean enjoyed her soup and we talked about the roses.", "Jean slept after lunch."]
+
+
+def _open_jeans_timeline(page: Page, base: str) -> str:
+    sign_in(page, base, "angela@kith.example")
+    page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
+    page.get_by_role("link", name="Notes and news").click()
+    expect(page.get_by_role("heading", name="Jean's timeline")).to_be_visible()
+    # The first visit installs the worker; from the next one it answers for the page.
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _until(page, "caches.open('kith-saved').then(c => c.match(location.pathname)).then(Boolean)")
+    return page.url
+
+
+def _until(page: Page, promise: str, seconds: float = 15) -> None:
+    """Wait until a script's promise gives true (wait_for_function does not await promises)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(promise):
+        assert time.monotonic() < deadline, f"still false after {seconds}s: {promise}"
+        page.wait_for_timeout(200)
+
+
+def _go_offline(context: BrowserContext) -> None:
+    context.set_offline(True)
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+
+
+def _go_online(context: BrowserContext) -> None:
+    context.unroute("**/*")
+    context.set_offline(False)
+
+
+def _write(page: Page, words: str) -> None:
+    form = page.locator("#note-form")
+    form.get_by_label(re.compile("^What happened|^Your note|^The note", re.I)).fill(words)
+    form.get_by_role("button", name="Share the note").click()
+
+
+def _notes_on_server(page: Page, person_path: str) -> list[str]:
+    person_id = re.search(r"/people/(\d+)/", person_path).group(1)
+    response = page.request.get(f"/api/v1/people/{person_id}/notes?limit=50")
+    assert response.ok
+    return [item["body"] for item in response.json()["items"]]
+
+
+def test_notes_written_offline_are_sent_once_when_the_signal_returns(phone_context, server):
+    context = phone_context()
+    page = context.new_page()
+    timeline = _open_jeans_timeline(page, server)
+
+    _go_offline(context)
+    page.reload()
+    expect(page.locator("#saved-banner")).to_be_visible()
+    expect(page.locator("#saved-banner")).to_contain_text("You are offline")
+    for words in TWO_NOTES:
+        _write(page, words)
+    expect(page.locator("#outbox-count")).to_have_text("2 notes are waiting to send.")
+    waiting = page.evaluate("KithOutbox.all()")
+
+    _go_online(context)
+    expect(page.locator("#outbox")).to_be_hidden(timeout=10_000)
+    sent = _notes_on_server(page, timeline)
+    assert sorted(w for w in sent if w in TWO_NOTES) == sorted(TWO_NOTES)
+
+    # The very same outbox sent again (a retry after a lost answer) changes nothing.
+    page.evaluate("items => Promise.all(items.map(i => KithOutbox.save(i)))", waiting)
+    page.evaluate(
+        "KithOutbox.flush(JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'])"
+    )
+    assert page.evaluate("KithOutbox.all().then(items => items.length)") == 0
+    again = _notes_on_server(page, timeline)
+    assert sorted(w for w in again if w in TWO_NOTES) == sorted(TWO_NOTES)
+
+
+def test_a_note_the_server_refuses_stays_with_the_reason(phone_context, server):
+    context = phone_context()
+    page = context.new_page()
+    _open_jeans_timeline(page, server)
+    _go_offline(context)
+    _write(page, "A note that grows too long before it is sent.")
+    expect(page.locator("#outbox-count")).to_have_text("1 note is waiting to send.")
+    # Over the 5,000 character limit, as a note from an older version of the page might be.
+    page.evaluate(
+        "KithOutbox.all().then(([item]) => { item.fields.body = 'x'.repeat(6000);"
+        " return KithOutbox.save(item); })"
+    )
+    _go_online(context)
+    expect(page.locator(".outbox-item .error")).to_contain_text("It could not be sent.")
+    expect(page.locator("#outbox-count")).to_have_text("1 note is waiting to send.")
+    expect(page.get_by_role("button", name="Copy the words")).to_be_visible()
+
+
+def test_the_app_is_installable(phone_context, server):
+    page = phone_context().new_page()
+    manifest = page.request.get(f"{server}/manifest.webmanifest").json()
+    assert manifest["display"] == "standalone"
+    assert any(icon["purpose"] == "maskable" for icon in manifest["icons"])
+    sign_in(page, server, "angela@kith.example")
+    assert page.locator("link[rel=manifest]").count() == 1
+    _until(page, "navigator.serviceWorker.ready.then(r => r.active !== null)")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == f"{server}/"

@@ -1,0 +1,185 @@
+"""The live shared timeline, on two phones: what Angela (Jean's carer) shares with the circle
+reaches the page Sarah (Jean's daughter) already has open within a second, without a reload;
+a team-only handover never reaches Sarah at all; and what Sarah answers reaches Angela.
+
+The people come from the demo neighbourhood (families/demo_data.py).
+"""
+
+import html
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from playwright.sync_api import BrowserContext, Locator, Page, WebSocket, expect
+
+from e2e.conftest import sign_in
+
+LIVE_WITHIN_MS = 1_000
+NEVER_WAIT_MS = 2_000
+HEART = re.compile(r"^Heart\b")
+
+# Watches, from inside each page, what a person would notice: when a note form was sent and
+# when each note first appeared. Playwright injects it outside the page's own scripts, so the
+# page's Content Security Policy (no inline code at all) is neither loosened nor tripped.
+WATCH_THE_PAGE = """
+(() => {
+  window.kithSeenAt = {};
+  window.kithSentAt = null;
+  const mark = (root) => {
+    if (!root.querySelectorAll) return;
+    const found = root.matches && root.matches("article[id^='note-']") ? [root] : [];
+    found.push(...root.querySelectorAll("article[id^='note-']"));
+    for (const article of found) {
+      if (!(article.id in window.kithSeenAt)) window.kithSeenAt[article.id] = Date.now();
+    }
+  };
+  new MutationObserver((changes) => {
+    for (const change of changes) change.addedNodes.forEach(mark);
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener("submit", (event) => {
+    if (event.target.id === "note-form") window.kithSentAt = Date.now();
+  }, true);
+  const socket = (state) => () => document.documentElement.setAttribute("data-live", state);
+  document.addEventListener("htmx:wsOpen", socket("open"));
+  document.addEventListener("htmx:wsClose", socket("closed"));
+})();
+"""
+
+
+@dataclass
+class Phone:
+    """One person's open timeline page, and everything its socket received."""
+
+    page: Page
+    frames: list[str] = field(default_factory=list)
+    navigations: int = 0
+
+    def heard(self, text: str) -> bool:
+        spelt = html.escape(text)  # as the fragment's HTML spells it
+        return any(spelt in frame for frame in self.frames)
+
+
+def _phone(open_phone: Callable[[], BrowserContext]) -> BrowserContext:
+    context = open_phone()
+    context.add_init_script(WATCH_THE_PAGE)
+    return context
+
+
+def _watch(page: Page) -> Phone:
+    phone = Phone(page)
+
+    def listen(socket: WebSocket) -> None:
+        socket.on(
+            "framereceived",
+            lambda payload: phone.frames.append(
+                payload if isinstance(payload, str) else payload.decode()
+            ),
+        )
+
+    def navigated(frame: object) -> None:
+        if frame == page.main_frame:
+            phone.navigations += 1
+
+    page.on("websocket", listen)
+    page.on("framenavigated", navigated)
+    return phone
+
+
+def _open_jeans_timeline_from_my_people(page: Page, server: str) -> int:
+    """As a person would: My people, Jean, then her notes. Answers Jean's id."""
+    page.goto(f"{server}/")
+    page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
+    page.get_by_role("link", name="Notes and news").click()
+    expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
+    _wait_until_live(page)
+    return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
+
+
+def _wait_until_live(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
+    expect(page.locator("html")).to_have_attribute("data-live", "open")
+
+
+def _open_timeline(page: Page, server: str, person_id: int) -> None:
+    page.goto(f"{server}/people/{person_id}/timeline/")
+    _wait_until_live(page)
+
+
+def _write(page: Page, *, kind: str, body: str, who_sees: str | None = None) -> None:
+    form = page.locator("#note-form")
+    form.get_by_label(kind, exact=True).check()
+    if who_sees is not None:
+        form.get_by_label(who_sees, exact=True).check()
+    form.get_by_label("Your note").fill(body)
+    form.get_by_role("button", name="Share the note").click()
+
+
+def _note(page: Page, text: str) -> Locator:
+    return page.get_by_role("article").filter(has_text=text)
+
+
+def _unique(words: str) -> str:
+    return f"{words} ({secrets.token_hex(3)})"
+
+
+def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover_never_does(
+    phone_context: Callable[[], BrowserContext], server: str
+) -> None:
+    angelas_phone = _phone(phone_context)
+    angela = _watch(angelas_phone.new_page())
+    sarah = _watch(_phone(phone_context).new_page())
+
+    sign_in(sarah.page, server, "sarah@kith.example")
+    jean_id = _open_jeans_timeline_from_my_people(sarah.page, server)
+    sign_in(angela.page, server, "angela@kith.example")
+    _open_timeline(angela.page, server, jean_id)
+    sarahs_navigations = sarah.navigations
+
+    # A moment shared with the circle: on Sarah's open page within a second.
+    moment = _unique("Jean sang along to the radio and laughed at the weather forecast")
+    _write(angela.page, kind="A good moment", body=moment, who_sees="The team and the circle")
+    arrived = _note(sarah.page, moment)
+    expect(arrived).to_be_visible(timeout=5 * LIVE_WITHIN_MS)
+    note_id = arrived.get_attribute("id")
+    sent_at = angela.page.evaluate("() => window.kithSentAt")
+    seen_at = sarah.page.evaluate(f"() => window.kithSeenAt[{note_id!r}]")
+    assert sent_at is not None and seen_at is not None
+    assert seen_at - sent_at < LIVE_WITHIN_MS, (
+        f"the moment took {seen_at - sent_at} ms to reach Sarah's page"
+    )
+    expect(arrived).to_contain_text("Seen by the team and the circle")
+    assert sarah.navigations == sarahs_navigations, "Sarah's page reloaded"
+
+    # A team-only handover: Angela's other open page shows it, Sarah's never does.
+    angelas_other_page = _watch(angelas_phone.new_page())
+    _open_timeline(angelas_other_page.page, server, jean_id)
+    handover = _unique("Jean's new tablets are in the blue box; the pharmacy calls on Friday")
+    _write(angela.page, kind="Handover", body=handover, who_sees="The team only")
+    expect(_note(angelas_other_page.page, handover)).to_be_visible(timeout=5 * LIVE_WITHIN_MS)
+    expect(_note(angelas_other_page.page, handover)).to_contain_text("Seen by the team only")
+    assert angelas_other_page.navigations == 1, "Angela's other page had to reload"
+    sarah.page.wait_for_timeout(NEVER_WAIT_MS)
+    expect(sarah.page.get_by_text(handover)).to_have_count(0)
+    assert not sarah.heard(handover), "the handover was sent to Sarah's socket"
+    assert sarah.heard(moment), "Sarah's socket frames were not being watched"
+
+    # Sarah answers on her open page; Angela's open page updates without a reload.
+    angelas_navigations = angela.navigations
+    thanks = _unique("Thank you Angela, that made my day")
+    on_sarahs_page = _note(sarah.page, moment)
+    on_sarahs_page.get_by_label("Reply").fill(thanks)
+    on_sarahs_page.get_by_role("button", name="Send").click()
+    on_sarahs_page.get_by_role("button", name=HEART).click()
+
+    on_angelas_page = _note(angela.page, moment)
+    expect(on_angelas_page.get_by_role("list", name="Replies")).to_contain_text(thanks)
+    expect(on_angelas_page.get_by_role("button", name=HEART)).to_contain_text("1")
+    assert angela.navigations == angelas_navigations, "Angela's page reloaded"
+    # The reaction is Sarah's own, so her page shows it pressed and Angela's does not.
+    expect(on_sarahs_page.get_by_role("button", name=HEART)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(on_angelas_page.get_by_role("button", name=HEART)).to_have_attribute(
+        "aria-pressed", "false"
+    )

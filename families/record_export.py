@@ -1,0 +1,136 @@
+"""Everything Kith holds about one person, as a ZIP: record.json for machines, record.html for
+people, and the photos beside them.
+
+Reads only. The worker (families.services.export) decides when to build and where to keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import json
+import uuid
+import zipfile
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.models import AuditEntry
+from families.models import CircleMember, Note, Outcome, Person, SharingChange
+
+FORMAT_VERSION = 1
+TEMPLATE = "frontend/export/record.html"
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def _row(obj: models.Model, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every stored field of a row, by its column name, as plain JSON values."""
+    return {
+        field.attname: _value(getattr(obj, field.attname))
+        for field in obj._meta.concrete_fields
+        if field.attname not in leave_out
+    }
+
+
+def _photo_path(name: str, kind: str) -> str:
+    return f"photos/{kind}/{PurePosixPath(name).name}" if name else ""
+
+
+class _Photos:
+    """The photos to copy into the ZIP, each under a path the JSON and HTML both name."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}  # path in the ZIP -> storage name
+
+    def add(self, name: str, kind: str) -> str:
+        if not name:
+            return ""
+        path = _photo_path(name, kind)
+        self.files[path] = name
+        return path
+
+
+def _visits(person: Person) -> list[dict[str, Any]]:
+    """The person's visits, if the rota is installed; an empty list otherwise."""
+    try:
+        from teams.models import Visit
+    except ImportError:  # the rota is optional to this export
+        return []
+    return [_row(v) for v in Visit.objects.filter(person=person).order_by("date", "pk")]
+
+
+def collect(person: Person) -> tuple[dict[str, Any], _Photos]:
+    """The whole record as plain data, and the photos it refers to."""
+    photos = _Photos()
+    profile = _row(person, leave_out=("photo",))
+    profile["photo"] = photos.add(person.photo.name, "person")
+    circle = []
+    for member in CircleMember.objects.filter(person=person).order_by("added_at", "pk"):
+        row = _row(member, leave_out=("photo",))
+        row["photo"] = photos.add(member.photo.name, "circle")
+        circle.append(row)
+    notes = []
+    for note in (
+        Note.objects.filter(person=person)
+        .select_related("author")
+        .prefetch_related("photos", "replies__author", "reactions", "versions", "outcomes")
+        .order_by("created_at", "pk")
+    ):
+        row = _row(note)
+        row["author_name"] = note.author.display_name
+        row["photos"] = [photos.add(p.image.name, "notes") for p in note.photos.all()]
+        row["replies"] = [
+            {**_row(r), "author_name": r.author.display_name} for r in note.replies.all()
+        ]
+        row["reactions"] = [_row(r) for r in note.reactions.all()]
+        row["earlier_versions"] = [_row(v) for v in note.versions.all()]
+        row["outcome_ids"] = [o.pk for o in note.outcomes.all()]
+        notes.append(row)
+    record = {
+        "format": "kith-record",
+        "version": FORMAT_VERSION,
+        "made_at": timezone.now().isoformat(),
+        "person": profile,
+        "circle": circle,
+        "notes": notes,
+        "outcomes": [_row(o) for o in Outcome.objects.filter(person=person).order_by("pk")],
+        "sharing_changes": [_row(c) for c in SharingChange.objects.filter(person=person)],
+        "visits": _visits(person),
+        # Addresses and devices in the trail belong to those who looked, not to the person.
+        "audit_trail": [
+            _row(e, leave_out=("ip_address", "device"))
+            for e in AuditEntry.objects.filter(person_id=person.pk).order_by("created_at", "pk")
+        ],
+    }
+    return record, photos
+
+
+def build_zip(person: Person) -> bytes:
+    """The ZIP's bytes: record.json, record.html and photos/."""
+    record, photos = collect(person)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(TEMPLATE, {"record": record, "person": person})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))
+        archive.writestr("record.html", html)
+        for path, name in sorted(photos.files.items()):
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as photo:
+                    archive.writestr(path, photo.read())
+    return buffer.getvalue()

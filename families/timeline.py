@@ -1,0 +1,158 @@
+"""Reads for the shared timeline: one person's notes, as one user may see them.
+
+Who may see a note follows from core.access: the person's page first, then the note's
+audience. A note a user may not see answers exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.access import PersonAccess, person_access
+from core.models import Event
+from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
+
+if TYPE_CHECKING:
+    from core.access import AnyUser
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def audience_values(access: PersonAccess) -> list[str]:
+    return sorted(audience.value for audience in access.audiences)
+
+
+def visible_notes(access: PersonAccess) -> QuerySet[Note]:
+    """Every note on this person's timeline that this user may see, deleted ones left out."""
+    return Note.objects.filter(
+        access.notes_filter(), person_id=access.person.pk, deleted_at__isnull=True
+    )
+
+
+def with_everything_shown(notes: QuerySet[Note]) -> QuerySet[Note]:
+    """What rendering a note needs, in a fixed number of queries however many notes."""
+    return notes.select_related("author", "handled_by").prefetch_related(
+        Prefetch("photos", queryset=NotePhoto.objects.order_by("position", "id")),
+        Prefetch("replies", queryset=Reply.objects.select_related("author")),
+        "reactions",
+        Prefetch("outcomes", queryset=Outcome.objects.order_by("title")),
+    )
+
+
+@dataclass(frozen=True)
+class NoteAccess:
+    note: Note
+    access: PersonAccess
+
+
+def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
+    """A note and how this user sees its person, or None if they may not see it at all."""
+    try:
+        note_pk = int(note_id)
+    except (TypeError, ValueError):
+        return None
+    note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
+    if note is None:
+        return None
+    access = person_access(user, note.person_id)
+    if access is None:
+        return None
+    if not access.may_see_note(kind=note.kind, audience=note.audience, author_id=note.author_id):
+        return None
+    return NoteAccess(note=note, access=access)
+
+
+def note_access_or_404(user: AnyUser, note_id: int | str) -> NoteAccess:
+    found = note_access(user, note_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+# Keyset pagination: the cursor names the last note shown, as "<microseconds>.<id>".
+# Unlike an offset it stays right while new notes arrive at the top.
+
+
+def encode_cursor(note: Note) -> str:
+    micros = int(note.created_at.timestamp() * 1_000_000)
+    return f"{micros}.{note.pk}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """None for no cursor; ValueError for one that was not made here."""
+    if not cursor:
+        return None
+    micros, _, pk = cursor.partition(".")
+    if not (micros.isdigit() and pk.isdigit()):
+        raise ValueError("not a timeline cursor")
+    return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(pk)
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    notes: list[Note]
+    next_cursor: str | None
+
+
+def timeline_page(
+    access: PersonAccess,
+    *,
+    kind: str | None = None,
+    outcome_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> TimelinePage:
+    """One page of the timeline, newest first: five queries, whatever the page size."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    notes = visible_notes(access)
+    if kind:
+        notes = notes.filter(kind=kind)
+    if outcome_id is not None:
+        notes = notes.filter(outcomes__id=outcome_id)
+    after = decode_cursor(cursor)
+    if after is not None:
+        created_at, pk = after
+        notes = notes.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    found = list(with_everything_shown(notes.order_by("-created_at", "-id"))[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    return TimelinePage(notes=found, next_cursor=encode_cursor(found[-1]) if more else None)
+
+
+def open_concerns(access: PersonAccess) -> list[Note]:
+    """Concerns nobody has marked handled yet: highlighted for the team until someone does."""
+    if not access.is_team:
+        return []
+    return list(
+        visible_notes(access)
+        .filter(kind=Note.Kind.CONCERN, handled_at__isnull=True)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def latest_event_id(access: PersonAccess) -> int:
+    """Where a freshly rendered page starts listening from, so catch-up skips nothing."""
+    found = Event.objects.filter(
+        person_id=access.person.pk, audience=access.live_audience.value
+    ).aggregate(latest=Max("id"))["latest"]
+    return found or 0
+
+
+def last_looked_and_mark_seen(*, user_id: int, access: PersonAccess) -> datetime | None:
+    """When this user last opened this timeline (None the first time), and mark it now."""
+    visit, created = TimelineVisit.objects.get_or_create(
+        user_id=user_id, person_id=access.person.pk
+    )
+    if created:
+        return None
+    previous = visit.seen_at
+    TimelineVisit.objects.filter(pk=visit.pk).update(seen_at=timezone.now())
+    return previous

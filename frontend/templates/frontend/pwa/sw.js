@@ -1,0 +1,127 @@
+/* Kith's service worker: the app shell without a network, pages saved for reading offline,
+   and notifications. Authenticated pages are never put in the browser's HTTP cache (they are
+   sent no-store); only the pages listed by the server are kept, and signing out clears them. */
+"use strict";
+
+const CONFIG = {{ config|safe }};
+importScripts(CONFIG.outboxScript);
+const SHELL = "kith-shell-" + CONFIG.version;
+const SAVED = "kith-saved";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL)
+      .then((cache) => cache.addAll(CONFIG.shell))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((key) => key.startsWith("kith-shell-") && key !== SHELL)
+          .map((key) => caches.delete(key))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(request));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  }
+});
+
+async function navigate(request) {
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    // Vary (cookie, language) is ours alone on this device: match on the address only.
+    const saved = await (await caches.open(SAVED)).match(request, { ignoreSearch: true, ignoreVary: true });
+    if (saved) return withSavedBanner(saved);
+    return (await caches.match(CONFIG.offline)) || Response.error();
+  }
+}
+
+// A saved page says plainly that it is saved, and when.
+async function withSavedBanner(response) {
+  const savedAt = response.headers.get("X-Kith-Saved-At") || "";
+  const html = (await response.text()).replace(
+    'id="saved-banner" hidden',
+    'id="saved-banner" data-saved-at="' + savedAt + '"'
+  );
+  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+async function refreshSaved() {
+  const list = await fetch(CONFIG.savedList, { credentials: "same-origin" });
+  if (!list.ok) return;
+  const { urls } = await list.json();
+  const cache = await caches.open(SAVED);
+  const keep = new Set(urls.map((path) => new URL(path, self.location.origin).href));
+  for (const path of urls) {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (!response.ok || response.redirected) continue;
+    const headers = new Headers(response.headers);
+    headers.set("X-Kith-Saved-At", new Date().toISOString());
+    await cache.put(path, new Response(await response.blob(), { headers }));
+  }
+  for (const request of await cache.keys()) {
+    if (!keep.has(request.url)) await cache.delete(request);
+  }
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "refresh-saved") {
+    event.waitUntil(refreshSaved().catch(() => undefined));
+  }
+});
+
+// Background Sync: send the outbox even when no Kith page is open. A failure that may pass
+// (no signal, server trouble) rejects, so the browser tries again later.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "kith-outbox") return;
+  event.waitUntil(
+    self.KithOutbox.flush().then(async (results) => {
+      const windows = await self.clients.matchAll({ type: "window" });
+      windows.forEach((client) => client.postMessage({ type: "outbox-changed" }));
+      if (results.some((result) => result.keep === "retry")) throw new Error("retry later");
+    })
+  );
+});
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (notJson) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Kith", {
+    body: data.body || "",
+    icon: CONFIG.icon,
+    badge: CONFIG.icon,
+    tag: data.tag || undefined,
+    data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data.url || "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (client.url === target && "focus" in client) return client.focus();
+      }
+      return self.clients.openWindow(target);
+    })
+  );
+});

@@ -1,0 +1,89 @@
+import csv
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.access import person_access_or_404
+from core.audit import audit_for_person, audit_record, can_read_trail
+from core.models import AuditEntry
+
+
+class TrailFilter(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("What happened"),
+        required=False,
+        choices=[("", gettext_lazy("Everything")), *AuditEntry.Action.choices],
+    )
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _trail(request: HttpRequest, person_id: int):
+    access = person_access_or_404(request.user, person_id)
+    if not can_read_trail(access):
+        raise Http404
+    form = TrailFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_for_person(
+        person_id=person_id,
+        action=filters.get("action", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return access, form, entries
+
+
+@login_required
+def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
+    access, form, entries = _trail(request, person_id)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "frontend/audit.html",
+        {"person": access.person, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
+    _access, _form, entries = _trail(request, person_id)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORTED,
+        person_id=person_id,
+        target="audit-trail",
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="record-log-{person_id}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("When"), _("Who"), _("What"), _("Details"), _("Address"), _("Device")])
+    for entry in entries.iterator():
+        writer.writerow(
+            [
+                timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+                _safe(entry.actor_name),
+                entry.get_action_display(),
+                _safe(", ".join(f"{k}: {v}" for k, v in entry.detail.items())),
+                entry.ip_address or "",
+                _safe(entry.device),
+            ]
+        )
+    return response
+
+
+def _safe(value: str) -> str:
+    """Spreadsheets run cells that start with these as formulas; make them plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,101 @@
+"""What makes Kith an installable app: the manifest, the service worker and the offline page."""
+
+import hashlib
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from frontend.offline import pages_to_save
+
+# The app shell: enough to open Kith and say where things are with no network at all.
+SHELL_STATIC = (
+    "kith/kith.css",
+    "kith/app.js",
+    "kith/outbox-core.js",
+    "kith/outbox.js",
+    "vendor/htmx-2.0.11.min.js",
+    "vendor/htmx-ext-ws-2.0.4.js",
+    "kith/icons/kith-192.png",
+)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def manifest(request: HttpRequest) -> JsonResponse:
+    icon = {"type": "image/png"}
+    data = {
+        "name": "Kith",
+        "short_name": "Kith",
+        "description": _("Notes, rotas and updates shared between a care team and the family."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("home") + "?source=installed",
+        "scope": "/",
+        "id": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#fbfaf7",
+        "theme_color": "#1f5f5b",
+        "icons": [
+            {**icon, "src": static("kith/icons/kith-192.png"), "sizes": "192x192", "purpose": "any"},
+            {**icon, "src": static("kith/icons/kith-512.png"), "sizes": "512x512", "purpose": "any"},
+            {
+                **icon,
+                "src": static("kith/icons/kith-maskable-192.png"),
+                "sizes": "192x192",
+                "purpose": "maskable",
+            },
+            {
+                **icon,
+                "src": static("kith/icons/kith-maskable-512.png"),
+                "sizes": "512x512",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    shell = [static(path) for path in SHELL_STATIC] + [reverse("offline")]
+    config = {
+        # A new version whenever a shell file changes (static URLs carry content hashes).
+        "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
+        "shell": shell,
+        "offline": reverse("offline"),
+        "savedList": reverse("offline_pages"),
+        "icon": static("kith/icons/kith-192.png"),
+        "outboxScript": static("kith/outbox-core.js"),
+    }
+    response = render(
+        request,
+        "frontend/pwa/sw.js",
+        {"config": json.dumps(config)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    # Browsers check for a new worker on every visit; never let a cache answer for it.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+@cache_control(max_age=0, public=True)
+def offline(request: HttpRequest) -> HttpResponse:
+    # Rendered without the user: the service worker keeps one copy for everyone on the device.
+    return render(request, "frontend/pwa/offline.html")
+
+
+@require_GET
+@login_required
+def offline_pages(request: HttpRequest) -> JsonResponse:
+    """Which pages this device should keep readable without a signal."""
+    return JsonResponse({"urls": pages_to_save(request.user)})

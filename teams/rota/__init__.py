@@ -1,0 +1,1 @@
+"""The rota the team runs itself: visits, patterns, claims, offers, availability, continuity."""

@@ -1,0 +1,84 @@
+"""Telling open rota pages what changed, through core.realtime.
+
+Each fragment is rendered once per audience. The team hears the grid cell, the open-visits
+list and the offer; the circle hears only "who's coming", which holds nothing but names,
+faces and times. Every fragment replaces elements by id, so hearing it twice is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+
+from core.access import Audience
+from core.realtime import publish
+from teams.models import Offer, Visit
+from teams.rota import selectors
+from teams.rota.clock import local_today
+
+
+def _whos_coming_html(person) -> str:
+    return render_to_string(
+        "frontend/rota/_whos_coming.html",
+        {"person": person, "coming": selectors.whos_coming(person), "oob": True},
+    )
+
+
+def visit_changed(
+    visit: Visit, *, kind: str, old_date: dt.date | None = None, circle: bool = True
+) -> None:
+    """Call inside the service's transaction; frames go out once it commits.
+
+    ``circle=False`` for a change the circle must not hear of (a check-in the person has not
+    agreed to share): then there is no circle fragment at all.
+    """
+    today = local_today()
+    days = [visit.date] if old_date in (None, visit.date) else [old_date, visit.date]
+    team_html = render_to_string(
+        "frontend/rota/_visit_live.html",
+        {
+            "cells": [
+                {
+                    "person_id": visit.person_id,
+                    "day": day,
+                    "visits": selectors.grid_cell(person_id=visit.person_id, day=day),
+                }
+                for day in days
+            ],
+            "visit": visit,
+            "still_open": visit.status == Visit.Status.OPEN and visit.date >= today,
+        },
+    )
+    publish(
+        kind=kind,
+        person_id=visit.person_id,
+        team_id=visit.team_id,
+        fragments=(
+            {Audience.TEAM: team_html, Audience.CIRCLE: _whos_coming_html(visit.person)}
+            if circle
+            else {Audience.TEAM: team_html}
+        ),
+    )
+
+
+def offer_changed(offer: Offer, *, kind: str) -> None:
+    """Offers are the team's business only: no circle fragment at all."""
+    html = render_to_string("frontend/rota/_offer_live.html", {"offer": offer})
+    publish(kind=kind, team_id=offer.visit.team_id, fragments={Audience.TEAM: html})
+
+
+def team_rota_changed(team_id: int, *, person_id: int) -> None:
+    """Many visits changed at once (a new pattern): ask open grids to reload themselves."""
+    from families.models import Person
+
+    person = Person.objects.get(pk=person_id)
+    publish(
+        kind="rota.changed",
+        person_id=person_id,
+        team_id=team_id,
+        fragments={
+            Audience.TEAM: render_to_string("frontend/rota/_stale.html", {}),
+            Audience.CIRCLE: _whos_coming_html(person),
+        },
+    )

@@ -1,0 +1,280 @@
+"""Reads for the rota, already scoped to what the viewer may see, with constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.access import current_team_ids
+from core.models import User
+from families.models import Person
+from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
+from teams.rota import continuity
+from teams.rota.clock import UTC, aware, local_today, rota_zone, visit_start_time
+
+# My week ---------------------------------------------------------------------------------------
+
+
+def my_week(user: User, *, start: dt.date, days: int = 7) -> list[Visit]:
+    """A carer's visits for a week, in the teams they are in now, soonest first."""
+    return list(
+        Visit.objects.filter(
+            Q(carer=user) | Q(second_carer=user),
+            team_id__in=current_team_ids(user),
+            date__gte=start,
+            date__lt=start + dt.timedelta(days=days),
+        )
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("person", "carer", "second_carer")
+        .order_by("date", "window_start", "pk")
+    )
+
+
+# The team's week -------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    person: Person
+    cells: list[tuple[dt.date, list[Visit]]]
+    carers_seen: list[User]
+    above_goal: bool
+
+
+@dataclass
+class WeekGrid:
+    team: Team
+    days: list[dt.date]
+    rows: list[GridRow]
+    goal: int
+    open_count: int = 0
+    people_above_goal: list[Person] = field(default_factory=list)
+
+
+def continuity_goal(team: Team) -> int:
+    goal = RotaSettings.objects.filter(team=team).values_list("continuity_goal", flat=True).first()
+    return goal if goal is not None else RotaSettings._meta.get_field("continuity_goal").default
+
+
+def team_week(team: Team, *, start: dt.date, today: dt.date | None = None) -> WeekGrid:
+    """People by days for one week. Five queries however big the team is."""
+    today = today or local_today()
+    days = [start + dt.timedelta(days=n) for n in range(7)]
+    people = list(
+        Person.objects.filter(team=team, support_ended_at__isnull=True).order_by(
+            "preferred_name", "full_name", "pk"
+        )
+    )
+    visits = (
+        Visit.objects.filter(team=team, date__gte=days[0], date__lte=days[-1])
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("carer", "second_carer")
+        .order_by("date", "window_start", "pk")
+    )
+    by_cell: dict[tuple[int, dt.date], list[Visit]] = {}
+    open_count = 0
+    for visit in visits:
+        by_cell.setdefault((visit.person_id, visit.date), []).append(visit)
+        open_count += visit.status == Visit.Status.OPEN
+    seen = continuity.carers_seen([p.pk for p in people], today=today)
+    goal = continuity_goal(team)
+    rows = []
+    for person in people:
+        carers = seen.get(person.pk, [])
+        rows.append(
+            GridRow(
+                person=person,
+                cells=[(day, by_cell.get((person.pk, day), [])) for day in days],
+                carers_seen=carers,
+                above_goal=len(carers) > goal,
+            )
+        )
+    return WeekGrid(
+        team=team,
+        days=days,
+        rows=rows,
+        goal=goal,
+        open_count=open_count,
+        people_above_goal=[r.person for r in rows if r.above_goal],
+    )
+
+
+def grid_cell(*, person_id: int, day: dt.date) -> list[Visit]:
+    """One cell of the grid, for a live update."""
+    return list(
+        Visit.objects.filter(person_id=person_id, date=day)
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("carer", "second_carer")
+        .order_by("window_start", "pk")
+    )
+
+
+# Open visits and offers ------------------------------------------------------------------------
+
+
+def open_visits(team: Team, *, today: dt.date, days: int = 14) -> list[Visit]:
+    return list(
+        Visit.objects.filter(
+            team=team,
+            status=Visit.Status.OPEN,
+            date__gte=today,
+            date__lt=today + dt.timedelta(days=days),
+        )
+        .select_related("person")
+        .order_by("date", "window_start", "pk")
+    )
+
+
+def open_offers(team: Team, *, today: dt.date) -> list[Offer]:
+    return list(
+        Offer.objects.filter(visit__team=team, status=Offer.Status.OPEN, visit__date__gte=today)
+        .select_related("visit__person", "from_user", "to_user")
+        .order_by("visit__date", "visit__window_start")
+    )
+
+
+def visit_for_member(user: User, visit_id: int) -> Visit | None:
+    return (
+        Visit.objects.filter(pk=visit_id, team_id__in=current_team_ids(user))
+        .select_related("person", "carer", "second_carer", "team")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.filter(status=Offer.Status.OPEN).select_related(
+                    "from_user", "to_user"
+                ),
+                to_attr="open_offers",
+            )
+        )
+        .first()
+    )
+
+
+# Rota activity ---------------------------------------------------------------------------------
+
+
+def rota_activity(team: Team, *, limit: int = 50) -> QuerySet[RotaChange]:
+    return (
+        RotaChange.objects.filter(team=team)
+        .select_related(
+            "actor",
+            "visit__person",
+            "offer__to_user",
+            "pattern__person",
+            "undoes",
+            "undone_by",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# Who's coming ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coming:
+    visit: Visit
+    carers: list[User]
+    sentence: str
+
+
+def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 3) -> list[Coming]:
+    """The next visits to a person, in plain words. Family-safe: names, faces and times only."""
+    now = (now or timezone.now()).astimezone(UTC)
+    today = now.astimezone(rota_zone()).date()
+    # "I'm with her now" reaches the family only if the person agreed to share it.
+    shares = bool(getattr(person, "share_check_ins", False))
+    visits = (
+        Visit.objects.filter(person=person, date__gte=today, date__lte=today + dt.timedelta(days=7))
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("carer", "second_carer", "checked_in_by")
+        .order_by("date", "window_start", "pk")
+    )
+    coming = []
+    for visit in visits:
+        # Compared in UTC: same-zone datetimes compare by wall clock, wrong in the repeated hour.
+        if visit.date == today and aware(visit.date, visit.window_end).astimezone(UTC) <= now:
+            continue
+        carers = [u for u in (visit.carer, visit.second_carer) if u is not None]
+        if visit.checked_in_at is not None and visit.checked_in_by and shares:
+            sentence = _("%(name)s is with %(person)s now.") % {
+                "name": visit.checked_in_by.get_short_name(),
+                "person": person.name,
+            }
+        else:
+            sentence = coming_sentence(visit, today)
+        coming.append(Coming(visit=visit, carers=carers, sentence=sentence))
+        if len(coming) == limit:
+            break
+    return coming
+
+
+def _part_of_day(at: dt.time) -> str:
+    if at < dt.time(12):
+        return "morning"
+    if at < dt.time(17):
+        return "afternoon"
+    return "evening"
+
+
+def _when(visit: Visit, today: dt.date) -> str:
+    """ "this morning", "tomorrow afternoon", "on Thursday evening"."""
+    part = _part_of_day(visit_start_time(visit))
+    if visit.date == today:
+        return {
+            "morning": _("this morning"),
+            "afternoon": _("this afternoon"),
+            "evening": _("this evening"),
+        }[part]
+    if visit.date == today + dt.timedelta(days=1):
+        return {
+            "morning": _("tomorrow morning"),
+            "afternoon": _("tomorrow afternoon"),
+            "evening": _("tomorrow evening"),
+        }[part]
+    weekday = WEEKDAYS[visit.date.weekday()]
+    return {
+        "morning": _("on %(day)s morning"),
+        "afternoon": _("on %(day)s afternoon"),
+        "evening": _("on %(day)s evening"),
+    }[part] % {"day": weekday}
+
+
+def _clock(at: dt.time) -> str:
+    """12-hour times as people say them: 9, 9.30, 2.15."""
+    hour = at.hour % 12 or 12
+    return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"
+
+
+def coming_sentence(visit: Visit, today: dt.date) -> str:
+    """ "Angela is coming tomorrow morning, between 9 and 11." """
+    when = _when(visit, today)
+    names = [u.get_short_name() for u in (visit.carer, visit.second_carer) if u is not None]
+    if visit.exact_time:
+        times = _("at %(time)s") % {"time": _clock(visit.exact_time)}
+    else:
+        times = _("between %(start)s and %(end)s") % {
+            "start": _clock(visit.window_start),
+            "end": _clock(visit.window_end),
+        }
+    if not names:
+        return _("Someone from the team is coming %(when)s, %(times)s.") % {
+            "when": when,
+            "times": times,
+        }
+    who = (
+        names[0]
+        if len(names) == 1
+        else _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    )
+    return ngettext(
+        "%(who)s is coming %(when)s, %(times)s.",
+        "%(who)s are coming %(when)s, %(times)s.",
+        len(names),
+    ) % {"who": who, "when": when, "times": times}

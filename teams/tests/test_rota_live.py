@@ -1,0 +1,59 @@
+"""Rota changes reaching open pages: team grids hear the team, families hear only who's coming."""
+
+import re
+
+import pytest
+from channels.db import database_sync_to_async
+
+from core.realtime.testing import connect
+from teams.rota import services
+from teams.tests.rota_helpers import open_visit, teammate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _frames(socket, *, until_quiet: float = 0.3) -> list[str]:
+    frames = []
+    while not await socket.receive_nothing(timeout=until_quiet):
+        frames.append(await socket.receive_from())
+    return frames
+
+
+async def test_a_claim_updates_the_team_grid_and_the_familys_whos_coming(personas):
+    bea = await database_sync_to_async(teammate)(personas)
+    visit = await database_sync_to_async(open_visit)(personas)
+    grid, *_ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/")
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+
+    await database_sync_to_async(services.visit_claim)(actor=bea, visit_id=visit.pk)
+
+    grid_frames = await _frames(grid)
+    family_frames = await _frames(family)
+    assert len(grid_frames) == 1
+    cell = f'id="cell-{personas.person.pk}-{visit.date:%Y%m%d}"'
+    assert cell in grid_frames[0] and "Bea" in grid_frames[0]
+    assert f'<li id="open-visit-{visit.pk}" hx-swap-oob="delete">' in grid_frames[0]
+    assert len(family_frames) == 1
+    assert re.search(rf'<section id="whos-coming-{personas.person.pk}"', family_frames[0])
+    assert "Bea is coming" in family_frames[0]
+    assert "cup of tea" not in family_frames[0] and "cell-" not in family_frames[0]
+    for socket in (grid, family):
+        await socket.disconnect()
+
+
+async def test_offers_never_reach_the_family_or_another_team(personas):
+    visit = await database_sync_to_async(open_visit)(personas, carer_ids=[personas.carer.pk])
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+    grid, *_ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/")
+    _stranger, accepted, *_ = await connect(personas.other_carer, f"/ws/teams/{personas.team.pk}/")
+    assert not accepted
+
+    offer = await database_sync_to_async(services.visit_offer)(
+        actor=personas.carer, visit_id=visit.pk, note="Dentist"
+    )
+
+    grid_frames = await _frames(grid)
+    assert len(grid_frames) == 1 and f'id="offer-{offer.pk}"' in grid_frames[0]
+    assert await _frames(family) == []
+    for socket in (grid, family):
+        await socket.disconnect()
