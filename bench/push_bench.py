@@ -305,7 +305,9 @@ def main() -> None:
     lag = median("lag_p99_ms")
     verdict = "met" if deliver_cpu <= CPU_TARGET_MS else "NOT met"
     print()
-    print(f"Web Push, {count} notifications, {args.threads} sending threads, median of {args.rounds}")
+    print(
+        f"Web Push, {count} notifications, {args.threads} sending threads, median of {args.rounds}"
+    )
     print(f"  payload decrypted on the device key: {decrypted['title']!r}, {payload_size} bytes")
     print(
         f"  baseline, plain requests POSTs:  {median('requests_cpu_ms'):.3f} ms CPU each, "
@@ -328,7 +330,10 @@ def main() -> None:
         f"{deliver_cpu / median('urllib3_cpu_ms'):.2f}x plain urllib3; "
         f"wall {median('kith_wall_s') / median('requests_wall_s'):.2f}x plain requests"
     )
-    print(f"  our CPU per notification sent: {deliver_cpu:.3f} ms; target <= {CPU_TARGET_MS} ms: {verdict}")
+    print(
+        f"  our CPU per notification sent: {deliver_cpu:.3f} ms; "
+        f"target <= {CPU_TARGET_MS} ms: {verdict}"
+    )
     print(
         f"  event-loop lag p99: {lag:.1f} ms (max {median('lag_max_ms'):.1f} ms); "
         f"target <= {LAG_TARGET_MS:.0f} ms: {'met' if lag <= LAG_TARGET_MS else 'NOT met'}"

@@ -32,7 +32,7 @@ class SubscriptionIn(InputSchema):
 
     endpoint: str = Field(max_length=2000)
     keys: KeysIn
-    expirationTime: int | None = None  # noqa: N815 - the browser's own spelling
+    expirationTime: int | None = None  # the browser's own spelling
 
 
 class UnsubscribeIn(InputSchema):
@@ -134,7 +134,10 @@ def push_subscribe_device(request: HttpRequest, payload: SubscriptionIn) -> Stat
         )
     except ValidationError as error:
         raise ValidationError(
-            {_FIELD_NAMES.get(name, name): messages for name, messages in error.message_dict.items()}
+            {
+                _FIELD_NAMES.get(name, name): messages
+                for name, messages in error.message_dict.items()
+            }
         ) from None
     return Status(201, _device(subscription))
 

@@ -244,6 +244,8 @@ class PushMessage(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="+")
     audience = models.CharField(max_length=10)
+    # A note's kind, when the circle is told only about the kinds each member is shown.
+    topic = models.CharField(max_length=20, blank=True, default="")
     kind = models.CharField(max_length=20, choices=PushKind.choices)
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "frontend.context_processors.navigation",
             ],
         },
     },
@@ -238,6 +239,11 @@ PUSH_SEND_THREADS = envint("PUSH_SEND_THREADS", 8)
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
+
+# Retention, applied by `manage.py apply_retention`: a person's care record is kept this many
+# years after their support ends; a finished copy of a record (subject access) this many days.
+RETENTION_YEARS_AFTER_SUPPORT_ENDS = envint("RETENTION_YEARS_AFTER_SUPPORT_ENDS", 8)
+RETENTION_EXPORT_DAYS = envint("RETENTION_EXPORT_DAYS", 7)
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
 

@@ -446,3 +446,28 @@ class RecordExport(models.Model):
 
     def __str__(self) -> str:
         return f"export #{self.pk} of person {self.person_id} ({self.status})"
+
+
+class AccountDeletionRequest(models.Model):
+    """Someone in a circle asked for their account to go. `manage.py apply_retention` deletes
+    it and leaves what they wrote on the timeline without their name."""
+
+    # SET_NULL: once done, nothing here says who it was.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(done_at__isnull=True),
+                name="one_open_deletion_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"deletion request #{self.pk}"

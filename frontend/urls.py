@@ -120,3 +120,10 @@ urlpatterns += [
     path("people/<int:person_id>/copy/", export.record_export, name="record_export"),
     path("copies/<int:export_id>/", export.record_export_download, name="record_export_download"),
 ]
+
+# Asking for one's own account to be deleted.
+from frontend.views import account_deletion  # noqa: E402
+
+urlpatterns += [
+    path("profile/delete/", account_deletion.account_delete, name="account_delete"),
+]

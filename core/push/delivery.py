@@ -1,8 +1,9 @@
 """Sending the outbox: claim due rows, check access again, send in parallel, record what happened.
 
 Only the calling thread touches the database. Sending runs on a small thread pool with a
-timeout on every request, so one slow push service holds up one thread and never the rest. Claiming is a conditional UPDATE (with
-SKIP LOCKED on PostgreSQL), so several workers never send one message twice.
+timeout on every request, so one slow push service holds up one thread and never the rest.
+Claiming is a conditional UPDATE (with SKIP LOCKED on PostgreSQL), so several workers never
+send one message twice.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class Deliverer:
         self.lease = timedelta(seconds=self.timeout * 3 + 60)
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="push-send")
         self._http = PushHTTP(connections_per_host=self.threads)
-        self._allowed: dict[tuple[int, str], set[int]] = {}
+        self._allowed: dict[tuple[int, str, str], set[int]] = {}
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -244,18 +245,22 @@ class Deliverer:
         self._allowed = self._allowed_users(claimed)
         return claimed
 
-    def _allowed_users(self, messages: list[PushMessage]) -> dict[tuple[int, str], set[int]]:
+    def _allowed_users(self, messages: list[PushMessage]) -> dict[tuple[int, str, str], set[int]]:
         """Who may still hear about each person, asked of core.access once per person."""
-        allowed: dict[tuple[int, str], set[int]] = {}
-        for key in {(m.person_id, m.audience) for m in messages}:
-            allowed[key] = set(audience_users(*key).values_list("pk", flat=True))
+        allowed: dict[tuple[int, str, str], set[int]] = {}
+        for key in {(m.person_id, m.audience, m.topic) for m in messages}:
+            person_id, audience, topic = key
+            reached = audience_users(person_id, audience, topic=topic)
+            allowed[key] = set(reached.values_list("pk", flat=True))
         return allowed
 
     def _still_allowed(self, message: PushMessage) -> bool:
         subscription = message.subscription
         if subscription is None or subscription.user_id != message.user_id:
             reason = "the device is no longer theirs"
-        elif message.user_id not in self._allowed.get((message.person_id, message.audience), ()):
+        elif message.user_id not in self._allowed.get(
+            (message.person_id, message.audience, message.topic), ()
+        ):
             reason = "no longer allowed to see this person"
         else:
             return True
@@ -389,4 +394,3 @@ def prune_finished(*, now: datetime | None = None) -> int:
         created_at__lt=cutoff,
     ).delete()
     return deleted
-

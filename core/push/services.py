@@ -184,6 +184,7 @@ def push_notify(
     body: str,
     url: str,
     exclude_user_ids: Collection[int] = frozenset(),
+    topic: str = "",
     now: datetime | None = None,
 ) -> int:
     """Queue a notification about a person for every device of everyone in the audience.
@@ -192,7 +193,9 @@ def push_notify(
     it. ``title`` must say nothing private ("New note about Jean"); ``body`` is the content
     itself and reaches only those who chose to see it. ``url`` is the page to open, a path
     on this site. ``exclude_user_ids``: whoever needs no telling, such as the author and
-    anyone watching the timeline live. Returns how many messages were queued.
+    anyone watching the timeline live. ``topic``: a note's kind, so the circle hears only
+    about the kinds each member is shown (as core.access.audience_users decides). Returns
+    how many messages were queued.
     """
     kind = PushKind(kind)
     audience = Audience(audience)
@@ -200,7 +203,7 @@ def push_notify(
         raise ValueError("url must be a path on this site")
     moment = now or timezone.now()
     subscriptions = (
-        PushSubscription.objects.filter(user__in=audience_users(person_id, audience))
+        PushSubscription.objects.filter(user__in=audience_users(person_id, audience, topic=topic))
         .exclude(user_id__in=list(exclude_user_ids))
         .select_related("user", "user__push_preferences")
     )
@@ -217,6 +220,7 @@ def push_notify(
                 user_id=subscription.user_id,
                 person_id=person_id,
                 audience=audience.value,
+                topic=topic,
                 kind=kind.value,
                 payload={
                     "title": title,

@@ -85,9 +85,7 @@ def keys_from_file(path: Path) -> VapidKeys:
     return keys_from_private(path.read_text())
 
 
-def keys_from_environment(
-    *, private_key: str, public_key: str, var_dir: Path
-) -> VapidKeys:
+def keys_from_environment(*, private_key: str, public_key: str, var_dir: Path) -> VapidKeys:
     """The settings' key pair: from the environment when given, else kept in var/."""
     if not private_key:
         if public_key:

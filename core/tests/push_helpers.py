@@ -137,7 +137,12 @@ class LocalPushService:
                 name = self.path.rsplit("/", 1)[-1]
                 with service._lock:
                     service.received.append(
-                        Received(name, {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                        Received(
+                            name,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            body,
+                            time.monotonic(),
+                        )
                     )
                 reply = service._next_reply(name)
                 if reply.delay:
@@ -192,9 +197,7 @@ class LocalPushService:
             ec.SECP256R1(), unb64url(public_key)
         )
         try:
-            verifier.verify(
-                der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256())
-            )
+            verifier.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:
             raise AssertionError("the VAPID signature does not verify") from None
         claims = json.loads(unb64url(claims_b64))

@@ -1,6 +1,7 @@
 """The push worker against a local push service: what arrives, decrypted and signed as a phone
 and a push service would check it; retries, cleanup, slow services, and lost access."""
 
+import threading
 import time
 from datetime import timedelta
 
@@ -359,3 +360,68 @@ def test_retry_after_as_a_future_date():
 def test_backoff_doubles_up_to_an_hour():
     assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert backoff_seconds(30) == 3600
+
+
+@pytest.mark.postgres
+def test_workers_sending_at_the_same_time_send_each_message_once(transactional_db, service):
+    from django.db import connection
+
+    from core.tests.factories import MembershipFactory, PersonFactory, TeamFactory, UserFactory
+
+    team = TeamFactory()
+    person = PersonFactory(team=team)
+    for n in range(60):
+        user = UserFactory()
+        MembershipFactory(team=team, user=user)
+        subscribe(user, service.device(f"d{n}"))
+    push_notify(
+        person_id=person.pk,
+        kind=PushKind.NOTE,
+        audience=Audience.TEAM,
+        title="New note",
+        body="",
+        url="/",
+    )
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            deliverer = Deliverer(threads=4)
+            deliverer.capacity = 8  # small claims, so the workers really interleave
+            try:
+                deliverer.run(until_idle=True)
+            finally:
+                deliverer.close()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(r.device for r in service.received) == sorted(f"d{n}" for n in range(60))
+    assert set(PushMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_no_push_reaches_someone_no_longer_shown_that_kind_of_note(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    subscribe(personas.professional, service.device("nina"))
+    push_notify(
+        person_id=personas.person.pk,
+        kind=PushKind.NOTE,
+        audience=Audience.CIRCLE,
+        topic="visit",
+        title="New note about Jean",
+        body="",
+        url="/",
+    )
+    personas.family_place.note_kinds = ["moment"]  # Jean changed her mind meanwhile
+    personas.family_place.save()
+    deliver_due()
+    assert service.for_device("sarah") == []
+    assert len(service.for_device("nina")) == 1
+    assert PushMessage.objects.get(user=personas.family).status == Status.DROPPED

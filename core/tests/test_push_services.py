@@ -122,9 +122,7 @@ def test_the_oldest_devices_go_when_someone_has_too_many(personas):
 )
 def test_it_refuses_an_endpoint_that_is_not_a_push_service(personas, endpoint):
     with pytest.raises(ValidationError) as caught:
-        push_subscribe(
-            user=personas.carer, endpoint=endpoint, p256dh=VALID_P256DH, auth=VALID_AUTH
-        )
+        push_subscribe(user=personas.carer, endpoint=endpoint, p256dh=VALID_P256DH, auth=VALID_AUTH)
     assert set(caught.value.message_dict) == {"endpoint"}
     assert not PushSubscription.objects.exists()
 
@@ -376,3 +374,16 @@ def test_queueing_costs_the_same_few_queries_however_many_are_told(
     # A note is written in a request: telling eight devices must not cost eight queries.
     with django_assert_num_queries(2):
         assert notify(personas) == 8
+
+
+def test_the_circle_hears_only_about_the_kinds_of_note_each_member_is_shown(personas):
+    for user in personas.all_users().values():
+        subscribe(user)
+    personas.family_place.note_kinds = ["moment"]  # Jean chose: Sarah sees good moments only
+    personas.family_place.save()
+    notify(personas, topic="visit")
+    assert told(personas) == {"carer", "professional", "person_user"}
+    assert {m.topic for m in PushMessage.objects.all()} == {"visit"}
+    PushMessage.objects.all().delete()
+    notify(personas, topic="moment")
+    assert told(personas) == {"carer", "family", "professional", "person_user"}

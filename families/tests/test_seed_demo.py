@@ -6,9 +6,9 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from core.access import visible_people
 from core.models import User

@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple] = {
     "member_sharing": ("get", EDITS_PERSON),
     # A copy of the whole record: the person and their coordinator (Angela) only.
     "record_export": ("get", EDITS_PERSON),
+    "account_delete": ("get", EVERYONE),
     "person_photo": ("get", SEES_PERSON),
     "user_photo": ("get", SEES_ANGELA),
     "circle_photo": ("get", SEES_PERSON),

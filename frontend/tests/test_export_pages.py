@@ -93,3 +93,25 @@ def test_nobody_else_may_ask(personas, who):
     )
     assert response.status_code == 404
     assert not RecordExport.objects.exists()
+
+
+def test_someone_in_a_circle_asks_for_their_account_to_be_deleted(personas):
+    from families.models import AccountDeletionRequest
+
+    client = _client(personas.family)
+    assert "Yes, delete my account" in client.get(reverse("account_delete")).content.decode()
+
+    response = client.post(reverse("account_delete"))
+
+    assert response.status_code == 200
+    assert "You have asked for your account to be deleted." in response.content.decode()
+    assert AccountDeletionRequest.objects.get().user == personas.family
+
+
+def test_a_carer_is_asked_to_leave_their_team_first(personas):
+    from families.models import AccountDeletionRequest
+
+    response = _client(personas.carer).post(reverse("account_delete"))
+    assert response.status_code == 422
+    assert "Please leave your team first" in response.content.decode()
+    assert not AccountDeletionRequest.objects.exists()

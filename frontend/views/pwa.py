@@ -43,8 +43,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "background_color": "#fbfaf7",
         "theme_color": "#1f5f5b",
         "icons": [
-            {**icon, "src": static("kith/icons/kith-192.png"), "sizes": "192x192", "purpose": "any"},
-            {**icon, "src": static("kith/icons/kith-512.png"), "sizes": "512x512", "purpose": "any"},
+            {**icon, "src": static("kith/icons/kith-192.png"), "sizes": "192x192"},
+            {**icon, "src": static("kith/icons/kith-512.png"), "sizes": "512x512"},
             {
                 **icon,
                 "src": static("kith/icons/kith-maskable-192.png"),

@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The team a carer's navigation points to; asked for only when a page shows it."""
+
+    def my_team():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        membership = user.memberships.current().select_related("team").first()
+        return membership.team if membership else None
+
+    return {"my_team": SimpleLazyObject(my_team)}

@@ -1,0 +1,65 @@
+import json
+
+from django.test import Client
+from django.urls import reverse
+
+
+def test_the_manifest_makes_kith_installable(db):
+    response = Client().get(reverse("manifest"))
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = json.loads(response.content)
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"].startswith("/")
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_cached(db):
+    response = Client().get(reverse("service_worker"))
+    assert reverse("service_worker") == "/sw.js"
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert "/offline/" in body
+    assert "kith/outbox-core" in body
+
+
+def test_the_offline_page_holds_nothing_about_anyone(personas):
+    client = Client()
+    client.force_login(personas.carer)
+    page = client.get(reverse("offline")).content.decode()
+    assert "Angela" not in page
+    assert "csrfmiddlewaretoken" not in page
+
+
+def test_a_carer_keeps_her_peoples_pages(personas):
+    client = Client()
+    client.force_login(personas.carer)
+    urls = json.loads(client.get(reverse("offline_pages")).content)["urls"]
+    assert reverse("person", args=[personas.person.pk]) in urls
+    assert reverse("timeline", args=[personas.person.pk]) in urls
+
+
+def test_a_daughter_keeps_only_her_mums_pages(personas):
+    client = Client()
+    client.force_login(personas.family)
+    urls = json.loads(client.get(reverse("offline_pages")).content)["urls"]
+    assert reverse("person", args=[personas.neighbour.pk]) not in urls
+    assert reverse("person", args=[personas.person.pk]) in urls
+
+
+def test_signing_out_clears_the_phone(personas):
+    client = Client()
+    client.force_login(personas.carer)
+    response = client.post(reverse("logout"))
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_pages_carry_the_outbox_for_signed_in_people_only(personas):
+    assert 'id="outbox"' not in Client().get(reverse("login")).content.decode()
+    client = Client()
+    client.force_login(personas.carer)
+    page = client.get(reverse("timeline", args=[personas.person.pk])).content.decode()
+    assert 'id="outbox"' in page
+    assert "data-outbox=" in page
