@@ -143,6 +143,22 @@ class PersonAccess:
         return self.is_team
 
 
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+def as_pk(value: object) -> int | None:
+    """An id from outside (a URL, a form, JSON) as an int, or None if it cannot be one.
+
+    Out of range is "does not exist", never a database error.
+    """
+    try:
+        pk = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk <= MAX_PK else None
+
+
 def _signed_in(user: AnyUser | None) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
@@ -167,9 +183,8 @@ def person_access(user: AnyUser, person_id: int | str) -> PersonAccess | None:
     """How this user may see one person, in one query; ``None`` if not at all."""
     if not _signed_in(user):
         return None
-    try:
-        person_pk = int(person_id)
-    except (TypeError, ValueError):
+    person_pk = as_pk(person_id)
+    if person_pk is None:
         return None
     circle_places = CircleMember.objects.filter(
         person_id=OuterRef("pk"), user_id=user.pk, removed_at__isnull=True
@@ -208,9 +223,8 @@ def team_access(user: AnyUser, team_id: int | str) -> Team | None:
     """A team, for its own current members only."""
     if not _signed_in(user):
         return None
-    try:
-        team_pk = int(team_id)
-    except (TypeError, ValueError):
+    team_pk = as_pk(team_id)
+    if team_pk is None:
         return None
     return Team.objects.filter(pk=team_pk, pk__in=current_team_ids(user)).first()
 

@@ -263,3 +263,23 @@ class PushMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} push #{self.pk} ({self.status})"
+
+
+class TeamSignInPolicy(models.Model):
+    """How a team's members sign in. Kept beside the team rather than on it: sign-in is core's.
+
+    When ``require_second_factor`` is on, every current member gives a code from an
+    authenticator app after their password (and sets one up at their next sign-in).
+    """
+
+    team = models.OneToOneField("teams.Team", on_delete=models.CASCADE, related_name="+")
+    require_second_factor = models.BooleanField(
+        _("everyone in the team uses a code from an app to sign in"), default=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sign-in policy of team {self.team_id}"

@@ -14,7 +14,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import PersonAccess, person_access
+from core.access import PersonAccess, as_pk, person_access
 from core.models import Event
 from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
 
@@ -54,9 +54,8 @@ class NoteAccess:
 
 def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
     """A note and how this user sees its person, or None if they may not see it at all."""
-    try:
-        note_pk = int(note_id)
-    except (TypeError, ValueError):
+    note_pk = as_pk(note_id)
+    if note_pk is None:
         return None
     note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
     if note is None:

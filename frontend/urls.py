@@ -127,3 +127,13 @@ from frontend.views import account_deletion  # noqa: E402
 urlpatterns += [
     path("profile/delete/", account_deletion.account_delete, name="account_delete"),
 ]
+
+# The optional second step at sign-in, and the team's rule about it.
+from frontend.views import second_factor  # noqa: E402
+
+urlpatterns += [
+    path("accounts/code/", second_factor.code, name="second_factor_code"),
+    path("accounts/code/setup/", second_factor.setup, name="second_factor_setup"),
+    path("accounts/code/off/", second_factor.turn_off, name="second_factor_off"),
+    path("teams/<int:team_id>/sign-in/", second_factor.team_rule, name="team_sign_in_rule"),
+]

@@ -37,6 +37,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_FIRST_SECONDS = 30
 BACKOFF_MAX_SECONDS = 60 * 60
 RETRY_AFTER_MAX_SECONDS = 24 * 60 * 60
+MIN_RETRY_SECONDS = 1.0
 # A phone that is off keeps a notification this long at its push service.
 TIME_TO_LIVE_SECONDS = 24 * 60 * 60
 KEEP_FINISHED_FOR = timedelta(days=7)
@@ -330,6 +331,8 @@ class Deliverer:
                     wait_for = attempt.retry_after
                     if wait_for is None:
                         wait_for = backoff_seconds(message.attempts)
+                    # "Retry-After: 0" must not become a tight loop against a struggling service.
+                    wait_for = max(wait_for, MIN_RETRY_SECONDS)
                     PushMessage.objects.filter(pk=message.pk, claim=message.claim).update(
                         status=Status.QUEUED,
                         next_attempt_at=now + timedelta(seconds=wait_for),

@@ -184,6 +184,7 @@ def push_notify(
     body: str,
     url: str,
     exclude_user_ids: Collection[int] = frozenset(),
+    only_user_ids: Collection[int] | None = None,
     topic: str = "",
     now: datetime | None = None,
 ) -> int:
@@ -193,9 +194,10 @@ def push_notify(
     it. ``title`` must say nothing private ("New note about Jean"); ``body`` is the content
     itself and reaches only those who chose to see it. ``url`` is the page to open, a path
     on this site. ``exclude_user_ids``: whoever needs no telling, such as the author and
-    anyone watching the timeline live. ``topic``: a note's kind, so the circle hears only
-    about the kinds each member is shown (as core.access.audience_users decides). Returns
-    how many messages were queued.
+    anyone watching the timeline live. ``only_user_ids``: for news that concerns a few
+    people (a rota change that affects them), just those, and still only if the audience
+    includes them. ``topic``: a note's kind, so the circle hears only about the kinds each
+    member is shown (as core.access.audience_users decides). Returns how many were queued.
     """
     kind = PushKind(kind)
     audience = Audience(audience)
@@ -207,6 +209,8 @@ def push_notify(
         .exclude(user_id__in=list(exclude_user_ids))
         .select_related("user", "user__push_preferences")
     )
+    if only_user_ids is not None:
+        subscriptions = subscriptions.filter(user_id__in=list(only_user_ids))
     messages = []
     for subscription in subscriptions:
         preferences = _preferences_of(subscription.user)

@@ -196,6 +196,9 @@ def test_the_openapi_schema_describes_every_endpoint(db):
         "/api/v1/rota/visits/{visit_id}/here",
         "/api/v1/rota/visits/{visit_id}/move",
         "/api/v1/rota/visits/{visit_id}/offers",
+        "/api/v1/push/public-key",
+        "/api/v1/push/subscriptions",
+        "/api/v1/push/preferences",
     }
     assert set(schema["paths"]["/api/v1/me"]) == {"get", "patch"}
     assert "ErrorOut" in schema["components"]["schemas"]

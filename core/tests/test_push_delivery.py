@@ -425,3 +425,15 @@ def test_no_push_reaches_someone_no_longer_shown_that_kind_of_note(personas, ser
     assert service.for_device("sarah") == []
     assert len(service.for_device("nina")) == 1
     assert PushMessage.objects.get(user=personas.family).status == Status.DROPPED
+
+
+def test_retry_after_zero_does_not_hammer_the_service(personas, service):
+    subscribe(
+        personas.family, service.device("sarah", Reply(status=503, headers={"Retry-After": "0"}))
+    )
+    notify(personas)
+    deliver_due()
+    message = PushMessage.objects.get()
+    assert message.attempts == 1
+    assert len(service.for_device("sarah")) == 1
+    assert message.next_attempt_at > timezone.now()

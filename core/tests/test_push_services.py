@@ -387,3 +387,17 @@ def test_the_circle_hears_only_about_the_kinds_of_note_each_member_is_shown(pers
     PushMessage.objects.all().delete()
     notify(personas, topic="moment")
     assert told(personas) == {"carer", "family", "professional", "person_user"}
+
+
+def test_news_for_a_few_reaches_just_them_and_never_beyond_the_audience(personas):
+    for user in personas.all_users().values():
+        subscribe(user)
+    only = {personas.carer.pk, personas.other_carer.pk, personas.outsider.pk}
+    notify(personas, kind=PushKind.ROTA, audience=Audience.TEAM, only_user_ids=only)
+    # Omar (another team) and Olly (nobody) are named, but the audience decides.
+    assert told(personas) == {"carer"}
+
+
+def test_naming_nobody_tells_nobody(personas):
+    subscribe(personas.carer)
+    assert notify(personas, audience=Audience.TEAM, only_user_ids=set()) == 0

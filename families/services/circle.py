@@ -10,6 +10,7 @@ from core.audit import audit_record
 from core.images import clean_photo, replace_photo
 from core.models import AuditEntry, User
 from core.realtime import access_changed
+from core.text import refuse_null_characters
 from families.models import CircleMember, Invitation
 
 
@@ -28,6 +29,7 @@ def circle_member_add(
     access = person_access_or_404(actor, person_id)
     if not access.can_manage_circle:
         raise Http404
+    refuse_null_characters(name=name, relationship=relationship, phone=phone, email=email)
     cleaned = clean_photo(photo) if photo is not None else None
     member = CircleMember(
         person=access.person,

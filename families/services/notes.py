@@ -25,12 +25,14 @@ from core.access import (
     TEAM_AUDIENCE_KINDS_SHAREABLE,
     Audience,
     PersonAccess,
+    as_pk,
     person_access_or_404,
 )
 from core.audit import audit_record
 from core.images import clean_photo
 from core.models import AuditEntry, User
 from core.realtime import publish
+from core.text import refuse_null_characters
 from families.models import (
     NOTE_MAX_CHARS,
     NOTE_MAX_PHOTOS,
@@ -62,6 +64,7 @@ def _clean_body(body: str, *, field: str, limit: int) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError({field: _("Please write something first.")}, code="required")
+    refuse_null_characters(**{field: body})
     if len(body) > limit:
         raise ValidationError(
             {
@@ -133,10 +136,12 @@ def _clean_photos(photos: Sequence[UploadedFile]) -> list[ContentFile]:
 
 
 def _outcomes_of(access: PersonAccess, outcome_ids: Iterable[int]) -> list[Outcome]:
-    wanted = set(outcome_ids)
-    if not wanted:
+    given = list(outcome_ids)
+    if not given:
         return []
-    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=wanted))
+    # An id no row could have is simply not one of theirs (and never a database error).
+    wanted = {as_pk(i) for i in given}
+    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=wanted - {None}))
     if len(found) != len(wanted):
         # Another person's outcome, or none at all: the same answer for both.
         raise ValidationError(

@@ -10,6 +10,7 @@ from core.access import person_access_or_404, team_access_or_404
 from core.audit import audit_record
 from core.images import clean_photo, replace_photo
 from core.models import AuditEntry, User
+from core.text import refuse_null_characters
 from families.models import Person
 
 PROFILE_FIELDS = (
@@ -25,6 +26,7 @@ PROFILE_FIELDS = (
 @transaction.atomic
 def person_create(*, actor: User, team_id: int, full_name: str, preferred_name: str = "") -> Person:
     team = team_access_or_404(actor, team_id)
+    refuse_null_characters(full_name=full_name, preferred_name=preferred_name)
     person = Person(team=team, full_name=full_name.strip(), preferred_name=preferred_name.strip())
     person.full_clean()
     person.save()
@@ -54,6 +56,7 @@ def person_update_profile(
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
+    refuse_null_characters(**fields)
     cleaned = clean_photo(photo) if photo is not None else None
     person = Person.objects.select_for_update().get(pk=access.person.pk)
     for name, value in fields.items():

@@ -22,6 +22,7 @@ from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import audit_record
 from core.models import AuditEntry, User
 from core.realtime import access_changed
+from core.text import refuse_null_characters
 from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,
@@ -81,6 +82,7 @@ def _clean_agreement(access: PersonAccess, actor: User, agreement: Agreement | N
         errors["agreed_at"] = _("That date is in the future. Please check it.")
     if errors:
         raise ValidationError(errors)
+    refuse_null_characters(agreed_by=by, agreed_how=how)
     return Agreement(by=by, how=how, at=at)
 
 

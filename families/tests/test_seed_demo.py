@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: the demo neighbourhood people sign in to first."""
 
+import datetime as dt
 import re
 from collections import Counter
 from io import StringIO
@@ -14,7 +15,9 @@ from core.access import visible_people
 from core.models import User
 from families import demo_data
 from families.models import CircleMember, Invitation, Person
-from teams.models import Membership, Team
+from teams.models import Membership, Offer, Team, Visit
+from teams.rota import selectors as rota_selectors
+from teams.rota.clock import local_today, week_start
 
 REQUIRED_SIGN_INS = [
     "angela@kith.example",
@@ -241,3 +244,63 @@ def test_invitation_emails_are_kept_quiet(settings, capsys):
         CircleMember.objects.filter(user__isnull=False).values_list("email", flat=True)
     )
     assert recipients.count("nina@kith.example") == 2
+
+
+def test_the_demo_has_four_weeks_of_rota_with_realistic_continuity(seeded):
+    today = local_today()
+    this_week = week_start(today)
+    riverside = Team.objects.get(name="Riverside Neighbourhood Team")
+    visits = Visit.objects.filter(team=riverside)
+    dates = set(visits.values_list("date", flat=True))
+    assert min(dates) == this_week - dt.timedelta(weeks=2)
+    assert max(dates) == this_week + dt.timedelta(days=13)
+    assert len(dates) == 28, "a visit somewhere on every one of the 28 days"
+    assert set(visits.values_list("person_id", flat=True)) == set(
+        riverside.people.values_list("pk", flat=True)
+    )
+    assert not visits.filter(status=Visit.Status.OPEN, date__lte=today).exists(), (
+        "everything already done had someone going"
+    )
+
+    grid = rota_selectors.team_week(riverside, start=this_week, today=today)
+    seen = {row.person.name: len(row.carers_seen) for row in grid.rows}
+    assert grid.goal == 4
+    assert all(count >= 1 for count in seen.values()), seen
+    assert sum(count <= grid.goal for count in seen.values()) == len(seen) - 1, seen
+    assert len(grid.people_above_goal) == 1, seen
+    above = grid.people_above_goal[0]
+    assert above.name != "Jean"
+    assert seen[above.name] > grid.goal
+
+    # Jean, the person the demo is shown with, sees her coordinator and a small core.
+    jean = next(row for row in grid.rows if row.person.name == "Jean")
+    assert "angela@kith.example" in {carer.email for carer in jean.carers_seen}
+    assert len(jean.carers_seen) <= 3
+
+    hilltop = Team.objects.get(name="Hilltop Neighbourhood Team")
+    assert Visit.objects.filter(team=hilltop).exists()
+    assert not rota_selectors.team_week(hilltop, start=this_week, today=today).people_above_goal
+
+
+def test_next_week_has_open_visits_and_an_offer_is_waiting(seeded):
+    today = local_today()
+    next_week = week_start(today) + dt.timedelta(weeks=1)
+    riverside = Team.objects.get(name="Riverside Neighbourhood Team")
+    open_next_week = Visit.objects.filter(
+        team=riverside,
+        status=Visit.Status.OPEN,
+        carer__isnull=True,
+        date__gte=next_week,
+        date__lt=next_week + dt.timedelta(weeks=1),
+    )
+    assert open_next_week.count() >= 2
+    offer = Offer.objects.select_related("visit", "from_user").get(status=Offer.Status.OPEN)
+    assert offer.visit.team == riverside
+    assert offer.visit.date > today
+    assert offer.from_user == offer.visit.carer
+    assert offer.to_user is None, "offered to the whole team"
+    # Angela signs in first: her own week has visits, Jean's among them.
+    angelas_week = rota_selectors.my_week(
+        user("angela@kith.example"), start=week_start(today), days=14
+    )
+    assert "Jean" in {visit.person.name for visit in angelas_week}

@@ -49,6 +49,10 @@ MATRIX: dict[str, tuple] = {
     # A copy of the whole record: the person and their coordinator (Angela) only.
     "record_export": ("get", EDITS_PERSON),
     "account_delete": ("get", EVERYONE),
+    # A code from an app at sign-in: set up by team members; the rule is the team's.
+    "second_factor_setup": ("get", frozenset({"carer", "other_carer"})),
+    "second_factor_off": ("post", EVERYONE),
+    "team_sign_in_rule": ("get", TEAM),
     "person_photo": ("get", SEES_PERSON),
     "user_photo": ("get", SEES_ANGELA),
     "circle_photo": ("get", SEES_PERSON),
@@ -99,6 +103,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation",
+    "second_factor_code",  # the second step of signing in: answers to a pending sign-in only
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",

@@ -1,6 +1,8 @@
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from core import second_factor
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.realtime import session_ended
@@ -12,8 +14,15 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form) -> HttpResponse:
+        user = form.get_user()
+        if second_factor.needs_second_factor(user):
+            # Not signed in yet: the code comes first (core/second_factor.py).
+            second_factor.pending_start(self.request, user, next_url=self.get_success_url())
+            if second_factor.confirmed_device(user) is None:
+                return redirect("second_factor_setup")
+            return redirect("second_factor_code")
         response = super().form_valid(form)
-        audit_record(actor=form.get_user(), action=AuditEntry.Action.SIGNED_IN)
+        audit_record(actor=user, action=AuditEntry.Action.SIGNED_IN)
         return response
 
 

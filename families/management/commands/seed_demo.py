@@ -15,6 +15,8 @@ from families import services as family_services
 from families.models import Person
 from teams import services as team_services
 from teams.models import Team
+from teams.rota.clock import local_today
+from teams.rota.demo import build_demo_rota
 
 # Invitation emails go out when the transaction commits; kept in memory, never printed or sent.
 QUIET_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
@@ -108,13 +110,24 @@ def _build_team(
             team_services.membership_set_role_label(
                 membership=membership, role_label=carer.role_label
             )
-    for supported in data.people:
+    people = [
         _build_person(supported, team=team, carers=carers, accounts=accounts)
+        for supported in data.people
+    ]
+    # Four weeks of rota. The featured person (the first listed, Jean in Riverside) comes
+    # first with their coordinator first among the carers, so they keep a small core of
+    # familiar faces; build_demo_rota puts the last person above the continuity goal.
+    featured = data.people[0] if data.people else None
+    team_carers = sorted(
+        (carers[carer.key] for carer in data.carers),
+        key=lambda user: featured is None or user != carers[featured.coordinator],
+    )
+    build_demo_rota(team, people, team_carers, local_today())
 
 
 def _build_person(
     data: demo_data.Supported, *, team: Team, carers: dict[str, User], accounts: dict[str, User]
-) -> None:
+) -> Person:
     coordinator = carers[data.coordinator]
     person = family_services.person_create(
         actor=coordinator,
@@ -153,6 +166,7 @@ def _build_person(
             family_services.invitation_accept(
                 token=_token_from(issued.link), user=accounts[place.account]
             )
+    return person
 
 
 def _token_from(link: str) -> str:

@@ -108,11 +108,7 @@
     });
   }
 
-  navigator.serviceWorker.getRegistration().then(function (registration) {
-    if (!registration) {
-      say("need-app");
-      return;
-    }
+  function start(registration) {
     onButton.addEventListener("click", function () {
       say("working");
       registration.pushManager.getSubscription().then(function (existing) {
@@ -146,6 +142,13 @@
       });
     });
     return refresh(registration);
+  }
+
+  navigator.serviceWorker.getRegistration().then(function (registration) {
+    if (registration) return start(registration);
+    say("need-app");
+    // The app may be installing its worker right now; once it is ready, so is this.
+    return navigator.serviceWorker.ready.then(start);
   }).catch(function () {
     say("failed");
   });
