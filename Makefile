@@ -19,9 +19,10 @@ run: $(INSTALLED)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
-	@# The push worker runs alongside daphne, on the same line so that daphne (exec'd in
+	@# The push and export workers run alongside daphne, on the same line so that daphne (exec'd in
 	@# place of this shell) is its parent: --stop-with-parent ends it when daphne ends.
-	$(MANAGE) push_worker --stop-with-parent & exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) core.asgi:application
+	$(MANAGE) push_worker --stop-with-parent & $(MANAGE) export_worker --stop-with-parent & \
+	  exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) core.asgi:application
 
 # Two runs: everything but the browser on both cores, then the browser tests, which share one
 # Chromium and one server and hold an event loop that the other tests' database calls refuse.

@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -33,3 +34,26 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SlidingSessionMiddleware:
+    """Keep a signed-in session alive while it is used, without a write on every request.
+
+    The idle limit (SESSION_COOKIE_AGE) is renewed at most every SESSION_RENEW_SECONDS, so a
+    session ends between the limit and the limit plus that margin after its last use.
+    """
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[self.KEY] = now  # marks the session modified: saved, renewed
+        return self.get_response(request)

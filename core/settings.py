@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed its second factor.
     "django_otp.middleware.OTPMiddleware",
     "core.audit.AuditContextMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,7 +189,8 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Kith <kith@localhost>")
 
 # Phones get shared and lost: a session ends after this long without use.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed while in use, but written at most this often (see SlidingSessionMiddleware).
+SESSION_RENEW_SECONDS = envint("SESSION_RENEW_SECONDS", 5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves; scripts never read the cookie

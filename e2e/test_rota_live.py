@@ -204,8 +204,18 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
 
     # Each opens it, in a page of their own, and reads that nobody is going yet.
     first.get_by_role("link", name="Details").click()
-    mei = mei_list.context.new_page()
-    mei.goto(gareth.url)
+    mei = mei_list.context.new_page()  # her list stays open in the first page
+    mei.goto(f"{server}/")
+    _open_visits_page(mei)
+    (
+        mei.get_by_role("region", name="Nobody is going yet")
+        .get_by_role("listitem")
+        .filter(has_text=when)
+        .filter(has_text=who)
+        .get_by_role("link", name="Details")
+        .click()
+    )
+    assert mei.url == gareth.url, "they opened different visits"
     for page in (gareth, mei):
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit to {who}")
         expect(page.get_by_text("Nobody yet.")).to_be_visible()

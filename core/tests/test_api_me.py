@@ -125,13 +125,13 @@ def test_it_does_not_depend_on_the_number_of_teams(personas, django_assert_num_q
     from core.tests.factories import MembershipFactory
 
     client = signed_in(personas.carer)
-    # Reading and saving the session (a savepoint pair around the save) and the account
-    # make five; the teams, however many, one more.
-    with django_assert_num_queries(6, info="GET /me must not query once per team"):
+    client.get(URL)  # the first request after signing in renews the session: warm up
+    # Reading the session and the account make two; the teams, however many, one more.
+    with django_assert_num_queries(3, info="GET /me must not query once per team"):
         client.get(URL)
     for _ in range(3):
         MembershipFactory(user=personas.carer)
-    with django_assert_num_queries(6, info="GET /me must not query once per team"):
+    with django_assert_num_queries(3, info="GET /me must not query once per team"):
         response = client.get(URL)
     assert len(response.json()["teams"]) == 4
 

@@ -36,7 +36,7 @@ from teams.models import (
     Visit,
     VisitPattern,
 )
-from teams.rota import live
+from teams.rota import live, notify
 from teams.rota.clock import local_today, normalise_wall_time, wall_time_exists
 
 # How far ahead patterns are expanded when they are made, and by the daily job.
@@ -146,7 +146,7 @@ def _record(
     after: dict | None = None,
     undoes: RotaChange | None = None,
 ) -> RotaChange:
-    return RotaChange.objects.create(
+    change = RotaChange.objects.create(
         team_id=team_id,
         actor=actor,
         kind=kind,
@@ -158,6 +158,8 @@ def _record(
         after=after or {},
         undoes=undoes,
     )
+    notify.rota_change_recorded(change, actor=actor, visit=visit, offer=offer)
+    return change
 
 
 # Checking what people asked for ----------------------------------------------------------------
