@@ -283,3 +283,22 @@ class TeamSignInPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in policy of team {self.team_id}"
+
+
+class LiveViewer(models.Model):
+    """An open page about a person, so nobody is pushed a note they are watching arrive.
+
+    Each socket keeps its row fresh while it is open; a row not refreshed lately (a process
+    that died) stops counting by itself.
+    """
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "seen_at"], name="live_viewer_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watching {self.person_id}"

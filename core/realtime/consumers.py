@@ -1,5 +1,6 @@
 """One socket per open page. It hears only the groups core.access allows, re-checked on change."""
 
+import asyncio
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -8,6 +9,7 @@ from django.db.models import Q
 
 from core.access import Audience, PersonAccess, person_access, team_access
 from core.models import Event
+from core.realtime import presence
 from core.realtime.broadcast import cursor_html
 from core.realtime.groups import (
     person_group,
@@ -105,6 +107,28 @@ class PersonConsumer(_PageConsumer):
 
     Shared items are published to both groups, team-only items to the team's alone.
     """
+
+    async def connect(self) -> None:
+        await super().connect()
+        if self.groups_joined:
+            await database_sync_to_async(presence.viewer_joined)(
+                channel_name=self.channel_name,
+                user_id=self.scope["user"].pk,
+                person_id=self.person_id,
+            )
+            self.heartbeat = asyncio.ensure_future(self.keep_presence())
+
+    async def keep_presence(self) -> None:
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            await database_sync_to_async(presence.viewer_still_here)(channel_name=self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        heartbeat = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            await database_sync_to_async(presence.viewer_left)(channel_name=self.channel_name)
+        await super().disconnect(code)
 
     @property
     def person_id(self) -> int:

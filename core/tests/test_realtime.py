@@ -163,3 +163,35 @@ async def test_team_wide_events_reach_team_pages(personas):
 def test_team_wide_events_cannot_carry_circle_fragments(personas):
     with pytest.raises(ValueError):
         publish(kind="x", team_id=personas.team.pk, fragments=SHARED)
+
+
+async def test_an_open_page_counts_as_watching_until_it_closes(personas):
+    from core.realtime.presence import watching_live
+
+    def watching():
+        return watching_live(person_id=personas.person.pk)
+
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+    assert await database_sync_to_async(watching)() == {personas.family.pk}
+    await family.disconnect()
+    assert await database_sync_to_async(watching)() == set()
+
+
+async def test_a_refused_socket_does_not_count_as_watching(personas):
+    from core.realtime.presence import watching_live
+
+    await connect(personas.outsider, f"/ws/people/{personas.person.pk}/")
+    assert await database_sync_to_async(watching_live)(person_id=personas.person.pk) == set()
+
+
+def test_a_page_that_stopped_saying_so_no_longer_counts(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import LiveViewer
+    from core.realtime.presence import FRESH_FOR, viewer_joined, watching_live
+
+    viewer_joined(channel_name="gone", user_id=personas.family.pk, person_id=personas.person.pk)
+    LiveViewer.objects.update(seen_at=timezone.now() - FRESH_FOR - timedelta(seconds=1))
+    assert watching_live(person_id=personas.person.pk) == set()

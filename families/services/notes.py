@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,10 @@ from core.access import (
 )
 from core.audit import audit_record
 from core.images import clean_photo
-from core.models import AuditEntry, User
+from core.models import AuditEntry, PushKind, User
+from core.push.services import push_notify
 from core.realtime import publish
+from core.realtime.presence import watching_live
 from core.text import refuse_null_characters
 from families.models import (
     NOTE_MAX_CHARS,
@@ -336,7 +339,30 @@ def _note_create(
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
     _publish_note(note, "note.created", created=True)
+    _push_note(note, access.person)
     return note
+
+
+# What each kind of note is, for the choices people make about their phone's notifications.
+_PUSH_KINDS = {
+    Note.Kind.CONCERN: PushKind.CONCERN,
+    Note.Kind.FAMILY_UPDATE: PushKind.FAMILY_UPDATE,
+}
+
+
+def _push_note(note: Note, person) -> None:
+    """Tell phones about a new note: not its writer, nor anyone watching it arrive live."""
+    push_notify(
+        person_id=note.person_id,
+        kind=_PUSH_KINDS.get(note.kind, PushKind.NOTE),
+        audience=Audience(note.audience),
+        topic=note.kind,
+        # The title says nothing private; the words go only to those who chose to see them.
+        title=_("New update about %(name)s") % {"name": person.name},
+        body=note.body,
+        url=reverse("timeline", args=[note.person_id]),
+        exclude_user_ids={note.author_id} | watching_live(person_id=note.person_id),
+    )
 
 
 class _Keep:
