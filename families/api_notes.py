@@ -242,11 +242,7 @@ def note_list(request: HttpRequest, person_id: int, filters: Query[NoteFilters])
 def _create(
     request: HttpRequest, person_id: int, payload: NoteIn, photos: list[UploadedFile]
 ) -> Status[NoteOut]:
-    repeated = (
-        payload.client_key is not None
-        and Note.objects.filter(author_id=request.user.pk, client_key=payload.client_key).exists()
-    )
-    note = services.note_create(
+    note, created = services.note_create_once(
         actor=request.user,
         person_id=person_id,
         kind=payload.kind,
@@ -257,7 +253,7 @@ def _create(
         outcome_ids=payload.outcome_ids,
         client_key=payload.client_key,
     )
-    return Status(200 if repeated else 201, _note_by_id(note.pk, request.user))
+    return Status(201 if created else 200, _note_by_id(note.pk, request.user))
 
 
 @router.post(

@@ -37,6 +37,7 @@ __all__ = [
 from families.services.notes import (
     concern_mark_handled,
     note_create,
+    note_create_once,
     note_delete,
     note_edit,
     person_set_note_sharing,
@@ -49,6 +50,7 @@ from families.services.outcomes import outcome_create, outcome_update
 __all__ += [
     "concern_mark_handled",
     "note_create",
+    "note_create_once",
     "note_delete",
     "note_edit",
     "outcome_create",

@@ -250,13 +250,39 @@ def note_create(
     client_key: uuid.UUID | str | None = None,
 ) -> Note:
     """Write a note. The same client key twice gives back the first note, saved once."""
+    return note_create_once(
+        actor=actor,
+        person_id=person_id,
+        kind=kind,
+        body=body,
+        wellbeing=wellbeing,
+        audience=audience,
+        photos=photos,
+        outcome_ids=outcome_ids,
+        client_key=client_key,
+    )[0]
+
+
+def note_create_once(
+    *,
+    actor: User,
+    person_id: int,
+    kind: str,
+    body: str,
+    wellbeing: int | None = None,
+    audience: str | None = None,
+    photos: Sequence[UploadedFile] = (),
+    outcome_ids: Iterable[int] = (),
+    client_key: uuid.UUID | str | None = None,
+) -> tuple[Note, bool]:
+    """As note_create, also saying whether this call saved it (False: it already had it)."""
     key = _parse_key(client_key)
     if key is not None:
         existing = _note_with_key(actor, key, person_id)
         if existing is not None:
-            return existing
+            return existing, False
     try:
-        return _note_create(
+        note = _note_create(
             actor=actor,
             person_id=person_id,
             kind=kind,
@@ -272,7 +298,8 @@ def note_create(
         existing = _note_with_key(actor, key, person_id) if key is not None else None
         if existing is None:
             raise
-        return existing
+        return existing, False
+    return note, True
 
 
 def _note_with_key(actor: User, key: uuid.UUID, person_id: int) -> Note | None:
