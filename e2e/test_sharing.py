@@ -68,3 +68,29 @@ def test_george_changes_what_his_circle_sees(
     expect(kwame).not_to_contain_text("the same as the rest of the circle")
     _fits_the_phone(george)
     _snap(george, "sharing-saved")
+
+
+def test_a_carer_changes_it_for_george_writing_down_how_he_agreed(
+    phone_context: Callable[[], BrowserContext], server: str
+) -> None:
+    angela = phone_context().new_page()
+    sign_in(angela, server, "angela@kith.example")
+    angela.get_by_role("link", name=re.compile(r"^\s*George\b")).first.click()
+    angela.get_by_role("link", name="Who sees what").click()
+    angela.get_by_role("link", name="Change what Abena Mensah sees").click()
+
+    angela.get_by_label("Only what I tick below").check()
+    angela.get_by_label("Concerns: when the team is worried about something").check()
+    angela.get_by_role("button", name="Save").click()
+    # Not without George's agreement written down.
+    expect(angela.get_by_text("Please say who agreed to this.")).to_be_visible()
+
+    angela.get_by_label("Who agreed?").fill("George")
+    angela.get_by_label("How did they tell you?").fill("said so at a visit")
+    _fits_the_phone(angela)
+    _snap(angela, "sharing-member-by-carer")
+    angela.get_by_role("button", name="Save").click()
+
+    expect(angela.get_by_text("Saved. It applies straight away.")).to_be_visible()
+    abena = angela.locator(".sharing-members li").filter(has_text="Abena Mensah")
+    expect(abena).to_contain_text("Concerns")

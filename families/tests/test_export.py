@@ -165,3 +165,19 @@ def test_a_download_is_for_the_person_and_coordinator_and_is_audited(personas):
             export_services.record_export_for_download(
                 actor=personas.all_users()[who], export_id=export.pk
             )
+
+
+def test_the_persons_visits_are_in_the_copy(personas):
+    from teams.tests.rota_helpers import open_visit
+
+    visit = open_visit(personas)
+    export = export_services.record_export_request(
+        actor=personas.person_user, person_id=personas.person.pk
+    )
+    export_services.record_exports_build_waiting()
+    export.refresh_from_db()
+
+    data = json.loads(_zip(export).read("record.json"))
+    assert [v["id"] for v in data["visits"]] == [visit.pk]
+    assert data["visits"][0]["purpose"] == "A cup of tea and a chat"
+    assert visit.date.isoformat() in _zip(export).read("record.html").decode()

@@ -162,3 +162,47 @@ def test_a_nul_character_is_refused_not_stored(personas, bad):
         services.note_create(
             actor=personas.carer, person_id=personas.person.pk, kind="moment", body=bad
         )
+
+
+# Through the forms: whatever is typed into a page, the answer is a page, never a crash. ---------
+
+PAGE_TEXT = FREE_TEXT
+
+
+def _poster(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@EXAMPLES
+@given(body=PAGE_TEXT)
+def test_the_note_form_answers_any_text_with_a_page(personas, body):
+    response = _poster(personas.carer).post(
+        reverse("note_create", args=[personas.person.pk]),
+        {"kind": "moment", "body": body, "audience": "circle"},
+    )
+    assert response.status_code in (200, 302, 422)
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+@EXAMPLES
+@given(name=PAGE_TEXT, relationship=PAGE_TEXT)
+def test_the_circle_form_answers_any_text_with_a_page(personas, name, relationship):
+    response = _poster(personas.carer).post(
+        reverse("circle_add", args=[personas.person.pk]),
+        {"name": name, "kind": "friend", "relationship": relationship},
+    )
+    assert response.status_code in (200, 302, 422)
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+@EXAMPLES
+@given(full_name=PAGE_TEXT, about_me=PAGE_TEXT, pronouns=PAGE_TEXT)
+def test_the_profile_form_answers_any_text_with_a_page(personas, full_name, about_me, pronouns):
+    response = _poster(personas.person_user).post(
+        reverse("person_edit", args=[personas.person.pk]),
+        {"full_name": full_name, "about_me": about_me, "pronouns": pronouns},
+    )
+    assert response.status_code in (200, 302, 422)
+    assert b"<script>alert(1)</script>" not in response.content

@@ -61,7 +61,8 @@ class AgreementForm(forms.Form):
     )
     agreed_on = forms.DateField(
         label=gettext_lazy("When?"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date picker wants ISO dates, whatever the language of the page.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": gettext_lazy("Please say when they agreed.")},
     )
 
