@@ -25,10 +25,6 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def audience_values(access: PersonAccess) -> list[str]:
-    return sorted(audience.value for audience in access.audiences)
-
-
 def visible_notes(access: PersonAccess) -> QuerySet[Note]:
     """Every note on this person's timeline that this user may see, deleted ones left out."""
     return Note.objects.filter(
