@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -73,6 +74,12 @@ def _browser(base: str) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
+def _run_async(coroutine) -> None:
+    """Run on a thread of its own: the browser tests keep an event loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 async def _sign_in(session: aiohttp.ClientSession, base: str, email: str) -> None:
     page = await (await session.get("/accounts/login/")).text()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -99,7 +106,9 @@ async def _removal_through_a_closes_the_socket_on_b(url_a: str, url_b: str) -> N
         place = next(m for m in circle["family_and_friends"] if m["name"] == "Sarah Hughes")
 
         socket = await sarah.ws_connect(
-            f"/ws/people/{jean['id']}/", headers={"Origin": url_b}, timeout=5
+            f"/ws/people/{jean['id']}/",
+            headers={"Origin": url_b},
+            timeout=aiohttp.ClientWSTimeout(ws_close=5),
         )
         response = await angela.post(
             f"/circle/{place['id']}/remove/",
@@ -115,7 +124,7 @@ async def _removal_through_a_closes_the_socket_on_b(url_a: str, url_b: str) -> N
 
 
 def test_a_change_through_one_process_reaches_sockets_on_the_other(two_servers):
-    asyncio.run(_removal_through_a_closes_the_socket_on_b(*two_servers))
+    _run_async(_removal_through_a_closes_the_socket_on_b(*two_servers))
 
 
 async def _frame_with(socket: aiohttp.ClientWebSocketResponse, text: str) -> list[str]:
@@ -182,4 +191,4 @@ async def _notes_through_a_reach_the_circle_on_b(url_a: str, url_b: str) -> None
 
 
 def test_a_note_through_one_process_reaches_only_its_audience_on_the_other(two_servers):
-    asyncio.run(_notes_through_a_reach_the_circle_on_b(*two_servers))
+    _run_async(_notes_through_a_reach_the_circle_on_b(*two_servers))
