@@ -16,9 +16,10 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: run test lint
 
 run: $(INSTALLED)
-	$(MANAGE) migrate --noinput
+	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
+	@echo "Kith is running at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	@# The push and export workers run alongside daphne, on the same line so that daphne (exec'd in
 	@# place of this shell) is its parent: --stop-with-parent ends it when daphne ends.
 	$(MANAGE) push_worker --stop-with-parent & $(MANAGE) export_worker --stop-with-parent & \
