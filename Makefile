@@ -19,6 +19,8 @@ run: $(INSTALLED)
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo --if-empty
+	@# Repeating visits are planned ahead on every start (production runs this daily).
+	$(MANAGE) expand_rota
 	@echo "Kith is running at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	@# The push and export workers run alongside daphne, on the same line so that daphne (exec'd in
 	@# place of this shell) is its parent: --stop-with-parent ends it when daphne ends.

@@ -171,3 +171,18 @@ def test_removing_someone_from_the_circle_ends_their_access(personas):
         _client(personas.family).get(reverse("person", args=[personas.person.pk])).status_code
         == 404
     )
+
+
+def test_removing_someone_from_the_circle_asks_first(personas):
+    url = reverse("circle_remove", args=[personas.family_place.pk])
+    page = _client(personas.carer).get(url)
+    assert page.status_code == 200
+    assert "Remove Sarah Daughter from Jean" in page.text
+    personas.family_place.refresh_from_db()
+    assert personas.family_place.removed_at is None
+
+
+def test_only_the_team_is_asked_about_removing(personas):
+    url = reverse("circle_remove", args=[personas.family_place.pk])
+    assert _client(personas.family).get(url).status_code == 404
+    assert _client(personas.other_carer).get(url).status_code == 404

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import person_access_or_404
 from families import services
+from families.models import CircleMember
 from frontend.forms import CircleMemberForm, add_service_errors
 
 
@@ -56,11 +57,24 @@ def circle_invite(request: HttpRequest, circle_member_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def circle_remove(request: HttpRequest, circle_member_id: int) -> HttpResponse:
-    member = services.circle_member_remove(actor=request.user, circle_member_id=circle_member_id)
-    messages.success(request, _("%(name)s is no longer in the circle.") % {"name": member.name})
-    return redirect("person", person_id=member.person_id)
+    """Ask first: taking someone out of a circle ends everything they see at once."""
+    if request.method == "POST":
+        member = services.circle_member_remove(
+            actor=request.user, circle_member_id=circle_member_id
+        )
+        messages.success(request, _("%(name)s is no longer in the circle.") % {"name": member.name})
+        return redirect("person", person_id=member.person_id)
+    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
+    if member is None:
+        raise Http404
+    access = person_access_or_404(request.user, member.person_id)
+    if not access.can_manage_circle:
+        raise Http404
+    return render(
+        request, "frontend/circle_remove.html", {"member": member, "person": access.person}
+    )
 
 
 def _show_link(request: HttpRequest, issued: services.IssuedInvitation, person) -> HttpResponse:
