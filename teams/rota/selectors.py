@@ -189,7 +189,7 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
     now = (now or timezone.now()).astimezone(UTC)
     today = now.astimezone(rota_zone()).date()
     # "I'm with her now" reaches the family only if the person agreed to share it.
-    shares = bool(getattr(person, "share_check_ins", False))
+    shares = person.share_check_ins
     visits = (
         Visit.objects.filter(person=person, date__gte=today, date__lte=today + dt.timedelta(days=7))
         .exclude(status=Visit.Status.CANCELLED)

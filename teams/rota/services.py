@@ -162,6 +162,30 @@ def _record(
     return change
 
 
+def _announce(
+    *,
+    actor: User,
+    kind: str,
+    visit: Visit,
+    before: dict | None = None,
+    offer: Offer | None = None,
+    live_kind: str = "visit.changed",
+    **live_options: Any,
+) -> RotaChange:
+    """Write a visit's change in the team's activity and show it on the open pages."""
+    change = _record(
+        team_id=visit.team_id,
+        actor=actor,
+        kind=kind,
+        visit=visit,
+        offer=offer,
+        before=before,
+        after=snapshot(visit),
+    )
+    live.visit_changed(visit, kind=live_kind, **live_options)
+    return change
+
+
 # Checking what people asked for ----------------------------------------------------------------
 
 
@@ -266,14 +290,9 @@ def visit_create(
         second_carer=carers[1] if len(carers) > 1 else None,
         status=Visit.Status.ASSIGNED if carers else Visit.Status.OPEN,
     )
-    _record(
-        team_id=visit.team_id,
-        actor=actor,
-        kind=RotaChange.Kind.VISIT_CREATED,
-        visit=visit,
-        after=snapshot(visit),
+    _announce(
+        actor=actor, kind=RotaChange.Kind.VISIT_CREATED, visit=visit, live_kind="visit.created"
     )
-    live.visit_changed(visit, kind="visit.created")
     return visit
 
 
@@ -290,15 +309,7 @@ def visit_skip(*, actor: User, visit_id: int) -> Visit:
     Offer.objects.filter(visit=visit, status=Offer.Status.OPEN).update(
         status=Offer.Status.WITHDRAWN, decided_at=timezone.now()
     )
-    _record(
-        team_id=visit.team_id,
-        actor=actor,
-        kind=RotaChange.Kind.VISIT_SKIPPED,
-        visit=visit,
-        before=before,
-        after=snapshot(visit),
-    )
-    live.visit_changed(visit, kind="visit.changed")
+    _announce(actor=actor, kind=RotaChange.Kind.VISIT_SKIPPED, visit=visit, before=before)
     return visit
 
 
@@ -327,15 +338,13 @@ def visit_move(
         visit.window_label = window_label.strip()
     visit.updated_at = timezone.now()
     visit.save()
-    _record(
-        team_id=visit.team_id,
+    _announce(
         actor=actor,
         kind=RotaChange.Kind.VISIT_MOVED,
         visit=visit,
         before=before,
-        after=snapshot(visit),
+        old_date=_from_json("date", before["date"]),
     )
-    live.visit_changed(visit, kind="visit.changed", old_date=_from_json("date", before["date"]))
     return visit
 
 
@@ -364,25 +373,16 @@ def visit_claim(*, actor: User, visit_id: int) -> Visit:
             taken_by=current.carer,
         )
     visit.refresh_from_db()
-    _record(
-        team_id=visit.team_id,
-        actor=actor,
-        kind=RotaChange.Kind.VISIT_CLAIMED,
-        visit=visit,
-        before=before,
-        after=snapshot(visit),
-    )
-    live.visit_changed(visit, kind="visit.changed")
+    _announce(actor=actor, kind=RotaChange.Kind.VISIT_CLAIMED, visit=visit, before=before)
     return visit
 
 
 def shares_check_ins(person) -> bool:
     """Whether the person has agreed that their circle sees "I'm with them now".
 
-    Read from the person's own record when it carries that choice; until it does, nobody
-    outside the team is told.
+    It is the person's own choice, on their sharing page.
     """
-    return bool(getattr(person, "share_check_ins", False))
+    return person.share_check_ins
 
 
 @transaction.atomic
@@ -485,16 +485,9 @@ def offer_accept(*, actor: User, offer_id: int) -> Visit:
     visit.updated_at = now
     visit.save(update_fields=["carer", "second_carer", "status", "updated_at"])
     offer.refresh_from_db()
-    _record(
-        team_id=visit.team_id,
-        actor=actor,
-        kind=RotaChange.Kind.OFFER_ACCEPTED,
-        visit=visit,
-        offer=offer,
-        before=before,
-        after=snapshot(visit),
+    _announce(
+        actor=actor, kind=RotaChange.Kind.OFFER_ACCEPTED, visit=visit, before=before, offer=offer
     )
-    live.visit_changed(visit, kind="visit.changed")
     live.offer_changed(offer, kind="offer.accepted")
     return visit
 
