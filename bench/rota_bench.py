@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import statistics
 import sys
 import tempfile
@@ -40,37 +39,15 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.measure import percentile, query_count, start_throwaway_django, timed
+
 CARERS = 12
 PEOPLE = 40
 WEEKS = 52
 GRID_TARGET_MS = 100.0
 EXPAND_TARGET_S = 2.0
 PASSWORD = "bench-only-password"  # noqa: S105 (a throwaway database)
-
-
-def _timed(run: Callable[[], object], runs: int) -> list[float]:
-    run()  # a first run fills caches the others then share, as a live server's would
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _queries(run: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return len(captured.captured_queries)
-
-
-def _p(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 # The bare grid page: the same cells, from a plain list ------------------------------------------
@@ -162,15 +139,7 @@ def main() -> int:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="kith-rota-") as folder:
-        for name in ("DATABASE_URL", "REDIS_URL", "KITH_MEDIA_ROOT", "DJANGO_DEBUG"):
-            os.environ.pop(name, None)  # a throwaway SQLite database and in-memory layer
-        os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
-        os.environ["KITH_VAR_DIR"] = folder
-        sys.path.insert(0, str(BASE_DIR))
-
-        import django
-
-        django.setup()
+        start_throwaway_django(folder)
         logging.getLogger("axes").setLevel(logging.WARNING)  # each sign-in would be logged
         from dateutil.rrule import FR, MO, WE, WEEKLY, rrule
         from django.conf import settings
@@ -246,8 +215,8 @@ def main() -> int:
         ]
         results = {}
         for label, view in rows:
-            times = _timed(view, options.runs)
-            results[label] = (statistics.median(times), _p(times, 0.95), _queries(view))
+            times = timed(view, options.runs)
+            results[label] = (statistics.median(times), percentile(times, 0.95), query_count(view))
         base = results[rows[0][0]][0]
         print(f"{'(a) page':<30} {'p50':>7} {'p95':>7} {'queries':>8} {'x bare':>7}")
         for label, (p50, p95, queries) in results.items():
@@ -283,7 +252,7 @@ def main() -> int:
             )
 
         bare_dates = bare_expansion()
-        bare_times = [t / 1000 for t in _timed(bare_expansion, max(5, options.expand_runs))]
+        bare_times = [t / 1000 for t in timed(bare_expansion, max(5, options.expand_runs))]
 
         expand_times, made, queries = [], [], []
         for run in range(options.expand_runs):

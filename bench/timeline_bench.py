@@ -23,42 +23,18 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.measure import percentile, query_count, start_throwaway_django, timed
+
 TARGET_MS = 50.0
 PAGE = 20
-
-
-def _timed(run: Callable[[], object], runs: int) -> list[float]:
-    run()  # a first run fills caches the others then share, as a live server's would
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _queries(run: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return len(captured.captured_queries)
-
-
-def _p(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def make_notes(count: int) -> tuple[int, int]:
@@ -123,15 +99,7 @@ def main() -> int:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="kith-timeline-") as folder:
-        for name in ("DATABASE_URL", "REDIS_URL", "KITH_MEDIA_ROOT", "DJANGO_DEBUG"):
-            os.environ.pop(name, None)  # a throwaway SQLite database and in-memory layer
-        os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
-        os.environ["KITH_VAR_DIR"] = folder
-        sys.path.insert(0, str(BASE_DIR))
-
-        import django
-
-        django.setup()
+        start_throwaway_django(folder)
         from django.core.management import call_command
         from django.test import Client
 
@@ -189,12 +157,12 @@ def main() -> int:
             if [n.pk for n in shown.notes] != expected or not ends:
                 raise SystemExit(f"the {name} page does not show the notes it should")
 
-        bare_times = _timed(bare, options.runs)
+        bare_times = timed(bare, options.runs)
         base = statistics.median(bare_times)
         print(f"{'what':<28} {'p50':>7} {'p95':>7} {'queries':>8} {'x bare':>7}")
         print(
-            f"{'bare: 20 notes, no more':<28} {base:>7.2f} {_p(bare_times, 0.95):>7.2f} "
-            f"{_queries(bare):>8} {1:>7.1f}"
+            f"{'bare: 20 notes, no more':<28} {base:>7.2f} {percentile(bare_times, 0.95):>7.2f} "
+            f"{query_count(bare):>8} {1:>7.1f}"
         )
 
         def more_of(cursor: str | None) -> Callable[[], object]:
@@ -211,14 +179,15 @@ def main() -> int:
                 if label == "htmx more" and cursor is None:
                     continue
                 run = make(cursor)
-                times = _timed(run, options.runs)
+                times = timed(run, options.runs)
                 # Counted after the first visit, which also records when Angela last looked.
-                queries = _queries(run)
+                queries = query_count(run)
                 counts[label].append(queries)
                 p50 = statistics.median(times)
                 worst = max(worst, p50)
+                p95 = percentile(times, 0.95)
                 print(
-                    f"{label + ', ' + name + ' page':<28} {p50:>7.2f} {_p(times, 0.95):>7.2f} "
+                    f"{label + ', ' + name + ' page':<28} {p50:>7.2f} {p95:>7.2f} "
                     f"{queries:>8} {p50 / base:>7.1f}"
                 )
         print()
