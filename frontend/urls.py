@@ -1,7 +1,23 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from frontend.views import accounts, audit, circle, invitations, people, photos, profile, pwa, teams
+from frontend.views import (
+    account_deletion,
+    accounts,
+    audit,
+    circle,
+    export,
+    invitations,
+    people,
+    photos,
+    profile,
+    pwa,
+    rota,
+    second_factor,
+    sharing,
+    teams,
+    timeline,
+)
 
 urlpatterns = [
     path("", people.my_people, name="home"),
@@ -64,7 +80,6 @@ urlpatterns = [
 ]
 
 # The rota the team runs itself.
-from frontend.views import rota  # noqa: E402
 
 urlpatterns += [
     path("rota/", rota.my_week, name="rota_my_week"),
@@ -89,7 +104,6 @@ urlpatterns += [
 ]
 
 # The shared timeline, notes and outcomes.
-from frontend.views import timeline  # noqa: E402
 
 urlpatterns += [
     path("people/<int:person_id>/timeline/", timeline.timeline, name="timeline"),
@@ -107,14 +121,12 @@ urlpatterns += [
 ]
 
 # Who sees what: the person's choices for their circle and each member of it.
-from frontend.views import sharing  # noqa: E402
 
 urlpatterns += [
     path("circle/<int:circle_member_id>/sharing/", sharing.member_sharing, name="member_sharing"),
 ]
 
 # A copy of the whole record, for the person or their coordinator.
-from frontend.views import export  # noqa: E402
 
 urlpatterns += [
     path("people/<int:person_id>/copy/", export.record_export, name="record_export"),
@@ -122,14 +134,12 @@ urlpatterns += [
 ]
 
 # Asking for one's own account to be deleted.
-from frontend.views import account_deletion  # noqa: E402
 
 urlpatterns += [
     path("profile/delete/", account_deletion.account_delete, name="account_delete"),
 ]
 
 # The optional second step at sign-in, and the team's rule about it.
-from frontend.views import second_factor  # noqa: E402
 
 urlpatterns += [
     path("accounts/code/", second_factor.code, name="second_factor_code"),
