@@ -28,17 +28,24 @@
     };
     var photos = data.getAll("photos").filter(function (p) { return p && p.size; });
     var key = form.querySelector("input[name=client_key]");
+    var id = key && key.value ? key.value : Outbox.uuid();
+    // Done at once, before the outbox answers: a second note written straight after is a
+    // different note with a key of its own, and the form is ready for it.
+    form.reset();
+    if (key) key.value = Outbox.uuid();
     Outbox.add(fields, photos, {
-      id: key && key.value ? key.value : null,
+      id: id,
       url: form.dataset.outbox,
       personName: form.dataset.personName,
       csrf: csrf(),
     }).then(function () {
-      form.reset();
-      // The next note written on this form is a different note: it needs its own key.
-      if (key) key.value = Outbox.uuid();
       render();
       askForBackgroundSync();
+    }, function () {
+      // The phone could not keep it: give the words back rather than lose them.
+      var box = form.querySelector("[name=body]");
+      if (box && !box.value) box.value = body;
+      window.alert(text.keepFailed);
     });
     return true;
   }
