@@ -75,13 +75,16 @@ MIDDLEWARE = [
     "core.audit.AuditContextMiddleware",
     "core.middleware.SlidingSessionMiddleware",
     "core.middleware.UserLanguageMiddleware",
-    "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, so it sees the outcome of every sign-in attempt.
+    # Around the views, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
+    # Innermost, and sync only: under ASGI the whole chain then runs in the request's one
+    # worker thread, instead of hopping to the event loop and back around every middleware
+    # below the innermost sync-only one (see bench/fanout_bench.py).
+    "core.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"

@@ -253,7 +253,10 @@ def _create(
         outcome_ids=payload.outcome_ids,
         client_key=payload.client_key,
     )
-    return Status(201 if created else 200, _note_by_id(note.pk, request.user))
+    if created:
+        # Saved just now: it already holds everything it shows.
+        return Status(201, _note(note, request.user))
+    return Status(200, _note_by_id(note.pk, request.user))
 
 
 @router.post(

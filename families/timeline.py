@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from core.access import PersonAccess, as_pk, person_access
 from core.models import Event
-from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
+from families.models import Note, NotePhoto, Outcome, Reaction, Reply, TimelineVisit
 
 if TYPE_CHECKING:
     from core.access import AnyUser
@@ -40,6 +40,31 @@ def with_everything_shown(notes: QuerySet[Note]) -> QuerySet[Note]:
         "reactions",
         Prefetch("outcomes", queryset=Outcome.objects.order_by("title")),
     )
+
+
+def shown_as_written(note: Note, *, photos: bool, outcomes: bool) -> Note:
+    """A note just written, ready to render as with_everything_shown would load it.
+
+    Nobody has replied or reacted yet and its author is in hand, so only its photos and
+    outcomes, if it has any, need a query: every write is told to open pages this way, and
+    reloading it would cost five queries before anyone sees it.
+    """
+    prefetch_related_objects(
+        [note],
+        Prefetch(
+            "photos",
+            queryset=NotePhoto.objects.order_by("position", "id")
+            if photos
+            else NotePhoto.objects.none(),
+        ),
+        Prefetch("replies", queryset=Reply.objects.none()),
+        Prefetch("reactions", queryset=Reaction.objects.none()),
+        Prefetch(
+            "outcomes",
+            queryset=Outcome.objects.order_by("title") if outcomes else Outcome.objects.none(),
+        ),
+    )
+    return note
 
 
 @dataclass(frozen=True)

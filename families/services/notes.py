@@ -49,7 +49,7 @@ from families.models import (
     Reaction,
     Reply,
 )
-from families.timeline import note_access_or_404, with_everything_shown
+from families.timeline import note_access_or_404, shown_as_written, with_everything_shown
 
 EDIT_WINDOW = timedelta(hours=24)
 TEAM_KINDS = frozenset({Note.Kind.VISIT, Note.Kind.MOMENT, Note.Kind.CONCERN, Note.Kind.HANDOVER})
@@ -189,13 +189,16 @@ def _audiences_of(note: Note) -> tuple[Audience, ...]:
     return (audience_of(note),)
 
 
-def render_note_fragments(note_id: int, *, created: bool = False) -> dict[Audience, str]:
+def render_note_fragments(
+    note_id: int, *, created: bool = False, loaded: Note | None = None
+) -> dict[Audience, str]:
     """The note as its audience sees it: rendered once, never per viewer.
 
     Per-viewer details (the author's edit link, "you reacted") come from data attributes
-    and a small page script, so the same bytes go to every viewer.
+    and a small page script, so the same bytes go to every viewer. ``loaded``: the note
+    already holding what with_everything_shown loads, so it is not read again.
     """
-    note = with_everything_shown(Note.objects.filter(pk=note_id)).get()
+    note = loaded or with_everything_shown(Note.objects.filter(pk=note_id)).get()
     partial = "note_created" if created else "note_changed"
     # One language for everyone hearing it; pages rendered per viewer use their own.
     with translation.override(settings.LANGUAGE_CODE):
@@ -203,13 +206,15 @@ def render_note_fragments(note_id: int, *, created: bool = False) -> dict[Audien
     return dict.fromkeys(_audiences_of(note), html)
 
 
-def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
+def _publish_note(
+    note: Note, kind: str, *, created: bool = False, loaded: Note | None = None
+) -> None:
     # The topic keeps it to those in the circle the person shows this kind of note to.
     publish(
         person_id=note.person_id,
         kind=kind,
         topic=note.kind,
-        fragments=render_note_fragments(note.pk, created=created),
+        fragments=render_note_fragments(note.pk, created=created, loaded=loaded),
     )
 
 
@@ -365,8 +370,12 @@ def _note_create(
         photo.save()
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
-    _publish_note(note, "note.created", created=True)
-    _push_note(note, access.person)
+    shown_as_written(note, photos=bool(values["photos"]), outcomes=bool(values["outcomes"]))
+    _publish_note(note, "note.created", created=True, loaded=note)
+    # Once the open pages have been told: finding whose phones to tell takes several queries,
+    # and nobody watching live should wait for them. A failure there must not turn a saved
+    # note into an error, so it is logged instead (robust).
+    transaction.on_commit(lambda: _push_note(note, access.person), robust=True)
     return note
 
 
@@ -377,7 +386,7 @@ _PUSH_KINDS = {
 }
 
 
-def _push_note(note: Note, person) -> None:
+def _push_note(note: Note, person: Person) -> None:
     """Tell phones about a new note: not its writer, nor anyone watching it arrive live."""
     push_notify(
         person_id=note.person_id,

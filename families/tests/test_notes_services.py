@@ -581,6 +581,46 @@ def test_one_fan_out_costs_the_same_queries_for_1_or_30_viewers(
     assert one == many, "rendering and sending a note must not grow with its audience"
 
 
+def test_a_new_note_is_shown_live_exactly_as_a_fresh_read_of_it_would_be(personas):
+    walk = Outcome.objects.create(
+        person=personas.person, title="Walk to the shop", created_by=personas.carer
+    )
+    note = _note(
+        personas,
+        kind=Note.Kind.MOMENT,
+        audience=Note.Audience.CIRCLE,
+        wellbeing=4,
+        photos=[photo_upload("a.jpg")],
+        outcome_ids=[walk.pk],
+    )
+    sent = {e.html for e in Event.objects.filter(kind="note.created", person=personas.person)}
+
+    fresh = services.render_note_fragments(note.pk, created=True)
+
+    assert sent == {fresh[Audience.CIRCLE]}
+
+
+def test_a_new_note_is_not_read_back_before_open_pages_are_told(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _note(personas, kind=Note.Kind.MOMENT, audience=Note.Audience.CIRCLE)
+
+    read_back = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and any(t in q["sql"] for t in ("families_reply", "families_reaction", "notephoto"))
+    ]
+    assert read_back == [], "a note nobody has answered yet needs no replies or reactions read"
+
+
 def test_the_timeline_shows_a_created_note_to_its_readers(personas):
     note = _note(personas, audience=Note.Audience.CIRCLE)
 
