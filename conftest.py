@@ -30,6 +30,18 @@ def _fast_passwords_and_private_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_pools_closed_before_teardown(django_db_setup, django_db_blocker):
+    """PostgreSQL's test databases can only be dropped once no pooled connection holds them."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                connection.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_channel_layer(request, settings):
     """Each test gets its own in-memory layer, so no message leaks between tests.

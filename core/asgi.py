@@ -10,7 +10,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core.database import hold_sqlite_open  # noqa: E402
 from core.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+hold_sqlite_open()
 
 application = ProtocolTypeRouter(
     {

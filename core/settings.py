@@ -116,6 +116,19 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DATABASE_POOL", True
+):
+    # Under ASGI every request runs in a thread of its own, so no connection outlives it and
+    # CONN_MAX_AGE cannot help: a pool hands each request an open connection instead of a
+    # fresh connect and sign-in to PostgreSQL.
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("Set DATABASE_POOL=false to use DATABASE_CONN_MAX_AGE")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": envint("DATABASE_POOL_SIZE", 10),
+        "timeout": 10,  # seconds a request waits for a free connection before failing
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the server read while the push worker writes; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {

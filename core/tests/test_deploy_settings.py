@@ -66,3 +66,32 @@ def test_a_nonsense_boolean_is_refused(tmp_path):
     result = _manage("check", KITH_VAR_DIR=str(tmp_path), SECURE_COOKIES="perhaps")
     assert result.returncode != 0
     assert "SECURE_COOKIES must be true or false" in result.stderr
+
+
+def _database_options(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    return _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['OPTIONS'].get('pool', {}).get('max_size'), d['CONN_MAX_AGE'])",
+        KITH_VAR_DIR=str(tmp_path),
+        # Never connected to: the settings alone are read.
+        DATABASE_URL="postgres://kith@127.0.0.1:1/kith",
+        **env,
+    )
+
+
+def test_postgresql_connections_come_from_a_pool(tmp_path):
+    result = _database_options(tmp_path, DATABASE_POOL_SIZE="6")
+    assert result.stdout.strip().splitlines()[-1].split() == ["6", "0"]
+
+
+def test_the_pool_can_be_turned_off_for_persistent_connections(tmp_path):
+    result = _database_options(tmp_path, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60")
+    assert result.stdout.strip().splitlines()[-1].split() == ["None", "60"]
+
+
+def test_a_pool_and_persistent_connections_together_are_refused(tmp_path):
+    result = _database_options(tmp_path, DATABASE_CONN_MAX_AGE="60")
+    assert result.returncode != 0
+    assert "DATABASE_POOL=false" in result.stderr
