@@ -46,8 +46,8 @@ def shown_as_written(note: Note, *, photos: bool, outcomes: bool) -> Note:
     """A note just written, ready to render as with_everything_shown would load it.
 
     Nobody has replied or reacted yet and its author is in hand, so only its photos and
-    outcomes, if it has any, need a query: every write is told to open pages this way, and
-    reloading it would cost five queries before anyone sees it.
+    outcomes, if it has any, need a query. Reading it back whole would cost five queries
+    before any open page hears of it.
     """
     prefetch_related_objects(
         [note],

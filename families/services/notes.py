@@ -1,8 +1,9 @@
 """Writes on the shared timeline: notes, replies, reactions and handling concerns.
 
 Each write checks core.access, validates, saves in one transaction and tells open pages
-through core.realtime inside that transaction (sent only once it commits). A user who may
-not see a note or its person gets Http404, exactly as if it did not exist.
+through core.realtime inside that transaction (sent only once it commits); phones hear of a
+new note after that. A user who may not see a note or its person gets Http404, exactly as if
+it did not exist.
 """
 
 from __future__ import annotations
