@@ -1,27 +1,44 @@
-"""How fast a note reaches every open timeline, against a bare Channels app in the same run.
+"""How fast a note reaches every open timeline, against two baselines in the same run.
 
     REDIS_URL=redis://127.0.0.1:6379/0 python bench/fanout_bench.py
 
 What it does, all on 127.0.0.1:
-- makes a fresh SQLite database in a temporary folder, migrates it and seeds the demo
+- makes a fresh SQLite database in a temporary folder (or, with --postgres URL, a throwaway
+  database on that PostgreSQL server, as production runs), migrates it and seeds the demo
   neighbourhood, then signs in viewer sessions of Jean (half from her circle, half from her
   team: several sessions of the demo accounts that may see her);
-- starts 2 daphne processes serving Kith and 2 serving bench/bare_app.py, all on the same
-  Redis (REDIS_URL, default redis://127.0.0.1:6379/0) under prefixes of their own;
+- starts 2 daphne processes serving Kith, 2 serving the bare app and 2 serving the floor (both
+  in bench/bare_app.py), all on the same Redis (REDIS_URL, default redis://127.0.0.1:6379/0)
+  under prefixes of their own;
 - for 1, 20 and 200 viewers, spread evenly over the 2 processes, posts notes shared with the
   circle through process A's API (as Angela) and times, at every viewer, from the moment the
-  POST is sent to the moment the frame carrying that note arrives. The bare app gets the same
-  viewers, the same split into two groups and fragments of the same size, posted to its A.
+  POST is sent to the moment the frame carrying that note arrives. Then the bare app, then the
+  floor, each get the same viewers, the same split into two groups and fragments of the same
+  size, posted to their A.
+
+The three rows per viewer count, from cheapest to dearest:
+- "bare": a raw ASGI endpoint that group_sends the fragment, writing nothing; the least
+  Channels over Redis costs.
+- "floor": the least a Django app can do for the same job: Django's handler with sessions and
+  authentication only, a sync view that checks the user is signed in, stores the fragment in one
+  row inside a transaction and group_sends it on commit. Its database is like Kith's: a fresh
+  SQLite file with Kith's options, or with --postgres a second throwaway database on the same
+  server, pooled as Kith's is. (Unlike Kith's processes, the floor's hold no idle SQLite
+  connection open, so on SQLite each of its writes also checkpoints the write-ahead log.)
+  floor minus bare is what any authenticated Django write costs on this stack.
+- "kith": a real note through Kith's API; kith minus floor is Kith's own cost.
 
 It prints p50/p95/p99 per viewer count and app, the frames lost (not there within
---frame-timeout seconds), and the ratio of Kith's p95 to the bare app's. Two columns help read
-them: "POST p50", how long the POST itself took to answer, and "spread p50", per note the time
-from the first viewer's frame to the last one's (the fan-out alone). The targets from the
-issue are p95 at most 1.5x the bare app's and no frame lost; the exit status is 1 when a frame
-is lost. Notes are sent one at a time: the next waits until every viewer has the last one.
+--frame-timeout seconds), and the ratios of Kith's p95 to the bare app's and to the floor's.
+Two columns help read them: "POST p50", how long the POST itself took to answer, and "spread
+p50", per note the time from the first viewer's frame to the last one's (the fan-out alone).
+The targets from the issue are p95 at most 1.5x the bare app's and no frame lost; the exit
+status is 1 when a frame is lost (by any app). The floor's own ratio to the bare app, printed
+last, shows how far from that target any Django write already is. Notes are sent one at a
+time: the next waits until every viewer has the last one.
 
 Options: --notes N (measured notes per viewer count, default 40), --warmup N (default 5),
---viewers 1,20,200, --frame-timeout S (default 5).
+--viewers 1,20,200, --frame-timeout S (default 5), --postgres URL.
 """
 
 from __future__ import annotations
@@ -42,7 +59,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,10 +198,12 @@ def daphnes(app: str, env: dict[str, str], folder: Path, name: str) -> Iterator[
                 process.wait()
 
 
-def kith_env(folder: Path, redis_url: str) -> dict[str, str]:
+def kith_env(folder: Path, redis_url: str, database_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     for name in ("DATABASE_URL", "KITH_MEDIA_ROOT", "DJANGO_DEBUG"):
-        env.pop(name, None)  # a fresh SQLite database in the temporary folder
+        env.pop(name, None)  # a fresh SQLite database in the temporary folder, unless given
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(
         DJANGO_SETTINGS_MODULE="core.settings",
         KITH_VAR_DIR=str(folder),
@@ -203,6 +222,22 @@ def bare_env(redis_url: str) -> dict[str, str]:
         REDIS_URL=redis_url,
         BARE_CHANNELS_PREFIX=f"bare-bench-{secrets.token_hex(4)}",
         PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def floor_env(folder: Path, redis_url: str, database_url: str = "") -> dict[str, str]:
+    env = bare_env(redis_url)
+    for name in ("FLOOR_DATABASE_URL", "FLOOR_SQLITE_PATH"):
+        env.pop(name, None)
+    if database_url:
+        env["FLOOR_DATABASE_URL"] = database_url
+    else:
+        env["FLOOR_SQLITE_PATH"] = str(folder / "floor.sqlite3")
+    env.update(
+        BARE_CHANNELS_PREFIX=f"floor-bench-{secrets.token_hex(4)}",
+        # Shared by the setup and both processes, so each accepts the session the setup made.
+        FLOOR_SECRET_KEY=secrets.token_urlsafe(50),
     )
     return env
 
@@ -384,17 +419,25 @@ async def run_kith(
             await close_all(sessions, sockets)
 
 
-async def run_bare(
-    urls: list[str], count: int, size: int, options: argparse.Namespace
+async def run_baseline(
+    urls: list[str],
+    count: int,
+    size: int,
+    options: argparse.Namespace,
+    *,
+    app: str,
+    status: int,
+    poster_cookies: dict[str, str] | None = None,
 ) -> tuple[Result, list[int]]:
+    """Time one of bench/bare_app.py's apps, which answer a send with `status`."""
     paths = [f"/ws/?audience={'circle' if i % 2 == 0 else 'team'}" for i in range(count)]
     sessions, sockets = await connect_all(urls, paths, [{}] * count)
-    async with aiohttp.ClientSession(base_url=urls[0]) as poster:
+    async with aiohttp.ClientSession(base_url=urls[0], cookies=poster_cookies) as poster:
 
         async def post(marker: str) -> None:
             response = await poster.post("/send", params={"marker": marker, "size": str(size)})
-            if response.status != 204:
-                raise SystemExit(f"the bare app refused ({response.status})")
+            if response.status != status:
+                raise SystemExit(f"the {app} app refused ({response.status})")
             response.release()
 
         try:
@@ -412,36 +455,82 @@ async def run_bare(
 
 def _row(count: int, app: str, result: Result) -> str:
     return (
-        f"{count:>7}  {app:<4}  {len(result.latencies_ms):>6}  {result.lost:>4}  "
+        f"{count:>7}  {app:<5}  {len(result.latencies_ms):>6}  {result.lost:>4}  "
         f"{result.percentile(0.50):>7.1f}  {result.percentile(0.95):>7.1f}  "
         f"{result.percentile(0.99):>7.1f}  {statistics.median(result.post_ms):>8.1f}  "
         f"{statistics.median(result.spread_ms or [math.nan]):>10.1f}"
     )
 
 
-async def bench(options: argparse.Namespace, setup: Setup, kith: list[str], bare: list[str]) -> int:
+async def bench(
+    options: argparse.Namespace,
+    setup: Setup,
+    kith: list[str],
+    bare: list[str],
+    floor: list[str],
+    *,
+    floor_cookies: dict[str, str],
+) -> int:
     print(
-        f"{'viewers':>7}  {'app':<4}  {'frames':>6}  {'lost':>4}  {'p50 ms':>7}  "
+        f"{'viewers':>7}  {'app':<5}  {'frames':>6}  {'lost':>4}  {'p50 ms':>7}  "
         f"{'p95 ms':>7}  {'p99 ms':>7}  {'POST p50':>8}  {'spread p50':>10}"
     )
     lost = 0
     ratios = []
+    floor_ratios = []
     for count in options.viewers:
         kith_result, sizes = await run_kith(setup, kith, count, options)
         size = int(statistics.median(sizes)) if sizes else 2048
-        bare_result, _sizes = await run_bare(bare, count, size, options)
+        bare_result, _sizes = await run_baseline(bare, count, size, options, app="bare", status=204)
+        floor_result, _sizes = await run_baseline(
+            floor,
+            count,
+            size,
+            options,
+            app="floor",
+            status=201,
+            poster_cookies=floor_cookies,
+        )
         print(_row(count, "kith", kith_result))
         print(_row(count, "bare", bare_result))
-        ratio = kith_result.percentile(0.95) / bare_result.percentile(0.95)
+        print(_row(count, "floor", floor_result))
+        kith_p95 = kith_result.percentile(0.95)
+        bare_p95 = bare_result.percentile(0.95)
+        floor_p95 = floor_result.percentile(0.95)
+        ratio = kith_p95 / bare_p95
         ratios.append(ratio)
-        print(f"{'':>7}  p95 kith/bare: {ratio:.2f}  (fragment of {size} bytes)")
-        lost += kith_result.lost + bare_result.lost
+        floor_ratios.append(floor_p95 / bare_p95)
+        print(
+            f"{'':>7}  p95 kith/bare: {ratio:.2f}  p95 kith/floor: {kith_p95 / floor_p95:.2f}  "
+            f"(fragment of {size} bytes)"
+        )
+        lost += kith_result.lost + bare_result.lost + floor_result.lost
     print()
     print(f"Frames lost: {lost} (target: 0).")
     worst = max(ratios)
     verdict = "met" if worst <= 1.5 else "missed"
     print(f"Worst p95 ratio kith/bare: {worst:.2f} (target: at most 1.5, {verdict}).")
+    each = ", ".join(f"{r:.2f} at {c}" for c, r in zip(options.viewers, floor_ratios, strict=True))
+    print(
+        f"p95 floor/bare: {max(floor_ratios):.2f} at worst ({each} viewers) — what any Django "
+        "write on this stack costs over the bare app."
+    )
     return 1 if lost else 0
+
+
+@contextmanager
+def throwaway_postgres(server_url: str, prefix: str = "kith_fanout") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at server_url; dropped afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _counts(text: str) -> list[int]:
@@ -457,16 +546,31 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, choices=range(0, 101), metavar="N")
     parser.add_argument("--viewers", type=_counts, default=[1, 20, 200])
     parser.add_argument("--frame-timeout", type=float, default=5.0)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run Kith and the floor on throwaway databases on this PostgreSQL server "
+        "(e.g. postgres://postgres@127.0.0.1:5432/postgres) instead of SQLite",
+    )
     parser.add_argument("--make-sessions", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.make_sessions:
         make_sessions(options.make_sessions)
         return 0
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
-    with tempfile.TemporaryDirectory(prefix="kith-fanout-") as temporary:
+    with (
+        tempfile.TemporaryDirectory(prefix="kith-fanout-") as temporary,
+        throwaway_postgres(options.postgres) if options.postgres else nullcontext("") as database,
+        (
+            throwaway_postgres(options.postgres, "floor_fanout")
+            if options.postgres
+            else nullcontext("")
+        ) as floor_database,
+    ):
         folder = Path(temporary)
-        env = kith_env(folder, redis_url)
-        print("Preparing a fresh database with the demo neighbourhood…", flush=True)
+        env = kith_env(folder, redis_url, database)
+        where = "PostgreSQL" if database else "SQLite"
+        print(f"Preparing a fresh {where} database with the demo neighbourhood…", flush=True)
         _run(["manage.py", "migrate", "--noinput", "-v0"], env)
         _run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
         _run(["manage.py", "seed_demo"], env)
@@ -477,12 +581,20 @@ def main() -> int:
             _run([__file__, "--make-sessions", str(most)], setup_env).splitlines()[-1]
         )
         setup = Setup(**made)
+        print(f"Preparing the floor's own {where} database…", flush=True)
+        floor_app_env = floor_env(folder, redis_url, floor_database)
+        floor_made = json.loads(
+            _run(["-m", "bench.bare_app", "--setup"], floor_app_env).splitlines()[-1]
+        )
+        floor_cookies = {floor_made["cookie_name"]: floor_made["session"]}
         print(f"Redis {redis_url}; {options.notes} notes per viewer count.", flush=True)
         with (
             daphnes("core.asgi:application", env, folder, "kith") as kith,
             daphnes("bench.bare_app:application", bare_env(redis_url), folder, "bare") as bare,
+            daphnes("bench.bare_app:floor_application", floor_app_env, folder, "floor") as floor,
         ):
-            return asyncio.run(bench(options, setup, kith, bare))
+            run = bench(options, setup, kith, bare, floor, floor_cookies=floor_cookies)
+            return asyncio.run(run)
 
 
 if __name__ == "__main__":

@@ -6,17 +6,18 @@ audience. A note a user may not see answers exactly like one that does not exist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from core.access import PersonAccess, as_pk, person_access
 from core.models import Event
-from families.models import Note, NotePhoto, Outcome, Reaction, Reply, TimelineVisit
+from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
 
 if TYPE_CHECKING:
     from core.access import AnyUser
@@ -42,28 +43,28 @@ def with_everything_shown(notes: QuerySet[Note]) -> QuerySet[Note]:
     )
 
 
-def shown_as_written(note: Note, *, photos: bool, outcomes: bool) -> Note:
+def shown_as_written(
+    note: Note, *, photos: Sequence[NotePhoto], outcomes: Sequence[Outcome]
+) -> Note:
     """A note just written, ready to render as with_everything_shown would load it.
 
-    Nobody has replied or reacted yet and its author is in hand, so only its photos and
-    outcomes, if it has any, need a query. Reading it back whole would cost five queries
-    before any open page hears of it.
+    Nobody has replied or reacted yet, and its author, photos and outcomes are in hand, so
+    nothing is read back: this is what Prefetch leaves behind, made without its queries
+    (even empty ones cost a millisecond to build, on every note before anyone sees it).
+    Each keeps its manager's own query, so anything asked of it later still reads the table.
     """
-    prefetch_related_objects(
-        [note],
-        Prefetch(
-            "photos",
-            queryset=NotePhoto.objects.order_by("position", "id")
-            if photos
-            else NotePhoto.objects.none(),
-        ),
-        Prefetch("replies", queryset=Reply.objects.none()),
-        Prefetch("reactions", queryset=Reaction.objects.none()),
-        Prefetch(
-            "outcomes",
-            queryset=Outcome.objects.order_by("title") if outcomes else Outcome.objects.none(),
-        ),
-    )
+    in_hand = {
+        "photos": sorted(photos, key=lambda photo: (photo.position, photo.pk)),
+        "replies": [],
+        "reactions": [],
+        "outcomes": sorted(outcomes, key=lambda outcome: outcome.title),
+    }
+    cache = {}
+    for name, items in in_hand.items():
+        queryset = getattr(note, name).all()  # not run: its results are set just below
+        queryset._result_cache, queryset._prefetch_done = items, True
+        cache[name] = queryset
+    note._prefetched_objects_cache = cache
     return note
 
 

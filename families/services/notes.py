@@ -364,14 +364,16 @@ def _note_create(
         audience=values["audience"],
         client_key=key,
     )
+    photos = []
     for position, cleaned in enumerate(values["photos"]):
         photo = NotePhoto(note=note, position=position)
         # Every photo passed its checks above, so nothing after this point refuses input.
         photo.image.save(cleaned.name, cleaned, save=False)
         photo.save()
+        photos.append(photo)
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
-    shown_as_written(note, photos=bool(values["photos"]), outcomes=bool(values["outcomes"]))
+    shown_as_written(note, photos=photos, outcomes=values["outcomes"])
     _publish_note(note, "note.created", created=True, loaded=note)
     # Once the open pages have been told: finding whose phones to tell takes several queries,
     # and nobody watching live should wait for them. A failure there must not turn a saved
