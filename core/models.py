@@ -265,6 +265,32 @@ class PushMessage(models.Model):
         return f"{self.kind} push #{self.pk} ({self.status})"
 
 
+class PushNews(models.Model):
+    """Something phones should hear about, written in the transaction of the change itself.
+
+    Working out who hears it (everyone the access layer lets see it, their devices, choices
+    and quiet hours, and nobody watching the page live) takes several queries. The push
+    worker does that moments later, turning each row into PushMessages, so the request
+    that made the change never waits for it.
+    """
+
+    person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=PushKind.choices)
+    audience = models.CharField(max_length=10)
+    topic = models.CharField(max_length=20, blank=True, default="")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    exclude_user_ids = models.JSONField(default=list)
+    # None: everyone in the audience; a list: only those of them.
+    only_user_ids = models.JSONField(null=True, blank=True)
+    skip_watching_live = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} news #{self.pk}"
+
+
 class TeamSignInPolicy(models.Model):
     """How a team's members sign in. Kept beside the team rather than on it: sign-in is core's.
 

@@ -266,7 +266,8 @@ VAPID_PUBLIC_KEY = _vapid.public_key
 VAPID_SUBJECT = envstr("VAPID_SUBJECT", "mailto:kith@localhost")
 if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
     raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address")
-PUSH_SEND_THREADS = envint("PUSH_SEND_THREADS", 8)
+# Push requests the worker has in flight at once, to all push services together.
+PUSH_SEND_CONCURRENCY = envint("PUSH_SEND_CONCURRENCY", 8)
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)

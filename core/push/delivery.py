@@ -1,26 +1,35 @@
 """Sending the outbox: claim due rows, check access again, send in parallel, record what happened.
 
-Only the calling thread touches the database. Sending runs on a small thread pool with a
-timeout on every request, so one slow push service holds up one thread and never the rest.
-Claiming is a conditional UPDATE (with SKIP LOCKED on PostgreSQL), so several workers never
-send one message twice.
+Before each claim, news that requests left for later (PushNews) becomes messages. Only the
+calling thread touches the database. Sending runs on one asyncio event loop in a
+background thread that the Deliverer owns, through pywebpush on one aiohttp session, rather
+than on a pool of threads: CPU per notification is what limits a worker, and a POST from
+aiohttp on one loop costs well under half the CPU of the same POST from urllib3 on eight
+threads (bench/push_bench.py prints both). Every request has connect and read timeouts, and
+one push service may hold only part of the connections, so a slow one delays only what is
+sent to it. Claiming is a conditional UPDATE (with SKIP LOCKED on PostgreSQL), so several
+workers never send one message twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import gc
 import json
 import logging
+import queue
+import ssl
+import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http import HTTPStatus
+from typing import Any, TypeVar
 
+import aiohttp
 import certifi
-import urllib3
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -29,6 +38,7 @@ from pywebpush import WebPusher, WebPushException
 
 from core.access import audience_users
 from core.models import PushKind, PushMessage, PushSubscription
+from core.push.services import push_news_expand
 from core.push.vapid import VapidSigner
 
 logger = logging.getLogger(__name__)
@@ -41,13 +51,51 @@ MIN_RETRY_SECONDS = 1.0
 # A phone that is off keeps a notification this long at its push service.
 TIME_TO_LIVE_SECONDS = 24 * 60 * 60
 KEEP_FINISHED_FOR = timedelta(days=7)
+# How long the main thread lets sends finish in a bunch when it has nothing else to do.
+GATHER_SECONDS = 0.01
 
 Status = PushMessage.Status
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed outbox row as sending and recording read it.
+
+    Plain values rather than model instances: building a message and its subscription as
+    models took three times the CPU of reading the same values.
+    """
+
+    pk: int
+    claim: str
+    attempts: int
+    user_id: int
+    person_id: int
+    audience: str
+    topic: str
+    kind: str
+    payload: dict[str, object]
+    # The device's, all None once it unsubscribed (the row then is not sent).
+    subscription_id: int | None
+    device_owner_id: int | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+
+    def subscription_info(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+CLAIMED_FIELDS = (
+    *("pk", "claim", "attempts", "user_id", "person_id", "audience", "topic", "kind", "payload"),
+    *("subscription_id", "subscription__user_id"),
+    *("subscription__endpoint", "subscription__p256dh", "subscription__auth"),
+)
 
 
 @dataclass(frozen=True)
 class Attempt:
-    """What one send came back with; made on a sending thread, recorded on the main one."""
+    """What one send came back with; made on the sending loop, recorded on the main thread."""
 
     status_code: int | None = None
     retry_after: float | None = None
@@ -92,60 +140,19 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return min(max(seconds, 0.0), float(RETRY_AFTER_MAX_SECONDS))
 
 
-@dataclass(frozen=True)
-class PushResponse:
-    """The parts of a requests.Response that pywebpush and this module read."""
+class _NoRedirects:
+    """The session as pywebpush sees it, with redirects refused.
 
-    status_code: int
-    headers: Mapping[str, str]
-    content: bytes
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status_code < 300
-
-    @property
-    def reason(self) -> str:
-        try:
-            return HTTPStatus(self.status_code).phrase
-        except ValueError:
-            return ""
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
-
-
-class PushHTTP:
-    """What pywebpush needs of a requests session (``post``), on urllib3 alone.
-
-    requests spends more CPU on each POST than encrypting and signing together (see
-    bench/push_bench.py); urllib3, which requests is built on, does the same job for a
-    third of it. Thread-safe: one connection pool per push service, shared by every thread.
+    An endpoint is checked to be a push service on the internet when a browser hands it
+    over; following a redirect would let that service send our POST anywhere, ourselves
+    included. No push service redirects, so a redirect is an answer like any other refusal.
     """
 
-    def __init__(self, *, connections_per_host: int) -> None:
-        self._pool = urllib3.PoolManager(
-            num_pools=50, maxsize=connections_per_host, ca_certs=certifi.where()
-        )
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
 
-    def post(
-        self, url: str, *, data: bytes | None, headers: Mapping[str, str], timeout: tuple
-    ) -> PushResponse:
-        connect, read = timeout
-        answer = self._pool.request(
-            "POST",
-            url,
-            body=data,
-            headers=dict(headers),
-            timeout=urllib3.Timeout(connect=connect, read=read),
-            retries=False,  # the outbox retries, later, with backoff
-            redirect=False,
-        )
-        return PushResponse(answer.status, answer.headers, answer.data)
-
-    def close(self) -> None:
-        self._pool.clear()
+    def post(self, url: str, **options: Any) -> Any:
+        return self._session.post(url, allow_redirects=False, **options)
 
 
 class Deliverer:
@@ -154,28 +161,73 @@ class Deliverer:
     def __init__(
         self,
         *,
-        threads: int | None = None,
+        concurrency: int | None = None,
         timeout: float | None = None,
         signer: VapidSigner | None = None,
     ) -> None:
-        self.threads = max(1, threads or settings.PUSH_SEND_THREADS)
+        self.concurrency = max(1, concurrency or settings.PUSH_SEND_CONCURRENCY)
         self.timeout = float(timeout or settings.PUSH_TIMEOUT_SECONDS)
         self.signer = signer or VapidSigner(
             private_key=settings.VAPID_PRIVATE_KEY, subject=settings.VAPID_SUBJECT
         )
-        # Enough claimed ahead that no thread waits for the database, and claims big enough
+        # Enough claimed ahead that no send waits for the database, and claims big enough
         # that the queries are shared by many messages; few enough that a crashed worker
         # strands little (its claims are taken over after the lease).
-        self.capacity = max(self.threads * 8, 128)
+        self.capacity = max(self.concurrency * 8, 128)
         # A claim older than this belongs to a worker that died mid-send.
         self.lease = timedelta(seconds=self.timeout * 3 + 60)
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="push-send")
-        self._http = PushHTTP(connections_per_host=self.threads)
+        # Connecting and each read are limited as a push service's fault. The whole send,
+        # waiting for a free connection included, ends well inside the lease: a row still
+        # waiting here when its claim ran out would be taken over and sent twice.
+        self._timeouts = aiohttp.ClientTimeout(
+            total=self.lease.total_seconds() - 30,
+            sock_connect=min(self.timeout, 5.0),
+            sock_read=self.timeout,
+        )
         self._allowed: dict[tuple[int, str, str], set[int]] = {}
+        # Sends finished on the loop, for the calling thread to record.
+        self._done: queue.SimpleQueue[tuple[Claimed, Attempt]] = queue.SimpleQueue()
+        self._sending: set[asyncio.Task[None]] = set()
+        self._loop = asyncio.new_event_loop()
+        # A daemon, so that a close() forgotten after an error never keeps the process alive.
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="push-send", daemon=True
+        )
+        self._thread.start()
+        self._session = self._on_loop(self._open_session())
+        self._poster = _NoRedirects(self._session)
+
+    def _on_loop(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def _open_session(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency,
+            # A quarter of the connections stay free for the other push services whenever
+            # one of them is slow; the one most phones use still gets the rest.
+            limit_per_host=max(1, self.concurrency - self.concurrency // 4),
+            ssl=ssl.create_default_context(cafile=certifi.where()),
+            ttl_dns_cache=300,
+        )
+        return aiohttp.ClientSession(connector=connector, timeout=self._timeouts)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
-        self._http.close()
+        if self._loop.is_closed():
+            return
+        self._on_loop(self._shut_down())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    async def _shut_down(self) -> None:
+        # Only a run() that raised leaves sends behind: nobody will record their outcome, so
+        # they are called off rather than finished (their rows are sent again after the lease).
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        await self._session.close()
+        await asyncio.get_running_loop().shutdown_default_executor()
 
     # The loop ---------------------------------------------------------------------------
 
@@ -189,17 +241,34 @@ class Deliverer:
     ) -> Report:
         """Send until told to stop, or (until_idle) until nothing is due or in flight."""
         report = Report()
-        in_flight: dict[Future[Attempt], PushMessage] = {}
-        finished: list[tuple[PushMessage, Attempt]] = []
+        in_flight: dict[int, Claimed] = {}
+        finished: list[tuple[Claimed, Attempt]] = []
+        look_again_at = 0.0
         while True:
             stopping = should_stop()
-            # Refill in batches rather than per finished send: one claim query per batch.
-            if not stopping and len(in_flight) <= self.capacity // 2:
-                for message in self._claim(limit=self.capacity - len(in_flight), now=now()):
+            # Refill in batches rather than per finished send: one claim query per batch. A
+            # claim that came back short took all that was due; asking again as each send
+            # ends would query for nothing (taking SQLite's write lock each time), so the
+            # next look waits a while, or until nothing is in flight.
+            if (
+                not stopping
+                and len(in_flight) <= self.capacity // 2
+                and (not in_flight or time.monotonic() >= look_again_at)
+            ):
+                wanted = self.capacity - len(in_flight)
+                # News left by requests becomes messages first, due in this same claim.
+                push_news_expand()
+                claimed = self._claim(limit=wanted, now=now())
+                if len(claimed) < wanted:
+                    look_again_at = time.monotonic() + idle_seconds
+                sending = []
+                for message in claimed:
                     if self._still_allowed(message):
-                        in_flight[self._submit(message)] = message
+                        in_flight[message.pk] = message
+                        sending.append(message)
                     else:
                         report.dropped += 1
+                self._submit(sending)
             if not in_flight:
                 if finished:
                     self._record(finished, report, now())
@@ -208,17 +277,36 @@ class Deliverer:
                     return report
                 time.sleep(idle_seconds)
                 continue
-            done, _pending = wait(in_flight, timeout=idle_seconds, return_when=FIRST_COMPLETED)
-            finished += [(in_flight.pop(future), future.result()) for future in done]
+            done = self._finished_sends(wait=idle_seconds)
+            for message, _attempt in done:
+                in_flight.pop(message.pk, None)
+            finished += done
             # Outcomes are written in batches too; a wait that ends with nothing new means
             # something is slow, so what is done is written down meanwhile.
             if not done or len(finished) >= self.capacity // 2 or not in_flight:
                 self._record(finished, report, now())
                 finished = []
+            elif len(in_flight) > self.capacity // 2:
+                # Nothing to claim or record yet. Each wake takes the GIL from the sending
+                # loop: waking for every send that ended was among the larger CPU costs of
+                # a notification.
+                time.sleep(GATHER_SECONDS)
+
+    def _finished_sends(self, *, wait: float) -> list[tuple[Claimed, Attempt]]:
+        """What the loop has finished: waits up to `wait` for the first, then takes the rest."""
+        try:
+            done = [self._done.get(timeout=wait)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                done.append(self._done.get_nowait())
+            except queue.Empty:
+                return done
 
     # Claiming ---------------------------------------------------------------------------
 
-    def _claim(self, *, limit: int, now: datetime) -> list[PushMessage]:
+    def _claim(self, *, limit: int, now: datetime) -> list[Claimed]:
         token = uuid.uuid4().hex
         due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
             status=Status.SENDING, claimed_at__lt=now - self.lease
@@ -238,15 +326,14 @@ class Deliverer:
                 claimed_at=now,
                 attempts=F("attempts") + 1,
             )
-        claimed = list(
-            PushMessage.objects.filter(claim=token, status=Status.SENDING).select_related(
-                "subscription"
-            )
+        rows = PushMessage.objects.filter(claim=token, status=Status.SENDING).values_list(
+            *CLAIMED_FIELDS
         )
+        claimed = [Claimed(*row) for row in rows]
         self._allowed = self._allowed_users(claimed)
         return claimed
 
-    def _allowed_users(self, messages: list[PushMessage]) -> dict[tuple[int, str, str], set[int]]:
+    def _allowed_users(self, messages: list[Claimed]) -> dict[tuple[int, str, str], set[int]]:
         """Who may still hear about each person, asked of core.access once per person."""
         allowed: dict[tuple[int, str, str], set[int]] = {}
         for key in {(m.person_id, m.audience, m.topic) for m in messages}:
@@ -255,9 +342,8 @@ class Deliverer:
             allowed[key] = set(reached.values_list("pk", flat=True))
         return allowed
 
-    def _still_allowed(self, message: PushMessage) -> bool:
-        subscription = message.subscription
-        if subscription is None or subscription.user_id != message.user_id:
+    def _still_allowed(self, message: Claimed) -> bool:
+        if message.subscription_id is None or message.device_owner_id != message.user_id:
             reason = "the device is no longer theirs"
         elif message.user_id not in self._allowed.get(
             (message.person_id, message.audience, message.topic), ()
@@ -270,45 +356,64 @@ class Deliverer:
         )
         return False
 
-    # Sending (on the pool's threads; no database here) ----------------------------------
+    # Sending (on the loop's thread; no database here) ----------------------------------
 
-    def _submit(self, message: PushMessage) -> Future[Attempt]:
-        subscription = message.subscription
-        assert subscription is not None
-        headers = self.signer.headers_for(subscription.endpoint)
-        headers["Urgency"] = "high" if message.kind == PushKind.CONCERN else "normal"
-        data = json.dumps(message.payload, separators=(",", ":")).encode()
-        return self._pool.submit(self._send, subscription.as_subscription_info(), data, headers)
+    def _submit(self, messages: list[Claimed]) -> None:
+        """Hand a claim's messages to the loop at once: one wake-up of the loop per claim."""
+        if not messages:
+            return
+        sends = []
+        for message in messages:
+            assert message.endpoint is not None
+            headers = self.signer.headers_for(message.endpoint)
+            headers["Urgency"] = "high" if message.kind == PushKind.CONCERN else "normal"
+            data = json.dumps(message.payload, separators=(",", ":")).encode()
+            sends.append((message, message.subscription_info(), data, headers))
+        self._loop.call_soon_threadsafe(self._start, sends)
 
-    def _send(self, info: dict[str, object], data: bytes, headers: dict[str, str]) -> Attempt:
+    def _start(self, sends: list[tuple[Claimed, dict[str, object], bytes, dict[str, str]]]) -> None:
+        for message, info, data, headers in sends:
+            task = self._loop.create_task(self._send_and_report(message, info, data, headers))
+            # The loop keeps only weak references to its tasks.
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _send_and_report(
+        self, message: Claimed, info: dict[str, object], data: bytes, headers: dict[str, str]
+    ) -> None:
+        self._done.put((message, await self._send(info, data, headers)))
+
+    async def _send(self, info: dict[str, object], data: bytes, headers: dict[str, str]) -> Attempt:
         try:
-            pusher = WebPusher(info, requests_session=self._http)
-            response = pusher.send(
-                data,
-                headers,
-                ttl=TIME_TO_LIVE_SECONDS,
-                timeout=(min(self.timeout, 5.0), self.timeout),
+            pusher = WebPusher(info, aiohttp_session=self._poster)
+            response = await pusher.send_async(
+                data, headers, ttl=TIME_TO_LIVE_SECONDS, timeout=self._timeouts
             )
-        except urllib3.exceptions.NewConnectionError as exc:
-            # Checked first: urllib3 counts a refused connection as a kind of timeout.
+            try:
+                await response.read()  # pywebpush reads it today; this does not rely on that
+            finally:
+                response.release()  # the connection goes back to the pool for the next send
+        except aiohttp.ClientConnectorError as exc:
+            # Refused, unreachable, or a name that does not resolve.
             return Attempt(error=f"could not reach the push service ({type(exc).__name__})")
-        except urllib3.exceptions.TimeoutError:
+        except (aiohttp.ServerTimeoutError, TimeoutError):
             return Attempt(error="the push service did not answer in time")
-        except urllib3.exceptions.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             return Attempt(error=f"could not reach the push service ({type(exc).__name__})")
         except (WebPushException, ValueError) as exc:
             # Keys the service checked on the way in but the encryption cannot use.
             return Attempt(error=f"could not encrypt: {exc}"[:300], permanent=True)
+        ok = 200 <= response.status < 300
         return Attempt(
-            status_code=response.status_code,
+            status_code=response.status,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
-            error="" if response.ok else f"{response.status_code} {response.reason}"[:300],
+            error="" if ok else f"{response.status} {response.reason or ''}".strip()[:300],
         )
 
     # Recording --------------------------------------------------------------------------
 
     def _record(
-        self, results: list[tuple[PushMessage, Attempt]], report: Report, now: datetime
+        self, results: list[tuple[Claimed, Attempt]], report: Report, now: datetime
     ) -> None:
         sent_ids: list[int] = []
         healthy_subscriptions: set[int] = set()
@@ -354,18 +459,18 @@ class Deliverer:
                     last_success_at=now, failures=0
                 )
 
-    def _finish(self, message: PushMessage, status: str, attempt: Attempt) -> None:
+    def _finish(self, message: Claimed, status: str, attempt: Attempt) -> None:
         PushMessage.objects.filter(pk=message.pk).update(
             status=status, last_error=attempt.error, claim=""
         )
         logger.warning("push %s %s: %s", message.pk, status, attempt.error)
 
-    def _count_failure(self, message: PushMessage) -> None:
+    def _count_failure(self, message: Claimed) -> None:
         PushSubscription.objects.filter(pk=message.subscription_id).update(
             failures=F("failures") + 1
         )
 
-    def _forget_device(self, message: PushMessage, attempt: Attempt) -> None:
+    def _forget_device(self, message: Claimed, attempt: Attempt) -> None:
         """The push service says the device unsubscribed or expired: stop sending to it."""
         with transaction.atomic():
             PushMessage.objects.filter(
@@ -375,14 +480,24 @@ class Deliverer:
             PushSubscription.objects.filter(pk=message.subscription_id).delete()
 
 
+def settle_worker_process() -> None:
+    """Call once a worker has started: what is loaded by then lives as long as it does.
+
+    Frozen, those objects are left out of the collector's full passes, which otherwise walk
+    all of Django again and again while the worker sends.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def deliver_due(
     *,
     now: Callable[[], datetime] = timezone.now,
-    threads: int | None = None,
+    concurrency: int | None = None,
     timeout: float | None = None,
 ) -> Report:
     """Send everything due now and return; what tests and ``push_worker --once`` use."""
-    deliverer = Deliverer(threads=threads, timeout=timeout)
+    deliverer = Deliverer(concurrency=concurrency, timeout=timeout)
     try:
         return deliverer.run(until_idle=True, now=now)
     finally:

@@ -2,11 +2,14 @@
 
 ``push_notify`` is what the rest of Kith calls when something happens to a person. It only
 writes outbox rows, in the caller's transaction; ``manage.py push_worker`` sends them.
+``push_notify_later`` writes a single row instead and leaves working out who hears to the
+worker (``push_news_expand``), for requests people wait on.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Collection
 from datetime import datetime, time
 from urllib.parse import urlsplit
@@ -15,13 +18,23 @@ from zoneinfo import ZoneInfo
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.access import Audience, audience_users
-from core.models import PushKind, PushMessage, PushPreferences, PushSubscription, User
+from core.models import (
+    PushKind,
+    PushMessage,
+    PushNews,
+    PushPreferences,
+    PushSubscription,
+    User,
+)
 from core.push.vapid import b64url_decode
+from core.realtime.presence import watching_live
+
+logger = logging.getLogger(__name__)
 
 LOCAL_TIME = ZoneInfo("Europe/London")
 MAX_DEVICES_PER_USER = 10
@@ -201,8 +214,7 @@ def push_notify(
     """
     kind = PushKind(kind)
     audience = Audience(audience)
-    if not url.startswith("/") or url.startswith("//"):
-        raise ValueError("url must be a path on this site")
+    _check_path(url)
     moment = now or timezone.now()
     subscriptions = (
         PushSubscription.objects.filter(user__in=audience_users(person_id, audience, topic=topic))
@@ -240,6 +252,82 @@ def push_notify(
         )
     PushMessage.objects.bulk_create(messages)
     return len(messages)
+
+
+def push_notify_later(
+    *,
+    person_id: int,
+    kind: str,
+    audience: Audience,
+    title: str,
+    body: str,
+    url: str,
+    exclude_user_ids: Collection[int] = frozenset(),
+    only_user_ids: Collection[int] | None = None,
+    topic: str = "",
+    skip_watching_live: bool = False,
+) -> PushNews:
+    """As push_notify, but only one row is written now; the push worker works out who hears.
+
+    For changes people wait on (a note they just wrote): the request writes one row in its
+    own transaction, and push_news_expand turns it into messages moments later.
+    ``skip_watching_live``: leave out whoever has the person's page open at that moment,
+    since they saw it arrive.
+    """
+    _check_path(url)
+    return PushNews.objects.create(
+        person_id=person_id,
+        kind=PushKind(kind).value,
+        audience=Audience(audience).value,
+        topic=topic,
+        title=title,
+        body=body,
+        url=url,
+        exclude_user_ids=sorted(exclude_user_ids),
+        only_user_ids=None if only_user_ids is None else sorted(only_user_ids),
+        skip_watching_live=skip_watching_live,
+    )
+
+
+def push_news_expand(*, limit: int = 100) -> int:
+    """Turn waiting news into one message per device; returns how many were queued.
+
+    Several workers may run at once: on PostgreSQL each takes rows the others have not
+    locked. One piece of news that cannot be worked out is logged and set aside, so it never
+    holds up the rest.
+    """
+    queued = 0
+    with transaction.atomic():
+        waiting = PushNews.objects.order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True)
+        batch = list(waiting[:limit])
+        for news in batch:
+            exclude = set(news.exclude_user_ids)
+            if news.skip_watching_live:
+                exclude |= watching_live(person_id=news.person_id)
+            try:
+                with transaction.atomic():
+                    queued += push_notify(
+                        person_id=news.person_id,
+                        kind=news.kind,
+                        audience=Audience(news.audience),
+                        title=news.title,
+                        body=news.body,
+                        url=news.url,
+                        exclude_user_ids=exclude,
+                        only_user_ids=news.only_user_ids,
+                        topic=news.topic,
+                    )
+            except Exception:
+                logger.exception("push news %s could not be worked out; set aside", news.pk)
+        PushNews.objects.filter(pk__in=[news.pk for news in batch]).delete()
+    return queued
+
+
+def _check_path(url: str) -> None:
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError("url must be a path on this site")
 
 
 def _preferences_of(user: User) -> PushPreferences:

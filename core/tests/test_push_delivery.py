@@ -1,8 +1,10 @@
 """The push worker against a local push service: what arrives, decrypted and signed as a phone
 and a push service would check it; retries, cleanup, slow services, and lost access."""
 
+import socket
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -20,7 +22,7 @@ from core.push.delivery import (
 )
 from core.push.services import push_notify, push_preferences_update
 from core.push.vapid import generate_keys
-from core.tests.push_helpers import LocalPushService, Reply
+from core.tests.push_helpers import LocalPushService, Reply, b64url
 from teams.models import Membership
 
 SUBJECT = "mailto:care-team@kith.example"
@@ -93,6 +95,26 @@ def test_each_device_gets_one_encrypted_signed_message(personas, service, vapid)
         assert received.headers["urgency"] == "normal"
     assert set(PushMessage.objects.values_list("status", flat=True)) == {Status.SENT}
     assert all(s.last_success_at for s in PushSubscription.objects.all())
+
+
+def test_a_new_note_reaches_phones_through_the_worker_alone(personas, service):
+    from families.services import note_create
+
+    subscribe(personas.family, service.device("sarah"))
+    note_create(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        kind="moment",
+        audience="circle",
+        body="We planted sweet peas.",
+    )
+    assert PushMessage.objects.count() == 0  # the request only left news for the worker
+
+    report = deliver_due()
+
+    assert report.sent == 1
+    assert [r.device for r in service.received] == ["sarah"]
+    assert service.decrypt(service.received[0])["title"] == "New update about Jean"
 
 
 def test_the_note_itself_arrives_only_for_someone_who_chose_it(personas, service):
@@ -238,7 +260,7 @@ def test_a_push_service_that_times_out_is_retried_later_and_holds_up_nobody(pers
     notify(personas)
     started = time.monotonic()
 
-    report = deliver_due(timeout=1, threads=2)
+    report = deliver_due(timeout=1, concurrency=2)
 
     took = time.monotonic() - started
     assert report.sent == 3
@@ -266,6 +288,152 @@ def test_a_push_service_that_cannot_be_reached_is_retried(personas, service):
     message = PushMessage.objects.get()
     assert message.status == Status.QUEUED
     assert message.last_error.startswith("could not reach the push service")
+
+
+def test_a_refused_connection_is_retried_later_with_the_reason_recorded(personas, service):
+    subscription = subscribe(personas.family, service.device("sarah"))
+    subscription.endpoint = "http://127.0.0.1:9/push/sarah"  # nothing listens on port 9
+    subscription.save()
+    notify(personas)
+    clock = timezone.now()
+
+    report = deliver_due(timeout=1, now=lambda: clock)
+
+    message = PushMessage.objects.get()
+    assert report.retrying == 1
+    assert message.status == Status.QUEUED
+    assert message.last_error == "could not reach the push service (ClientConnectorError)"
+    assert message.next_attempt_at == clock + timedelta(seconds=backoff_seconds(1))
+    assert PushSubscription.objects.get().failures == 1
+
+
+def test_a_push_service_whose_name_does_not_resolve_is_retried(personas, service):
+    subscription = subscribe(personas.family, service.device("sarah"))
+    subscription.endpoint = "http://push.invalid/push/sarah"  # .invalid never resolves
+    subscription.save()
+    notify(personas)
+    before = set(threading.enumerate())
+    deliver_due(timeout=1)
+    message = PushMessage.objects.get()
+    assert message.status == Status.QUEUED
+    assert message.last_error == "could not reach the push service (ClientConnectorDNSError)"
+    # Names are looked up on a thread of the loop's own; closing ends it too.
+    assert set(threading.enumerate()) - before == set()
+
+
+@pytest.fixture
+def hangs_up() -> Iterator[str]:
+    """A push service that reads the whole request, then closes the connection unanswered."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    received += connection.recv(65536)
+                head, _, body = received.partition(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                while len(body) < length:
+                    body += connection.recv(65536)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_push_service_that_hangs_up_without_answering_is_retried(personas, service, hangs_up):
+    subscription = subscribe(personas.family, service.device("sarah"))
+    subscription.endpoint = f"{hangs_up}/push/sarah"
+    subscription.save()
+    notify(personas)
+    report = deliver_due(timeout=1)
+    message = PushMessage.objects.get()
+    assert report.retrying == 1
+    assert message.status == Status.QUEUED
+    assert message.last_error == "could not reach the push service (ServerDisconnectedError)"
+
+
+def test_a_slow_push_service_leaves_connections_for_the_others(personas, service):
+    # Two services on two ports: aiohttp counts each as its own host, as it would two names.
+    with LocalPushService() as slow_service:
+        for n in range(6):
+            subscribe(personas.family, slow_service.device(f"slow{n}", Reply(delay=10)))
+        for n in range(3):
+            subscribe(personas.carer, service.device(f"fast{n}"))
+        notify(personas)
+        # The slow service's messages are sent first, so they would take every connection.
+        slow = PushMessage.objects.filter(user=personas.family)
+        slow.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+        started = time.monotonic()
+
+        report = deliver_due(timeout=1, concurrency=4)
+
+        assert report.sent == 3
+        assert report.retrying == 6
+        for n in range(3):
+            assert service.for_device(f"fast{n}")[0].at - started < 0.9
+        assert len(slow_service.received) == 6
+        assert set(slow.values_list("last_error", flat=True)) == {
+            "the push service did not answer in time"
+        }
+
+
+def test_a_redirect_is_not_followed(personas, service):
+    elsewhere = service.device("elsewhere")
+    subscribe(
+        personas.family,
+        service.device("sarah", Reply(status=307, headers={"Location": elsewhere.endpoint})),
+    )
+    notify(personas)
+    deliver_due()
+    message = PushMessage.objects.get()
+    assert service.for_device("elsewhere") == []
+    assert len(service.for_device("sarah")) == 1
+    assert message.status == Status.FAILED
+    assert message.last_error.startswith("307")
+
+
+def test_a_device_key_that_cannot_be_used_fails_at_once(personas, service):
+    device = service.device("sarah")
+    subscription = subscribe(personas.family, device)
+    # The right length, but not a point on the curve: nothing can be encrypted to it.
+    subscription.p256dh = b64url(b"\x04" + b"\x01" * 64)
+    subscription.save()
+    notify(personas)
+    report = deliver_due()
+    message = PushMessage.objects.get()
+    assert report.failed == 1
+    assert message.status == Status.FAILED
+    assert message.last_error.startswith("could not encrypt")
+    assert service.received == []
+
+
+def test_closing_stops_the_sending_thread_and_the_session(personas, service):
+    subscribe(personas.family, service.device("sarah"))
+    notify(personas)
+    deliverer = Deliverer(concurrency=2)
+    try:
+        assert deliverer.run(until_idle=True).sent == 1
+    finally:
+        deliverer.close()
+    assert deliverer._session.closed
+    assert not deliverer._thread.is_alive()
+    assert [t for t in threading.enumerate() if t.name.startswith("push-send")] == []
+    deliverer.close()  # a second close is harmless
 
 
 # Access is asked again just before sending --------------------------------------------------
@@ -304,7 +472,7 @@ def test_two_workers_never_claim_the_same_message(personas, service):
     subscribe(personas.family, service.device("sarah"))
     subscribe(personas.carer, service.device("angela"))
     notify(personas)
-    first, second = Deliverer(threads=1), Deliverer(threads=1)
+    first, second = Deliverer(concurrency=1), Deliverer(concurrency=1)
     try:
         now = timezone.now()
         taken = first._claim(limit=10, now=now)
@@ -318,7 +486,7 @@ def test_two_workers_never_claim_the_same_message(personas, service):
 def test_a_claim_left_by_a_worker_that_died_is_taken_over(personas, service):
     subscribe(personas.family, service.device("sarah"))
     notify(personas)
-    crashed = Deliverer(threads=1)
+    crashed = Deliverer(concurrency=1)
     try:
         crashed._claim(limit=10, now=timezone.now())
     finally:
@@ -386,7 +554,7 @@ def test_workers_sending_at_the_same_time_send_each_message_once(transactional_d
 
     def worker() -> None:
         try:
-            deliverer = Deliverer(threads=4)
+            deliverer = Deliverer(concurrency=4)
             deliverer.capacity = 8  # small claims, so the workers really interleave
             try:
                 deliverer.run(until_idle=True)

@@ -49,3 +49,15 @@ def test_it_finishes_and_exits_when_asked_to_stop(tmp_path):
         worker.kill()
     assert worker.returncode == 0
     assert "Push worker stopped." in output
+
+
+def test_a_started_worker_keeps_what_it_loaded_out_of_full_collections():
+    import gc
+
+    from core.push.delivery import settle_worker_process
+
+    try:
+        settle_worker_process()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -1,9 +1,9 @@
 """Writes on the shared timeline: notes, replies, reactions and handling concerns.
 
 Each write checks core.access, validates, saves in one transaction and tells open pages
-through core.realtime inside that transaction (sent only once it commits); phones hear of a
-new note after that. A user who may not see a note or its person gets Http404, exactly as if
-it did not exist.
+through core.realtime inside that transaction (sent only once it commits); the push worker
+tells phones about a new note moments later. A user who may not see a note or its person gets
+Http404, exactly as if it did not exist.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ from core.access import (
 from core.audit import audit_record
 from core.images import clean_photo
 from core.models import AuditEntry, PushKind, User
-from core.push.services import push_notify
+from core.push.services import push_notify_later
 from core.realtime import publish
-from core.realtime.presence import watching_live
 from core.text import refuse_null_characters
 from families.models import (
     NOTE_MAX_CHARS,
@@ -375,10 +374,7 @@ def _note_create(
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
     shown_as_written(note, photos=photos, outcomes=values["outcomes"])
     _publish_note(note, "note.created", created=True, loaded=note)
-    # Once the open pages have been told: finding whose phones to tell takes several queries,
-    # and nobody watching live should wait for them. A failure there must not turn a saved
-    # note into an error, so it is logged instead (robust).
-    transaction.on_commit(lambda: _push_note(note, access.person), robust=True)
+    _push_note(note, access.person)
     return note
 
 
@@ -390,8 +386,12 @@ _PUSH_KINDS = {
 
 
 def _push_note(note: Note, person: Person) -> None:
-    """Tell phones about a new note: not its writer, nor anyone watching it arrive live."""
-    push_notify(
+    """Tell phones about a new note: not its writer, nor anyone watching it arrive live.
+
+    One row now, in the note's transaction; the push worker works out whose phones, so the
+    open pages hear of the note without waiting for that.
+    """
+    push_notify_later(
         person_id=note.person_id,
         kind=_PUSH_KINDS.get(note.kind, PushKind.NOTE),
         audience=Audience(note.audience),
@@ -400,7 +400,8 @@ def _push_note(note: Note, person: Person) -> None:
         title=_("New update about %(name)s") % {"name": person.name},
         body=note.body,
         url=reverse("timeline", args=[note.person_id]),
-        exclude_user_ids={note.author_id} | watching_live(person_id=note.person_id),
+        exclude_user_ids={note.author_id},
+        skip_watching_live=True,
     )
 
 

@@ -1,11 +1,13 @@
 """A new note reaches the phones of those allowed to see it, unless they are watching live."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from core.models import PushMessage, PushSubscription
+from core.models import PushMessage, PushNews, PushSubscription
+from core.push import services as push_services
+from core.push.services import push_news_expand
 from core.realtime.presence import viewer_joined
 from families import services
-from families.models import Note
 
 
 def _phone(user) -> None:
@@ -19,17 +21,18 @@ def _told(user) -> int:
 
 
 @pytest.fixture
-def write(personas, django_capture_on_commit_callbacks):
-    """Write a note as the carer and let it commit: phones are told only once it has."""
+def write(personas):
+    """Write a note as the carer, then let the push worker work out whose phones hear."""
 
     def _write(**extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.note_create(
-                actor=personas.carer,
-                person_id=personas.person.pk,
-                body="We planted sweet peas.",
-                **extra,
-            )
+        note = services.note_create(
+            actor=personas.carer,
+            person_id=personas.person.pk,
+            body="We planted sweet peas.",
+            **extra,
+        )
+        push_news_expand()
+        return note
 
     return _write
 
@@ -65,7 +68,7 @@ def test_the_notification_says_nothing_private_by_default(personas, write):
     assert "Jean" in payload["title"]
 
 
-def test_nobody_is_told_before_the_note_is_saved(personas):
+def test_the_request_leaves_working_out_whose_phones_to_the_worker(personas):
     _phone(personas.family)
     services.note_create(
         actor=personas.carer,
@@ -73,19 +76,49 @@ def test_nobody_is_told_before_the_note_is_saved(personas):
         kind="moment",
         audience="circle",
         body="We planted sweet peas.",
-    )  # still inside the test's transaction: not committed
+    )
+
     assert _told(personas.family) == 0
+    assert PushNews.objects.count() == 1
+    assert push_news_expand() == 1
+    assert _told(personas.family) == 1
+    assert PushNews.objects.count() == 0
 
 
-def test_a_note_is_kept_even_when_phones_cannot_be_told(personas, write, monkeypatch, caplog):
+def test_a_note_that_is_not_saved_tells_nobody(personas):
     _phone(personas.family)
+    with pytest.raises(ValidationError):
+        services.note_create(
+            actor=personas.carer, person_id=personas.person.pk, kind="moment", body=""
+        )
 
-    def broken(**kwargs):
-        raise RuntimeError("the outbox is unavailable")
+    assert PushNews.objects.count() == 0
 
-    monkeypatch.setattr("families.services.notes.push_notify", broken)
-    note = write(kind="moment", audience="circle")
 
-    assert Note.objects.filter(pk=note.pk).exists()
-    assert _told(personas.family) == 0
+def test_one_piece_of_news_that_fails_does_not_hold_up_the_rest(
+    personas, write, monkeypatch, caplog
+):
+    _phone(personas.family)
+    real = push_services.push_notify
+    calls = []
+
+    def first_one_breaks(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("the outbox is unavailable")
+        return real(**kwargs)
+
+    monkeypatch.setattr(push_services, "push_notify", first_one_breaks)
+    for _ in range(2):
+        services.note_create(
+            actor=personas.carer,
+            person_id=personas.person.pk,
+            kind="moment",
+            audience="circle",
+            body="We planted sweet peas.",
+        )
+
+    assert push_news_expand() == 1
+    assert _told(personas.family) == 1
+    assert PushNews.objects.count() == 0
     assert "the outbox is unavailable" in caplog.text

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.access import Audience
 from core.audit import audit_record
 from core.models import AuditEntry, PushKind, User
-from core.push.services import push_notify
+from core.push.services import push_notify_later
 from teams.models import Offer, RotaChange, Visit
 
 
@@ -41,7 +41,7 @@ def rota_change_recorded(
     if not told:
         return
     who = actor.display_name if actor else _("Someone in the team")
-    push_notify(
+    push_notify_later(
         person_id=visit.person_id,
         kind=PushKind.ROTA,
         audience=Audience.TEAM,

@@ -1,6 +1,7 @@
 """A rota change reaches the carers it affects, and is written in the audit trail."""
 
 from core.models import AuditEntry, PushMessage, PushSubscription
+from core.push.services import push_news_expand
 from teams.rota import services
 from teams.tests.rota_helpers import open_visit, teammate
 
@@ -12,6 +13,7 @@ def _phone(user) -> PushSubscription:
 
 
 def _told(user) -> int:
+    push_news_expand()  # what the push worker does moments after the change
     return PushMessage.objects.filter(subscription__user=user).count()
 
 

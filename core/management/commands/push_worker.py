@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from core.push.delivery import Deliverer, deliver_due, prune_finished
+from core.push.delivery import Deliverer, deliver_due, prune_finished, settle_worker_process
 
 PRUNE_EVERY_SECONDS = 60 * 60
 
@@ -71,6 +71,7 @@ class Command(BaseCommand):
             return stop["now"]
 
         deliverer = Deliverer()
+        settle_worker_process()
         self.stdout.write("Push worker started.")
         try:
             deliverer.run(should_stop=should_stop, idle_seconds=interval)
