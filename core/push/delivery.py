@@ -381,7 +381,14 @@ class Deliverer:
     async def _send_and_report(
         self, message: Claimed, info: dict[str, object], data: bytes, headers: dict[str, str]
     ) -> None:
-        self._done.put((message, await self._send(info, data, headers)))
+        try:
+            attempt = await self._send(info, data, headers)
+        except Exception as exc:
+            # Whatever went wrong, the main thread must hear of every send it handed over,
+            # or it would wait for this one forever; the row is tried again later.
+            logger.exception("push %s: sending failed unexpectedly", message.pk)
+            attempt = Attempt(error=f"could not send ({type(exc).__name__})")
+        self._done.put((message, attempt))
 
     async def _send(self, info: dict[str, object], data: bytes, headers: dict[str, str]) -> Attempt:
         try:

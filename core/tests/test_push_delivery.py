@@ -290,6 +290,24 @@ def test_a_push_service_that_cannot_be_reached_is_retried(personas, service):
     assert message.last_error.startswith("could not reach the push service")
 
 
+def test_a_send_that_breaks_unexpectedly_is_recorded_and_tried_again(
+    personas, service, monkeypatch
+):
+    subscribe(personas.family, service.device("sarah"))
+    notify(personas)
+
+    async def broken(self, info, data, headers):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(Deliverer, "_send", broken)
+    report = deliver_due(timeout=1)  # returns: the worker is not left waiting for it
+
+    message = PushMessage.objects.get()
+    assert report.retrying == 1
+    assert message.status == Status.QUEUED
+    assert message.last_error == "could not send (RuntimeError)"
+
+
 def test_a_refused_connection_is_retried_later_with_the_reason_recorded(personas, service):
     subscription = subscribe(personas.family, service.device("sarah"))
     subscription.endpoint = "http://127.0.0.1:9/push/sarah"  # nothing listens on port 9
