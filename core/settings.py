@@ -268,6 +268,8 @@ if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
     raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address")
 # Push requests the worker has in flight at once, to all push services together.
 PUSH_SEND_CONCURRENCY = envint("PUSH_SEND_CONCURRENCY", 8)
+if envstr("PUSH_SEND_THREADS"):
+    raise ImproperlyConfigured("PUSH_SEND_THREADS is now PUSH_SEND_CONCURRENCY")
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)

@@ -95,3 +95,9 @@ def test_a_pool_and_persistent_connections_together_are_refused(tmp_path):
     result = _database_options(tmp_path, DATABASE_CONN_MAX_AGE="60")
     assert result.returncode != 0
     assert "DATABASE_POOL=false" in result.stderr
+
+
+def test_the_old_name_for_push_concurrency_is_refused_not_ignored(tmp_path):
+    result = _manage("check", KITH_VAR_DIR=str(tmp_path), PUSH_SEND_THREADS="16")
+    assert result.returncode != 0
+    assert "PUSH_SEND_CONCURRENCY" in result.stderr
