@@ -21,11 +21,11 @@ The three rows per viewer count, from cheapest to dearest:
   Channels over Redis costs.
 - "floor": the least a Django app can do for the same job: Django's handler with sessions and
   authentication only, a sync view that checks the user is signed in, stores the fragment in one
-  row inside a transaction and group_sends it on commit. Its database is like Kith's: a fresh
-  SQLite file with Kith's options, or with --postgres a second throwaway database on the same
-  server, pooled as Kith's is. (Unlike Kith's processes, the floor's hold no idle SQLite
-  connection open, so on SQLite each of its writes also checkpoints the write-ahead log.)
-  floor minus bare is what any authenticated Django write costs on this stack.
+  row inside a transaction and group_sends it on commit. It is tuned as Kith is: requests on
+  long-lived threads that keep their connections, a sync-only innermost middleware, and a
+  database like Kith's (a fresh SQLite file with Kith's options, or with --postgres a second
+  throwaway database on the same server, pooled as Kith's is). floor minus bare is what any
+  authenticated Django write costs on this stack.
 - "kith": a real note through Kith's API; kith minus floor is Kith's own cost.
 
 It prints p50/p95/p99 per viewer count and app, the frames lost (not there within
