@@ -38,8 +38,17 @@ def _database_pools_closed_before_teardown(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         for connection in connections.all():
-            if connection.vendor == "postgresql":
-                connection.close_pool()
+            if connection.vendor != "postgresql":
+                continue
+            # Threads some tests start (workers, sockets) may still hold a connection of
+            # their own; the database cannot be dropped while any does.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
+            connection.close_pool()
 
 
 @pytest.fixture(autouse=True)
