@@ -39,6 +39,7 @@ PAGE_TIMEOUT_MS = 10_000
 DAPHNE_ARGS = ("--access-log", "-", "-b", "127.0.0.1")
 DAPHNE_APP = "core.asgi:application"
 SERVER_LOG = pytest.StashKey[Path]()
+SERVER_ENV = pytest.StashKey[dict[str, str]]()
 LOG_OFFSET = pytest.StashKey[int]()
 
 PHONE = {
@@ -175,6 +176,7 @@ def server(
         database.create()
     try:
         env = _server_env(var_dir, database.url if database else "")
+        request.config.stash[SERVER_ENV] = env
         _run(["migrate", "--noinput", "-v0"], env)
         _run(["collectstatic", "--noinput", "-v0"], env)
         _run(["seed_demo"], env)
@@ -200,6 +202,13 @@ def server(
     finally:
         if database:
             database.drop()
+
+
+@pytest.fixture
+def server_manage(request: pytest.FixtureRequest, server: str) -> Callable[..., None]:
+    """Run a manage.py command on the server's own database, as its other processes do."""
+    env = request.config.stash[SERVER_ENV]
+    return lambda *command: _run(list(command), env)
 
 
 # A failing browser test's report carries what daphne logged while it ran.
