@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import psycopg
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from psycopg import sql
 
@@ -289,16 +289,16 @@ def phone_context(browser: Browser, server: str) -> Iterator[Callable[[], Browse
     assert not violations, f"the page broke its Content Security Policy: {violations}"
 
 
-def _label(text: str) -> re.Pattern[str]:
-    """A field's whole label, with or without the colon Django's forms add after it."""
-    return re.compile(rf"^\s*{re.escape(text)}:?\s*$")
+def field(page: Page, label: str) -> Locator:
+    """A form field by its whole label, with or without the colon Django's forms add after it."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form as a person would, and wait to be let in."""
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label(_label("Email address")).fill(email)
-    page.get_by_label(_label("Password")).fill(password)
+    field(page, "Email address").fill(email)
+    field(page, "Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     try:
         page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -2,20 +2,13 @@
 the real push worker and a local push service, and not while she is watching it arrive."""
 
 import re
-import secrets
 from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from core.tests.push_helpers import Device, LocalPushService
 from e2e.conftest import sign_in
-
-# Marks the page once its socket is open, from outside the page's own scripts (so its Content
-# Security Policy is neither loosened nor tripped).
-MARK_LIVE = """
-document.addEventListener("htmx:wsOpen", () =>
-  document.documentElement.setAttribute("data-live", "open"));
-"""
+from e2e.pages import MARK_LIVE, note, open_jeans_timeline, unique, write_note
 
 
 def _phone(phone_context: Callable[[], BrowserContext]) -> Page:
@@ -36,22 +29,10 @@ def _give_sarah_a_phone(server_manage: Callable[..., None], device: Device) -> N
     )
 
 
-def _open_jeans_timeline(page: Page, server: str) -> None:
-    page.goto(f"{server}/")
-    page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
-    page.get_by_role("link", name="Notes and news").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
-    expect(page.locator("html")).to_have_attribute("data-live", "open")
-
-
 def _share_a_moment(page: Page, words: str) -> str:
-    moment = f"{words} ({secrets.token_hex(3)})"
-    form = page.locator("#note-form")
-    form.get_by_label("A good moment", exact=True).check()
-    form.get_by_label("The team and the circle", exact=True).check()
-    form.get_by_label("Your note").fill(moment)
-    form.get_by_role("button", name="Share the note").click()
-    expect(page.get_by_role("article").filter(has_text=moment)).to_be_visible()
+    moment = unique(words)
+    write_note(page, kind="A good moment", body=moment, who_sees="The team and the circle")
+    expect(note(page, moment)).to_be_visible()
     return moment
 
 
@@ -66,7 +47,7 @@ def test_a_shared_moment_reaches_the_daughters_phone_unless_she_watched_it_arriv
         _give_sarah_a_phone(server_manage, service.device("sarahs-phone"))
         angela = _phone(phone_context)
         sign_in(angela, server, "angela@kith.example")
-        _open_jeans_timeline(angela, server)
+        open_jeans_timeline(angela, server)
 
         # Sarah is not looking: the worker tells her phone, without the note's words.
         _share_a_moment(angela, "Jean sang along to the radio")
@@ -81,8 +62,8 @@ def test_a_shared_moment_reaches_the_daughters_phone_unless_she_watched_it_arriv
         # Sarah has Jean's timeline open: she sees the moment arrive, so no notification.
         sarah = _phone(phone_context)
         sign_in(sarah, server, "sarah@kith.example")
-        _open_jeans_timeline(sarah, server)
+        open_jeans_timeline(sarah, server)
         moment = _share_a_moment(angela, "Jean and Angela fed the ducks")
-        expect(sarah.get_by_role("article").filter(has_text=moment)).to_be_visible()
+        expect(note(sarah, moment)).to_be_visible()
         server_manage("push_worker", "--once")
         assert len(service.for_device("sarahs-phone")) == 1

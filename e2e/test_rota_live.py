@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from e2e.conftest import sign_in
+from e2e.conftest import field, sign_in
+from e2e.pages import MARK_LIVE, wait_until_live
 
 LIVE_WITHIN_MS = 1_000
 TEAM = "Riverside Neighbourhood Team"
 
-# Watches, from inside the page, what a person would notice: whether the page's socket is open,
-# and when "Who's coming" first said what the test waits for. Playwright injects it outside the
+# Watches, from inside the page, what a person would notice: when "Who's coming" first said
+# what the test waits for. Playwright injects it outside the
 # page's own scripts, so the Content Security Policy (no inline code) is neither loosened nor
 # tripped.
 WATCH_THE_PAGE = """
@@ -37,9 +38,6 @@ WATCH_THE_PAGE = """
     if (panel && panel.textContent.includes(window.kithWatchFor)) window.kithSeenAt = Date.now();
   };
   new MutationObserver(look).observe(document, { childList: true, subtree: true });
-  const socket = (state) => () => document.documentElement.setAttribute("data-live", state);
-  document.addEventListener("htmx:wsOpen", socket("open"));
-  document.addEventListener("htmx:wsClose", socket("closed"));
 })();
 """
 
@@ -47,13 +45,10 @@ WATCH_THE_PAGE = """
 def _phone(open_phone: Callable[[], BrowserContext], email: str, server: str) -> Page:
     context = open_phone()
     context.add_init_script(WATCH_THE_PAGE)
+    context.add_init_script(MARK_LIVE)
     page = context.new_page()
     sign_in(page, server, email)
     return page
-
-
-def _wait_until_live(page: Page) -> None:
-    expect(page.locator("html")).to_have_attribute("data-live", "open")
 
 
 def _tomorrow() -> dt.date:
@@ -63,11 +58,6 @@ def _tomorrow() -> dt.date:
 def _day_heading(day: dt.date) -> str:
     """A day on "My week" as the page names it: "Tuesday 24 November"."""
     return f"{day:%A} {day.day} {day:%B}"
-
-
-def _field(page: Page, label: str) -> Locator:
-    """A form field by its whole label, with or without the colon Django adds after it."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
 
 
 def _message(page: Page) -> Locator:
@@ -84,7 +74,7 @@ def _open_visits_page(page: Page) -> None:
 def _open_jeans_page(page: Page) -> None:
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jean")
-    _wait_until_live(page)
+    wait_until_live(page)
 
 
 def _whos_coming(page: Page) -> Locator:
@@ -96,16 +86,16 @@ def _add_an_early_visit_tomorrow(page: Page, day: dt.date) -> None:
     _open_visits_page(page)
     page.get_by_role("link", name="Back to the team's week").click()
     page.get_by_role("link", name="Add a visit").click()
-    _field(page, "Who is the visit for?").select_option(label="Jean")
-    _field(page, "Day (or first day)").fill(day.isoformat())
-    _field(page, "Time of day, in the person's words").fill("early")
-    _field(page, "From").fill("07:00")
-    _field(page, "Until").fill("07:30")
-    _field(page, "About how long, in minutes").fill("30")
-    _field(page, "What the visit is for, in the person's words").fill(
+    field(page, "Who is the visit for?").select_option(label="Jean")
+    field(page, "Day (or first day)").fill(day.isoformat())
+    field(page, "Time of day, in the person's words").fill("early")
+    field(page, "From").fill("07:00")
+    field(page, "Until").fill("07:30")
+    field(page, "About how long, in minutes").fill("30")
+    field(page, "What the visit is for, in the person's words").fill(
         "Help me with my eye drops before the hospital car comes."
     )
-    _field(page, "Who is going?").select_option(label="Angela Okafor")
+    field(page, "Who is going?").select_option(label="Angela Okafor")
     page.get_by_role("button", name="Add to the rota").click()
     expect(_message(page)).to_contain_text("The visit is on the rota.")
 
@@ -124,8 +114,8 @@ def _offer_to_the_team_from_my_week(page: Page, day: dt.date) -> None:
     visit.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Visit to Jean")
     page.get_by_text("Ask someone else to go").click()
-    expect(_field(page, "Who would you like to take it?")).to_have_value("")
-    _field(page, "A message (optional)").fill("My son's school play is that morning.")
+    expect(field(page, "Who would you like to take it?")).to_have_value("")
+    field(page, "A message (optional)").fill("My son's school play is that morning.")
     page.get_by_role("button", name="Send the offer").click()
     expect(_message(page)).to_contain_text("Your offer is with the team.")
 
@@ -187,7 +177,7 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
     mei_list = _phone(phone_context, "mei@kith.example", server)
     for page in (gareth, mei_list):
         _open_visits_page(page)
-        _wait_until_live(page)
+        wait_until_live(page)
 
     first = gareth.get_by_role("region", name="Nobody is going yet").get_by_role("listitem").first
     expect(first.get_by_role("button", name="I'll go")).to_be_visible()

@@ -7,13 +7,13 @@ The people come from the demo neighbourhood (families/demo_data.py).
 
 import html
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from playwright.sync_api import BrowserContext, Locator, Page, WebSocket, expect
+from playwright.sync_api import BrowserContext, Page, WebSocket, expect
 
 from e2e.conftest import sign_in
+from e2e.pages import MARK_LIVE, note, open_jeans_timeline, unique, wait_until_live, write_note
 
 LIVE_WITHIN_MS = 1_000
 NEVER_WAIT_MS = 2_000
@@ -40,9 +40,6 @@ WATCH_THE_PAGE = """
   document.addEventListener("submit", (event) => {
     if (event.target.id === "note-form") window.kithSentAt = Date.now();
   }, true);
-  const socket = (state) => () => document.documentElement.setAttribute("data-live", state);
-  document.addEventListener("htmx:wsOpen", socket("open"));
-  document.addEventListener("htmx:wsClose", socket("closed"));
 })();
 """
 
@@ -63,6 +60,7 @@ class Phone:
 def _phone(open_phone: Callable[[], BrowserContext]) -> BrowserContext:
     context = open_phone()
     context.add_init_script(WATCH_THE_PAGE)
+    context.add_init_script(MARK_LIVE)
     return context
 
 
@@ -86,41 +84,10 @@ def _watch(page: Page) -> Phone:
     return phone
 
 
-def _open_jeans_timeline_from_my_people(page: Page, server: str) -> int:
-    """As a person would: My people, Jean, then her notes. Answers Jean's id."""
-    page.goto(f"{server}/")
-    page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
-    page.get_by_role("link", name="Notes and news").click()
-    expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
-    _wait_until_live(page)
-    return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
-
-
-def _wait_until_live(page: Page) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
-    expect(page.locator("html")).to_have_attribute("data-live", "open")
-
-
 def _open_timeline(page: Page, server: str, person_id: int) -> None:
     page.goto(f"{server}/people/{person_id}/timeline/")
-    _wait_until_live(page)
-
-
-def _write(page: Page, *, kind: str, body: str, who_sees: str | None = None) -> None:
-    form = page.locator("#note-form")
-    form.get_by_label(kind, exact=True).check()
-    if who_sees is not None:
-        form.get_by_label(who_sees, exact=True).check()
-    form.get_by_label("Your note").fill(body)
-    form.get_by_role("button", name="Share the note").click()
-
-
-def _note(page: Page, text: str) -> Locator:
-    return page.get_by_role("article").filter(has_text=text)
-
-
-def _unique(words: str) -> str:
-    return f"{words} ({secrets.token_hex(3)})"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
+    wait_until_live(page)
 
 
 def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover_never_does(
@@ -131,15 +98,15 @@ def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover
     sarah = _watch(_phone(phone_context).new_page())
 
     sign_in(sarah.page, server, "sarah@kith.example")
-    jean_id = _open_jeans_timeline_from_my_people(sarah.page, server)
+    jean_id = open_jeans_timeline(sarah.page, server)
     sign_in(angela.page, server, "angela@kith.example")
     _open_timeline(angela.page, server, jean_id)
     sarahs_navigations = sarah.navigations
 
     # A moment shared with the circle: on Sarah's open page within a second.
-    moment = _unique("Jean sang along to the radio and laughed at the weather forecast")
-    _write(angela.page, kind="A good moment", body=moment, who_sees="The team and the circle")
-    arrived = _note(sarah.page, moment)
+    moment = unique("Jean sang along to the radio and laughed at the weather forecast")
+    write_note(angela.page, kind="A good moment", body=moment, who_sees="The team and the circle")
+    arrived = note(sarah.page, moment)
     expect(arrived).to_be_visible(timeout=5 * LIVE_WITHIN_MS)
     note_id = arrived.get_attribute("id")
     sent_at = angela.page.evaluate("() => window.kithSentAt")
@@ -154,10 +121,10 @@ def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover
     # A team-only handover: Angela's other open page shows it, Sarah's never does.
     angelas_other_page = _watch(angelas_phone.new_page())
     _open_timeline(angelas_other_page.page, server, jean_id)
-    handover = _unique("Jean's new tablets are in the blue box; the pharmacy calls on Friday")
-    _write(angela.page, kind="Handover", body=handover, who_sees="The team only")
-    expect(_note(angelas_other_page.page, handover)).to_be_visible(timeout=5 * LIVE_WITHIN_MS)
-    expect(_note(angelas_other_page.page, handover)).to_contain_text("Seen by the team only")
+    handover = unique("Jean's new tablets are in the blue box; the pharmacy calls on Friday")
+    write_note(angela.page, kind="Handover", body=handover, who_sees="The team only")
+    expect(note(angelas_other_page.page, handover)).to_be_visible(timeout=5 * LIVE_WITHIN_MS)
+    expect(note(angelas_other_page.page, handover)).to_contain_text("Seen by the team only")
     assert angelas_other_page.navigations == 1, "Angela's other page had to reload"
     sarah.page.wait_for_timeout(NEVER_WAIT_MS)
     expect(sarah.page.get_by_text(handover)).to_have_count(0)
@@ -166,13 +133,13 @@ def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover
 
     # Sarah answers on her open page; Angela's open page updates without a reload.
     angelas_navigations = angela.navigations
-    thanks = _unique("Thank you Angela, that made my day")
-    on_sarahs_page = _note(sarah.page, moment)
+    thanks = unique("Thank you Angela, that made my day")
+    on_sarahs_page = note(sarah.page, moment)
     on_sarahs_page.get_by_label("Reply").fill(thanks)
     on_sarahs_page.get_by_role("button", name="Send").click()
     on_sarahs_page.get_by_role("button", name=HEART).click()
 
-    on_angelas_page = _note(angela.page, moment)
+    on_angelas_page = note(angela.page, moment)
     expect(on_angelas_page.get_by_role("list", name="Replies")).to_contain_text(thanks)
     expect(on_angelas_page.get_by_role("button", name=HEART)).to_contain_text("1")
     assert angela.navigations == angelas_navigations, "Angela's page reloaded"

@@ -1,0 +1,52 @@
+"""What several browser tests do the same way: watch a page's socket, open Jean's timeline,
+write a note."""
+
+import re
+import secrets
+
+from playwright.sync_api import Locator, Page, expect
+
+# Marks the page while its socket is open. Playwright injects it outside the page's own
+# scripts (add_init_script), so the Content Security Policy (no inline code at all) is neither
+# loosened nor tripped.
+MARK_LIVE = """
+(() => {
+  const socket = (state) => () => document.documentElement.setAttribute("data-live", state);
+  document.addEventListener("htmx:wsOpen", socket("open"));
+  document.addEventListener("htmx:wsClose", socket("closed"));
+})();
+"""
+
+
+def wait_until_live(page: Page) -> None:
+    """Until the page's socket is open (the page's context must carry MARK_LIVE)."""
+    expect(page.locator("html")).to_have_attribute("data-live", "open")
+
+
+def open_jeans_timeline(page: Page, server: str) -> int:
+    """As a person would: My people, Jean, then her notes; live. Answers Jean's id."""
+    page.goto(f"{server}/")
+    page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
+    page.get_by_role("link", name="Notes and news").click()
+    expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
+    wait_until_live(page)
+    return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
+
+
+def write_note(page: Page, *, kind: str, body: str, who_sees: str | None = None) -> None:
+    form = page.locator("#note-form")
+    form.get_by_label(kind, exact=True).check()
+    if who_sees is not None:
+        form.get_by_label(who_sees, exact=True).check()
+    form.get_by_label("Your note").fill(body)
+    form.get_by_role("button", name="Share the note").click()
+
+
+def note(page: Page, text: str) -> Locator:
+    return page.get_by_role("article").filter(has_text=text)
+
+
+def unique(words: str) -> str:
+    """Words no other test run wrote, so a page shows exactly this note."""
+    return f"{words} ({secrets.token_hex(3)})"
