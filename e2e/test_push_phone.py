@@ -18,13 +18,15 @@ def _phone(phone_context: Callable[[], BrowserContext]) -> Page:
 
 
 def _give_sarah_a_phone(server_manage: Callable[..., None], device: Device) -> None:
-    # Made directly: a browser hands over only https endpoints, and this one is local.
+    # Made directly: a browser hands over only https endpoints, and this one is local. Her
+    # choices go back to how they start, whatever another test on this server chose for her.
     server_manage(
         "shell",
         "-c",
-        "from core.models import PushSubscription, User; "
-        "PushSubscription.objects.create("
-        "user=User.objects.get(email='sarah@kith.example'), "
+        "from core.models import PushPreferences, PushSubscription, User; "
+        "sarah = User.objects.get(email='sarah@kith.example'); "
+        "PushPreferences.objects.filter(user=sarah).delete(); "
+        "PushSubscription.objects.create(user=sarah, "
         f"endpoint={device.endpoint!r}, p256dh={device.p256dh!r}, auth={device.auth!r})",
     )
 
