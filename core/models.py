@@ -225,8 +225,9 @@ class PushPreferences(models.Model):
 class PushMessage(models.Model):
     """One notification for one device, waiting in the outbox until the worker sends it.
 
-    Rows are written in the same transaction as the change they announce, so nothing is
-    announced that then rolls back, and nothing is lost if the worker restarts.
+    The worker makes them from PushNews, which is written in the same transaction as the
+    change it announces: nothing is announced that then rolls back, and nothing is lost if
+    the worker restarts.
     """
 
     class Status(models.TextChoices):

@@ -8,6 +8,7 @@ answers 409 ``taken`` saying who got the visit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -161,6 +162,16 @@ def _taken(error: services.AlreadyTaken) -> Status[dict]:
     return Status(409, {"code": "taken", "message": error.messages[0], "fields": {}})
 
 
+def _take(request: HttpRequest, take: Callable[[], Visit]) -> VisitOut | Status[dict]:
+    """A visit this carer just took, with what they should know; or who got there first."""
+    try:
+        visit = take()
+    except services.AlreadyTaken as error:
+        return _taken(error)
+    visit = _visit(request, visit.pk)
+    return visit_out(visit, warnings=visit_warnings(visit, carer=request.user))
+
+
 def _visit(request: HttpRequest, visit_id: int) -> Visit:
     visit = selectors.visit_for_member(request.user, visit_id)
     if visit is None:
@@ -251,12 +262,7 @@ def pattern_create(request: HttpRequest, payload: PatternIn) -> Status[PatternOu
     "/visits/{int:visit_id}/claim", response={200: VisitOut, **CLAIM_ANSWERS}, summary="Take it"
 )
 def visit_claim(request: HttpRequest, visit_id: int):
-    try:
-        visit = services.visit_claim(actor=request.user, visit_id=visit_id)
-    except services.AlreadyTaken as error:
-        return _taken(error)
-    visit = _visit(request, visit.pk)
-    return visit_out(visit, warnings=visit_warnings(visit, carer=request.user))
+    return _take(request, lambda: services.visit_claim(actor=request.user, visit_id=visit_id))
 
 
 @router.post(
@@ -297,12 +303,7 @@ def visit_offer(request: HttpRequest, visit_id: int, payload: OfferIn) -> Status
     summary="Take an offered visit",
 )
 def offer_accept(request: HttpRequest, offer_id: int):
-    try:
-        visit = services.offer_accept(actor=request.user, offer_id=offer_id)
-    except services.AlreadyTaken as error:
-        return _taken(error)
-    visit = _visit(request, visit.pk)
-    return visit_out(visit, warnings=visit_warnings(visit, carer=request.user))
+    return _take(request, lambda: services.offer_accept(actor=request.user, offer_id=offer_id))
 
 
 @router.post(

@@ -86,7 +86,22 @@ class AgreedHours(models.Model):
         return f"{self.membership}: {self.weekly_hours} hours"
 
 
-class VisitPattern(models.Model):
+class VisitShape(models.Model):
+    """What a visit is, agreed with the person: the same for a pattern and each visit it makes."""
+
+    # The window agreed with the person, e.g. "morning", 09:00 to 11:00.
+    window_label = models.CharField(_("time of day"), max_length=60, blank=True)
+    window_start = models.TimeField(_("from"))
+    window_end = models.TimeField(_("until"))
+    exact_time = models.TimeField(_("exact time"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
+    purpose = models.TextField(_("what the visit is for"))
+
+    class Meta:
+        abstract = True
+
+
+class VisitPattern(VisitShape):
     """Visits that repeat ("Monday, Wednesday and Friday mornings"), as an RFC 5545 RRULE.
 
     Expansion makes one Visit per occurrence, remembered by ``original_date`` so that
@@ -98,12 +113,6 @@ class VisitPattern(models.Model):
         "families.Person", on_delete=models.CASCADE, related_name="visit_patterns"
     )
     rule = models.CharField(_("repeats"), max_length=200)
-    window_label = models.CharField(_("time of day"), max_length=60, blank=True)
-    window_start = models.TimeField(_("from"))
-    window_end = models.TimeField(_("until"))
-    exact_time = models.TimeField(_("exact time"), null=True, blank=True)
-    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
-    purpose = models.TextField(_("what the visit is for"))
     carer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -126,7 +135,7 @@ class VisitPattern(models.Model):
         return f"{self.person_id}: {self.rule} {self.window_start}"
 
 
-class Visit(models.Model):
+class Visit(VisitShape):
     class Status(models.TextChoices):
         OPEN = "open", _("Nobody yet")
         ASSIGNED = "assigned", _("Someone is going")
@@ -135,13 +144,6 @@ class Visit(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visits")
     person = models.ForeignKey("families.Person", on_delete=models.CASCADE, related_name="visits")
     date = models.DateField(_("day"))
-    # The window agreed with the person, e.g. "morning", 09:00 to 11:00.
-    window_label = models.CharField(_("time of day"), max_length=60, blank=True)
-    window_start = models.TimeField(_("from"))
-    window_end = models.TimeField(_("until"))
-    exact_time = models.TimeField(_("exact time"), null=True, blank=True)
-    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
-    purpose = models.TextField(_("what the visit is for"))
     carer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

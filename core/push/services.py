@@ -1,9 +1,8 @@
 """Writes for Web Push: devices subscribing, people's choices, and queueing notifications.
 
-``push_notify`` is what the rest of Kith calls when something happens to a person. It only
-writes outbox rows, in the caller's transaction; ``manage.py push_worker`` sends them.
-``push_notify_later`` writes a single row instead and leaves working out who hears to the
-worker (``push_news_expand``), for requests people wait on.
+When something happens to a person, the change calls ``push_notify_later``: one row of news
+in its own transaction. ``manage.py push_worker`` turns the news into outbox rows, one per
+device (``push_news_expand``, through ``push_notify``), and sends them.
 """
 
 from __future__ import annotations
@@ -215,9 +214,10 @@ def push_notify(
 ) -> int:
     """Queue a notification about a person for every device of everyone in the audience.
 
-    Call it inside the transaction that makes the change: the rows commit or roll back with
-    it. ``title`` must say nothing private ("New note about Jean"); ``body`` is the content
-    itself and reaches only those who chose to see it. ``url`` is the page to open, a path
+    The push worker calls it for each piece of news (push_news_expand); a change people wait
+    on calls push_notify_later instead. Called inside a transaction, the rows commit or roll
+    back with it. ``title`` must say nothing private ("New note about Jean"); ``body`` is the
+    content itself and reaches only those who chose to see it. ``url`` is the page to open, a path
     on this site. ``exclude_user_ids``: whoever needs no telling, such as the author and
     anyone watching the timeline live. ``only_user_ids``: for news that concerns a few
     people (a rota change that affects them), just those, and still only if the audience
@@ -320,6 +320,9 @@ def push_news_expand(*, limit: int = 100) -> int:
     locked. One piece of news that cannot be worked out is logged and set aside, so it never
     holds up the rest.
     """
+    if not PushNews.objects.exists():
+        # The worker asks before every claim: with nothing waiting, it takes no write lock.
+        return 0
     queued = 0
     with transaction.atomic():
         waiting = PushNews.objects.order_by("pk")

@@ -206,15 +206,14 @@ def render_note_fragments(
     return dict.fromkeys(_audiences_of(note), html)
 
 
-def _publish_note(
-    note: Note, kind: str, *, created: bool = False, loaded: Note | None = None
-) -> None:
-    # The topic keeps it to those in the circle the person shows this kind of note to.
+def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
+    # The topic keeps it to those in the circle the person shows this kind of note to. A note
+    # just created holds all it shows (shown_as_written); any other is read afresh.
     publish(
         person_id=note.person_id,
         kind=kind,
         topic=note.kind,
-        fragments=render_note_fragments(note.pk, created=created, loaded=loaded),
+        fragments=render_note_fragments(note.pk, created=created, loaded=note if created else None),
     )
 
 
@@ -373,7 +372,7 @@ def _note_create(
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
     shown_as_written(note, photos=photos, outcomes=values["outcomes"])
-    _publish_note(note, "note.created", created=True, loaded=note)
+    _publish_note(note, "note.created", created=True)
     _push_note(note, access.person)
     return note
 

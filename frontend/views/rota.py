@@ -6,6 +6,7 @@ Thin on purpose: every read is a teams.rota selector, every write a teams.rota s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -409,42 +410,54 @@ def availability(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def _save_team_setting(
+    request: HttpRequest,
+    team_id: int,
+    form_class: type[GoalForm] | type[HoursForm],
+    save: Callable[..., object],
+    *,
+    saved: str,
+    invalid: str,
+) -> HttpResponse:
+    """One number the team sets for itself, saved through its service; back to the page."""
     team = team_access_or_404(request.user, team_id)
-    form = GoalForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.continuity_goal_set(
-                actor=request.user, team_id=team.pk, goal=form.cleaned_data["goal"]
-            )
+            save(actor=request.user, team_id=team.pk, **form.cleaned_data)
         except ValidationError as error:
             _tell_refusal(request, error)
         else:
-            messages.success(request, _("Saved. The rota now uses the new goal."))
+            messages.success(request, saved)
     else:
-        messages.error(request, _("Please give a number between 1 and 20."))
+        messages.error(request, invalid)
     return redirect("rota_availability", team_id=team.pk)
+
+
+@login_required
+@require_POST
+def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
+    return _save_team_setting(
+        request,
+        team_id,
+        GoalForm,
+        services.continuity_goal_set,
+        saved=_("Saved. The rota now uses the new goal."),
+        invalid=_("Please give a number between 1 and 20."),
+    )
 
 
 @login_required
 @require_POST
 def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = team_access_or_404(request.user, team_id)
-    form = HoursForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreed_hours_set(
-                actor=request.user, team_id=team.pk, weekly_hours=form.cleaned_data["weekly_hours"]
-            )
-        except ValidationError as error:
-            _tell_refusal(request, error)
-        else:
-            messages.success(request, _("Saved. The rota will warn before you go over."))
-    else:
-        messages.error(request, _("Please give between 1 and 80 hours."))
-    return redirect("rota_availability", team_id=team.pk)
+    return _save_team_setting(
+        request,
+        team_id,
+        HoursForm,
+        services.agreed_hours_set,
+        saved=_("Saved. The rota will warn before you go over."),
+        invalid=_("Please give between 1 and 80 hours."),
+    )
 
 
 # Activity and undo -----------------------------------------------------------------------------
