@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/requirements.lock.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint
+.PHONY: run test lint day-sweep
 
 run: $(INSTALLED)
 	$(MANAGE) migrate --noinput -v0
@@ -33,6 +33,11 @@ test: lint $(CHROMIUM)
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -n 2
 	$(BIN)/python -m pytest -m e2e
+
+# The suite but the browser on every day of a week and across both clock changes (.ci/day-sweep
+# says which moments, and how to choose others). Slow: one whole run per moment.
+day-sweep: $(INSTALLED)
+	.ci/day-sweep
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

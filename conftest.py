@@ -13,10 +13,61 @@ from core.tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from e2e import clock
 from families.models import CircleMember, Person
 from teams.models import Team
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TRAVEL = pytest.StashKey[object]()
+
+
+# --- The day the tests run on --------------------------------------------------------------
+# No test may depend on the day it runs. `--today` (or KITH_TEST_TODAY) moves the whole
+# session's clock to another moment, ticking on from there, so a sweep across the week and both
+# clock changes (.ci/day-sweep) finds any that do. The browser tests' servers follow it too
+# (e2e/clock.py).
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        default=os.environ.get(clock.ENV, ""),
+        metavar="MOMENT",
+        help=(
+            "run every test as if it were this moment, e.g. 2026-12-01, 2027-03-28T00:30 or "
+            "2026-10-25T01:30+00:00 (wall-clock Europe/London unless an offset is given; "
+            f"a date alone is 09:00). Default: ${clock.ENV}."
+        ),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    value = config.getoption("--today")
+    if not value:
+        return
+    from django.conf import settings
+
+    if clock.LOCAL.key != settings.TIME_ZONE:
+        raise pytest.UsageError(f"e2e/clock.py reads times in {clock.LOCAL.key}: update it")
+    try:
+        config.stash[TRAVEL] = clock.start_travel(value)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    # Processes the tests start (the browser tests' servers) move their clocks the same way.
+    os.environ[clock.ENV] = value
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (traveller := config.stash.get(TRAVEL, None)) is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not config.getoption("--today"):
+        return None
+    from django.utils import timezone
+
+    return f"clock moved to {timezone.localtime():%A %d %B %Y %H:%M %Z} (--today)"
 
 
 @pytest.fixture(autouse=True)
