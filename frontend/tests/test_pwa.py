@@ -1,7 +1,8 @@
 import json
 
-from django.test import Client
 from django.urls import reverse
+
+from core.tests.http import CheckedClient as Client
 
 
 def test_the_manifest_makes_kith_installable(db):
@@ -52,7 +53,7 @@ def test_a_daughter_keeps_only_her_mums_pages(personas):
 def test_signing_out_clears_the_phone(personas):
     client = Client()
     client.force_login(personas.carer)
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("logout"), expect=302)
     assert response["Clear-Site-Data"] == '"cache", "storage"'
 
 
