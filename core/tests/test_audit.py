@@ -1,16 +1,11 @@
 import pytest
 from django.db import DatabaseError, transaction
-from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
+from core.tests.http import CheckedClient as Client
+from core.tests.http import signed_in as _client
 from families import services
-
-
-def _client(user, **meta) -> Client:
-    client = Client(**meta)
-    client.force_login(user)
-    return client
 
 
 def test_a_change_is_recorded_with_who_and_from_where(personas):
@@ -18,6 +13,7 @@ def test_a_change_is_recorded_with_who_and_from_where(personas):
     client.post(
         reverse("person_edit", args=[personas.person.pk]),
         {"full_name": "Jean Margaret Person", "about_me": "Changed"},
+        expect=302,
     )
     entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGED_PROFILE)
     assert entry.actor == personas.carer
@@ -35,16 +31,26 @@ def test_looking_at_a_record_is_recorded(personas):
 
 
 def test_a_refused_look_is_not_recorded_against_the_person(personas):
-    _client(personas.outsider).get(reverse("person", args=[personas.person.pk]))
+    # Refused as if Jean did not exist, and nothing about her written down for it...
+    _client(personas.outsider).get(reverse("person", args=[personas.person.pk]), expect=404)
     assert not AuditEntry.objects.filter(person_id=personas.person.pk).exists()
+    assert not AuditEntry.objects.filter(actor=personas.outsider).exists()
+    # ...while the same look by someone allowed is: the trail was listening all along.
+    _client(personas.family).get(reverse("person", args=[personas.person.pk]))
+    recorded = AuditEntry.objects.filter(person_id=personas.person.pk).values_list(
+        "actor", "action"
+    )
+    assert list(recorded) == [(personas.family.pk, AuditEntry.Action.VIEWED)]
 
 
 def test_signing_in_and_out_is_recorded(personas):
     client = Client()
     client.post(
-        reverse("login"), {"username": "sarah@example.org", "password": "correct horse battery"}
+        reverse("login"),
+        {"username": "sarah@example.org", "password": "correct horse battery"},
+        expect=302,
     )
-    client.post(reverse("logout"))
+    client.post(reverse("logout"), expect=302)
     actions = list(
         AuditEntry.objects.filter(actor=personas.family).values_list("action", flat=True)
     )
@@ -83,8 +89,8 @@ def test_the_team_and_the_person_read_the_trail(personas, who):
 @pytest.mark.parametrize("who", ["family", "professional", "other_carer", "outsider"])
 def test_others_cannot_read_the_trail(personas, who):
     client = _client(personas.all_users()[who])
-    assert client.get(reverse("audit_trail", args=[personas.person.pk])).status_code == 404
-    assert client.get(reverse("audit_trail_csv", args=[personas.person.pk])).status_code == 404
+    client.get(reverse("audit_trail", args=[personas.person.pk]), expect=404)
+    client.get(reverse("audit_trail_csv", args=[personas.person.pk]), expect=404)
 
 
 def test_the_trail_filters_by_what_happened(personas):
