@@ -5,19 +5,25 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 
 from core.models import Event
-from families.models import Person
+from core.tests.http import CheckedClient as Client
+from families.services.sharing import sharing_update
 from teams.models import RotaChange
 from teams.rota import selectors, services
 from teams.rota.clock import local_today
 from teams.tests.rota_helpers import open_visit, soon, teammate
 
 
+@pytest.fixture(autouse=True)
+def _midday(time_machine):
+    # A check-in is only for a visit today that is not over: at midday on an ordinary
+    # Wednesday, an all-day visit is neither over nor tomorrow's, whatever time the tests run.
+    time_machine.move_to(dt.datetime(2026, 6, 17, 12, 0, tzinfo=dt.UTC), tick=True)
+
+
 def _today_visit(personas):
-    # All day, so that it is not over whatever time the test runs.
     return open_visit(
         personas,
         day=local_today(),
@@ -49,8 +55,15 @@ def test_saying_it_twice_changes_nothing(personas):
     assert RotaChange.objects.filter(kind=RotaChange.Kind.VISIT_CHECKED_IN).count() == 1
 
 
-def test_when_the_person_agreed_the_circle_sees_it(personas, monkeypatch):
-    monkeypatch.setattr(Person, "share_check_ins", True, raising=False)
+def test_when_the_person_agreed_the_circle_sees_it(personas):
+    person = personas.person
+    sharing_update(
+        actor=personas.person_user,
+        person_id=person.pk,
+        shared_with_circle=person.notes_shared_with_circle_by_default,
+        circle_kinds=person.circle_note_kinds,
+        share_check_ins=True,
+    )
     visit = _today_visit(personas)
     last = Event.objects.order_by("pk").last().pk
     services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
@@ -77,7 +90,7 @@ def test_the_button_on_my_week(personas):
     client.force_login(personas.carer)
     page = client.get(reverse("rota_my_week")).content.decode()
     assert "m with Jean now</button>" in page
-    client.post(reverse("rota_visit_check_in", args=[visit.pk]))
+    client.post(reverse("rota_visit_check_in", args=[visit.pk]), expect=302)
     page = client.get(reverse("rota_my_week")).content.decode()
     assert "There since" in page
 
@@ -86,6 +99,5 @@ def test_saying_it_by_api(personas):
     visit = _today_visit(personas)
     client = Client()
     client.force_login(personas.carer)
-    response = client.post(f"/api/v1/rota/visits/{visit.pk}/here")
-    assert response.status_code == 200
+    response = client.post(f"/api/v1/rota/visits/{visit.pk}/here", expect=200)
     assert response.json()["checked_in_at"] is not None
