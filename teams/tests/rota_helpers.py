@@ -7,6 +7,10 @@ from teams.models import Visit
 from teams.rota import services
 from teams.rota.clock import local_today
 
+# Tests that name their dates (January 2027, the clock changes of 2027) stand on this day, well
+# before them all, so they never slip into the past however long the tests are kept.
+BEFORE_THE_NAMED_DATES = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)  # a Tuesday
+
 MORNING = {"window_start": dt.time(9), "window_end": dt.time(11), "window_label": "morning"}
 
 
