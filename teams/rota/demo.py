@@ -103,7 +103,9 @@ def build_demo_rota(
         Visit.objects.filter(
             team=team, date__gt=today, status=Visit.Status.ASSIGNED, person__in=people[:-1]
         )
-        .order_by("date", "window_start")
+        # By id last: people who share a routine tie on date and time, and the demo must be
+        # the same on every run for a given day (the first person listed wins the tie).
+        .order_by("date", "window_start", "pk")
         .first()
     )
     if upcoming is not None:

@@ -44,3 +44,24 @@ def test_with_few_carers_nobody_is_forced_above_the_goal(personas):
     built = build_demo_rota(personas.team, [personas.person], [personas.carer], TODAY)
     assert built.above_goal is None
     assert build_demo_rota(personas.team, [], [personas.carer], TODAY).visits == 0
+
+
+def test_the_waiting_offer_is_the_same_on_every_run_for_a_given_day(personas):
+    # The first and fourth people share a routine, so the earliest visits after today tie on
+    # date and time: the offer goes to the first person listed, never to whichever row the
+    # database happens to return first.
+    carers = [personas.carer] + [UserFactory() for _ in range(5)]
+    for user in carers[1:]:
+        MembershipFactory(team=personas.team, user=user)
+    people = [personas.person] + [PersonFactory(team=personas.team) for _ in range(4)]
+    people.append(personas.neighbour)
+
+    build_demo_rota(personas.team, people, carers, TODAY)
+
+    offer = Offer.objects.select_related("visit").get(status=Offer.Status.OPEN)
+    visit = offer.visit
+    assert (visit.person, visit.date, visit.window_start) == (
+        personas.person,
+        TODAY + dt.timedelta(days=1),
+        dt.time(8),
+    )

@@ -1,5 +1,6 @@
 """Build the demo neighbourhood from families.demo_data, through the same services people use."""
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from django.contrib.auth.hashers import make_password
@@ -89,8 +90,10 @@ def build_demo() -> None:
         account.key: _user(account.name, account.email, account.phone, password)
         for account in demo_data.ACCOUNTS
     }
+    # One day for the whole demo, even when seeding runs across midnight.
+    today = local_today()
     for team in demo_data.TEAMS:
-        _build_team(team, carers=carers, accounts=accounts)
+        _build_team(team, carers=carers, accounts=accounts, today=today)
 
 
 def _user(name: str, email: str, phone: str, password_hash: str) -> User:
@@ -99,7 +102,11 @@ def _user(name: str, email: str, phone: str, password_hash: str) -> User:
 
 
 def _build_team(
-    data: demo_data.TeamData, *, carers: dict[str, User], accounts: dict[str, User]
+    data: demo_data.TeamData,
+    *,
+    carers: dict[str, User],
+    accounts: dict[str, User],
+    today: dt.date,
 ) -> None:
     team = team_services.team_create(
         name=data.name, area=data.area, founder=carers[data.carers[0].key]
@@ -122,7 +129,7 @@ def _build_team(
         (carers[carer.key] for carer in data.carers),
         key=lambda user: featured is None or user != carers[featured.coordinator],
     )
-    build_demo_rota(team, people, team_carers, local_today())
+    build_demo_rota(team, people, team_carers, today)
 
 
 def _build_person(
