@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +29,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from psycopg import sql
+
+from e2e import clock
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,12 +78,50 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _on_the_test_day(env: dict[str, str]) -> dict[str, str]:
+    """env for a process that starts now, on the clock the tests run on (see e2e/clock.py).
+
+    With --today, this process's clock has been ticking since the session started; a server
+    told the session's starting moment would run behind it by however long setting up took.
+    So each process is told this process's now, and starts in step with it.
+    """
+    if not os.environ.get(clock.ENV):
+        return env
+    return {**env, clock.ENV: datetime.now(UTC).isoformat()}
+
+
+def daphne_command(port: int) -> list[str]:
+    """daphne serving Kith on port, started through e2e/clock.py so it keeps the tests' day."""
+    return [
+        sys.executable,
+        "-m",
+        "e2e.clock",
+        "-m",
+        "daphne",
+        *DAPHNE_ARGS,
+        "-p",
+        str(port),
+        DAPHNE_APP,
+    ]
+
+
+def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("w") as handle:
+        return subprocess.Popen(
+            daphne_command(port),
+            cwd=BASE_DIR,
+            env=_on_the_test_day(env),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def _run(command: list[str], env: dict[str, str]) -> None:
     """Run a manage.py command the way `make run` does, failing with its output."""
     result = subprocess.run(
-        [sys.executable, "manage.py", *command],
+        [sys.executable, "-m", "e2e.clock", "manage.py", *command],
         cwd=BASE_DIR,
-        env=env,
+        env=_on_the_test_day(env),
         capture_output=True,
         text=True,
         timeout=COMMAND_SECONDS,
@@ -181,14 +222,7 @@ def server(
         _run(["collectstatic", "--noinput", "-v0"], env)
         _run(["seed_demo"], env)
         port = _free_port()
-        with server_log.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", *DAPHNE_ARGS, "-p", str(port), DAPHNE_APP],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        process = start_daphne(port, env, server_log)
         try:
             _wait_until_answering(process, port, server_log)
             yield f"http://127.0.0.1:{port}"
@@ -272,6 +306,10 @@ def phone_context(browser: Browser, server: str) -> Iterator[Callable[[], Browse
     def open_phone() -> BrowserContext:
         context = browser.new_context(base_url=server, **PHONE)
         context.set_default_timeout(PAGE_TIMEOUT_MS)
+        if os.environ.get(clock.ENV):
+            # The page's own Date (saved-page times, the outbox) on the server's day; its
+            # timers keep running at the real pace.
+            context.clock.install(time=datetime.now(UTC))
         context.on(
             "console",
             lambda message: (

@@ -6,7 +6,6 @@ import html
 import os
 import re
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,15 +15,13 @@ import aiohttp
 import pytest
 
 from e2e.conftest import (
-    BASE_DIR,
-    DAPHNE_APP,
-    DAPHNE_ARGS,
     DEMO_PASSWORD,
     _free_port,
     _PostgresDatabase,
     _run,
     _server_env,
     _wait_until_answering,
+    start_daphne,
 )
 
 pytestmark = pytest.mark.redis
@@ -49,16 +46,7 @@ def two_servers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         for name in ("a", "b"):
             port = _free_port()
             log = Path(var_dir / f"daphne-{name}.log")
-            with log.open("w") as handle:
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "daphne", *DAPHNE_ARGS, "-p", str(port), DAPHNE_APP],
-                        cwd=BASE_DIR,
-                        env=env,
-                        stdout=handle,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
+            processes.append(start_daphne(port, env, log))
             _wait_until_answering(processes[-1], port, log)
             urls.append(f"http://127.0.0.1:{port}")
         yield urls
