@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.emails import email_normalise
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -11,14 +13,15 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_normalise(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # People type their email with capitals on phones; an address is one account.
-        return self.get(email__iexact=username)
+        # People type their email with capitals on phones; an address is one account. The
+        # sign-in throttle counts guesses under the same form (core/emails.py).
+        return self.get(email__iexact=email_normalise(username))
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.update(is_staff=True, is_superuser=True)
