@@ -332,3 +332,25 @@ class LiveViewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watching {self.person_id}"
+
+
+class RecoveryCode(models.Model):
+    """One of a person's single-use codes for signing in when their authenticator app is lost.
+
+    Only a keyed hash is kept (core/second_factor.py): the codes themselves are shown once,
+    when they are made, and nowhere else. ``used_at`` is set by the conditional update that
+    accepts the code, so a code is accepted at most once even by two requests at the same time.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk} of user {self.user_id}"
