@@ -30,13 +30,14 @@ WRONG_PROOF = gettext_lazy(
 )
 
 
-def _code_field(label) -> forms.CharField:
+def _code_field(label, *, autofocus: bool = True) -> forms.CharField:
+    attrs = {"inputmode": "numeric", "autocomplete": "one-time-code"}
+    if autofocus:
+        attrs["autofocus"] = True
     return forms.CharField(
         label=label,
         max_length=40,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs=attrs),
         error_messages={"required": gettext_lazy("Please type the code from your app.")},
     )
 
@@ -73,7 +74,7 @@ class ProofForm(forms.Form):
 
 class ReplaceForm(forms.Form):
     proof = _proof_field()
-    code = _code_field(gettext_lazy("The 6-digit code from the new app"))
+    code = _code_field(gettext_lazy("The 6-digit code from the new app"), autofocus=False)
 
 
 class TeamRuleForm(forms.Form):
