@@ -17,7 +17,6 @@ AXES_FAILURE_LIMIT of them.
 from __future__ import annotations
 
 import base64
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -28,10 +27,10 @@ from django.contrib.auth import login, user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import recovery_codes
 from core.access import team_access_or_404
 from core.audit import audit_record
 from core.emails import email_normalise
@@ -43,10 +42,6 @@ MAX_ATTEMPTS = 5
 # Long enough to open an app and type six digits; short enough for a phone left on a bus.
 PENDING_SECONDS = 5 * 60
 DEVICE_NAME = "Authenticator app"
-RECOVERY_CODE_COUNT = 10
-# No 0/o, 1/l/i: the codes are read off paper and typed on a phone. 10 of 31 signs, ~49 bits.
-RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-RECOVERY_CODE_LENGTH = 10
 
 
 def team_requires_second_factor(user: User) -> bool:
@@ -214,7 +209,7 @@ def device_enrol(*, user: User, code: str) -> Enrolled | None:
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = _recovery_codes_issue(user)
+    codes = recovery_codes.issue(user)
     _audit_change(user, "app_added")
     return Enrolled(device=device, recovery_codes=codes)
 
@@ -264,63 +259,20 @@ def _audit_change(user: User, what: str) -> None:
 # Recovery codes ---------------------------------------------------------------------------------
 
 
-def _recovery_normalise(code: str) -> str:
-    # People copy them with the dash, with spaces, in capitals, or fullwidth from a phone.
-    plain = email_normalise(code)
-    return "".join(sign for sign in plain if sign.isalnum())
-
-
-def _recovery_hash(user: User, code: str) -> str:
-    """A keyed hash (the site's SECRET_KEY): a copy of the database alone reveals no code.
-    The codes are long and random, so a fast keyed hash is as good as a slow password hash,
-    and it lets a code be found and used up in one conditional update."""
-    value = f"{user.pk}:{_recovery_normalise(code)}"
-    return salted_hmac("kith.recovery-code", value, algorithm="sha256").hexdigest()
-
-
-def _recovery_code_new() -> str:
-    code = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-    return f"{code[:5]}-{code[5:]}"
-
-
-def _recovery_codes_issue(user: User) -> list[str]:
-    RecoveryCode.objects.filter(user=user).delete()
-    codes = [_recovery_code_new() for _ in range(RECOVERY_CODE_COUNT)]
-    RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=_recovery_hash(user, code)) for code in codes
-    )
-    return codes
-
-
-def recovery_code_use(*, user: User, code: str) -> bool:
-    """Accept an unused recovery code once. The update is the check: a replay, or the same code
-    sent twice at once, finds it already used and changes nothing."""
-    if len(_recovery_normalise(code)) != RECOVERY_CODE_LENGTH:
-        return False
-    used = RecoveryCode.objects.filter(
-        user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True
-    ).update(used_at=timezone.now())
-    return used == 1
-
-
-def recovery_codes_left(user: User) -> int:
-    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
-
-
 @transaction.atomic
 def recovery_codes_renew(*, actor: User, proof: str) -> list[str] | None:
     """A fresh set, replacing every earlier code, for a signed-in person who proves the factor."""
     _lock_account(actor)
     if confirmed_device(actor) is None or not factor_check(actor, proof):
         return None
-    codes = _recovery_codes_issue(actor)
+    codes = recovery_codes.issue(actor)
     _audit_change(actor, "recovery_codes_renewed")
     return codes
 
 
 def factor_check(user: User, code: str) -> bool:
     """Proof of the second factor: the current app's code, or else a recovery code (used up)."""
-    return code_check(user, code) is not None or recovery_code_use(user=user, code=code)
+    return code_check(user, code) is not None or recovery_codes.use(user=user, code=code)
 
 
 # The team's rule ---------------------------------------------------------------------------------

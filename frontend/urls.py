@@ -147,7 +147,7 @@ urlpatterns += [
     path("accounts/code/setup/", second_factor.setup, name="second_factor_setup"),
     path(
         "accounts/code/recovery-codes/",
-        second_factor.recovery_codes,
+        second_factor.recovery_codes_new,
         name="second_factor_recovery_codes",
     ),
     path("accounts/code/off/", second_factor.turn_off, name="second_factor_off"),

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core import second_factor
+from core import recovery_codes, second_factor
 from core.models import AuditEntry, RecoveryCode
 from frontend.tests import second_factor_helpers
 from frontend.tests.second_factor_helpers import (
@@ -137,6 +137,17 @@ def test_no_step_of_a_pending_sign_in_lets_them_in(owner, owner_app, clock):
     assert not _sign_ins()
 
 
+def test_codes_turned_off_mid_sign_in_start_it_again_rather_than_going_round(owner, owner_app):
+    client = Client()
+    give_password(client, owner)
+    TOTPDevice.objects.filter(user=owner).delete()  # turned off on another phone meanwhile
+
+    for url in (CODE, SETUP):
+        assert client.get(url)["Location"] == reverse("login"), url
+    assert not signed_in(client)
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+
+
 # Guessing codes -------------------------------------------------------------------------------
 
 
@@ -241,9 +252,9 @@ def test_a_signed_in_session_turns_codes_off_only_with_the_current_code(owner, o
 def test_recovery_codes_are_shown_once_and_kept_only_as_keyed_hashes(owner, clock):
     client, _device, codes = _signed_in_with_app(owner, clock)
 
-    assert len(codes) == len(set(codes)) == second_factor.RECOVERY_CODE_COUNT
+    assert len(codes) == len(set(codes)) == recovery_codes.COUNT
     stored = list(RecoveryCode.objects.filter(user=owner).values_list("code_hash", flat=True))
-    assert len(stored) == second_factor.RECOVERY_CODE_COUNT
+    assert len(stored) == recovery_codes.COUNT
     for code in codes:
         plain = code.replace("-", "")
         assert not any(plain in value or code in value for value in stored)
@@ -282,7 +293,7 @@ def test_someone_who_lost_their_phone_signs_in_with_a_recovery_code_and_sets_up_
     assert replaced.status_code == 302
     assert TOTPDevice.objects.get(user=owner, confirmed=True).pk == new_app.pk
     assert not TOTPDevice.objects.filter(pk=old_app.pk).exists()
-    assert second_factor.recovery_codes_left(owner) == second_factor.RECOVERY_CODE_COUNT - 2
+    assert recovery_codes.left(owner) == recovery_codes.COUNT - 2
 
 
 def test_a_recovery_code_works_once(owner, clock):
@@ -298,7 +309,7 @@ def test_a_recovery_code_works_once(owner, clock):
     assert refused.status_code == 422
     assert "has been used already" in refused.text
     assert not signed_in(replay)
-    assert not second_factor.recovery_code_use(user=owner, code=codes[0])
+    assert not recovery_codes.use(user=owner, code=codes[0])
 
 
 def test_a_recovery_code_is_only_its_owners(owner, personas, clock):
@@ -326,10 +337,10 @@ def test_new_recovery_codes_need_the_current_code_and_replace_the_old_ones(owner
     new = recovery_codes_in(made)
 
     assert made.status_code == 200
-    assert len(new) == second_factor.RECOVERY_CODE_COUNT
+    assert len(new) == recovery_codes.COUNT
     assert not set(new) & set(old)
-    assert not second_factor.recovery_code_use(user=owner, code=old[0])
-    assert second_factor.recovery_code_use(user=owner, code=new[0])
+    assert not recovery_codes.use(user=owner, code=old[0])
+    assert recovery_codes.use(user=owner, code=new[0])
 
 
 def test_codes_turned_off_take_the_recovery_codes_with_them(owner, clock):
@@ -352,7 +363,7 @@ def test_a_team_that_requires_codes_gets_recovery_codes_at_the_first_set_up(pers
     shown = client.post(SETUP, {"code": code_of(device)})
 
     assert shown.status_code == 200
-    assert len(recovery_codes_in(shown)) == second_factor.RECOVERY_CODE_COUNT
+    assert len(recovery_codes_in(shown)) == recovery_codes.COUNT
     assert f'href="{reverse("home")}"' in shown.content.decode()
     assert signed_in(client)
     assert [entry.detail for entry in _sign_ins()] == [{"second_factor": True}]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import second_factor
+from core import recovery_codes, second_factor
 from core.access import current_team_ids, team_access_or_404
 from core.models import TeamSignInPolicy, User
 
@@ -131,7 +131,11 @@ def code(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return _restart(request)
     if second_factor.confirmed_device(pending.user) is None:
-        return redirect("second_factor_setup")
+        if second_factor.pending_may_set_up(pending):
+            return redirect("second_factor_setup")
+        # Codes were turned off since the password was given: start afresh.
+        second_factor.pending_end(request)
+        return _restart(request)
     if not second_factor.guesses_allowed(request, pending.user):
         return _ended(request, pending.user)
     form = CodeForm(_posted(request))
@@ -161,9 +165,9 @@ def recovery(request: HttpRequest) -> HttpResponse:
         return _ended(request, pending.user)
     form = RecoveryForm(_posted(request))
     if form.is_valid():
-        if second_factor.recovery_code_use(user=pending.user, code=form.cleaned_data["code"]):
+        if recovery_codes.use(user=pending.user, code=form.cleaned_data["code"]):
             second_factor.pending_finish(request, pending, device=None, recovery=True)
-            left = second_factor.recovery_codes_left(pending.user)
+            left = recovery_codes.left(pending.user)
             messages.success(
                 request,
                 ngettext(
@@ -196,7 +200,10 @@ def setup(request: HttpRequest) -> HttpResponse:
     if pending is not None:
         if not second_factor.pending_may_set_up(pending):
             # Only the password so far: the existing app is asked for, nothing is shown here.
-            return redirect("second_factor_code")
+            if second_factor.confirmed_device(pending.user) is not None:
+                return redirect("second_factor_code")
+            second_factor.pending_end(request)
+            return _restart(request)
         return _setup_first_app(request, pending.user, pending=pending)
     if not request.user.is_authenticated:
         return _restart(request)
@@ -258,7 +265,7 @@ def _setup_page(request, user, *, form, device, pending) -> HttpResponse:
             "during_sign_in": pending is not None,
             "in_use": in_use,
             "required": second_factor.team_requires_second_factor(user),
-            "recovery_codes_left": second_factor.recovery_codes_left(user) if in_use else None,
+            "recovery_codes_left": recovery_codes.left(user) if in_use else None,
             "off_form": ProofForm(prefix="off") if in_use else None,
         },
         status=422 if form.errors else 200,
@@ -290,7 +297,7 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     """Make a new set of recovery codes (the old ones stop working). Needs the current code."""
     user = _signed_in_member(request)
     if second_factor.confirmed_device(user) is None:
@@ -308,7 +315,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frontend/second_factor/recovery_codes_new.html",
-        {"form": form, "left": second_factor.recovery_codes_left(user)},
+        {"form": form, "left": recovery_codes.left(user)},
         status=422 if form.errors else 200,
     )
 
