@@ -179,6 +179,8 @@ def recovery(request: HttpRequest) -> HttpResponse:
                 )
                 % {"left": left},
             )
+            if not current_team_ids(pending.user).exists():
+                return redirect(pending.next_url)  # the setup page is for team members
             return redirect("second_factor_setup")
         if second_factor.pending_failed(request, pending):
             return _ended(request, pending.user)
