@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.emails import email_normalise
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -11,14 +13,15 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_normalise(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # People type their email with capitals on phones; an address is one account.
-        return self.get(email__iexact=username)
+        # People type their email with capitals on phones; an address is one account. The
+        # sign-in throttle counts guesses under the same form (core/emails.py).
+        return self.get(email__iexact=email_normalise(username))
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.update(is_staff=True, is_superuser=True)
@@ -329,3 +332,25 @@ class LiveViewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watching {self.person_id}"
+
+
+class RecoveryCode(models.Model):
+    """One of a person's single-use codes for signing in when their authenticator app is lost.
+
+    Only a keyed hash is kept (core/second_factor.py): the codes themselves are shown once,
+    when they are made, and nowhere else. ``used_at`` is set by the conditional update that
+    accepts the code, so a code is accepted at most once even by two requests at the same time.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk} of user {self.user_id}"

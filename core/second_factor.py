@@ -1,10 +1,17 @@
 """An optional second step at sign-in for team members: a code from an authenticator app (TOTP,
-with django-otp), which a team may require of all its members.
+with django-otp), which a team may require of all its members, and single-use recovery codes
+for the day the phone is lost.
 
 Nobody is signed in until both steps pass: after the password, the session holds only a
 "pending" note naming the account, so pages, the API and sockets all still see a visitor.
-A few wrong codes end the attempt and the password is asked for again (and that is throttled
-by django-axes).
+Someone who has only the password must get no further than that: a pending sign-in may set up
+an app only for an account that has none yet (its team requires one), and never replaces or
+removes one. Replacing the app, turning codes off and making new recovery codes all need a
+code from the current app or a recovery code, even in a signed-in session.
+
+Every wrong code counts with django-axes as a failed sign-in for the account, like a wrong
+password: starting the sign-in again brings no fresh guesses, and the account pauses after
+AXES_FAILURE_LIMIT of them.
 """
 
 from __future__ import annotations
@@ -13,16 +20,21 @@ import base64
 import time
 from dataclasses import dataclass
 
-from django.contrib.auth import login
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
+from django.contrib.auth import login, user_login_failed
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import recovery_codes
 from core.access import team_access_or_404
 from core.audit import audit_record
-from core.models import AuditEntry, TeamSignInPolicy, User
+from core.emails import email_normalise
+from core.models import AuditEntry, RecoveryCode, TeamSignInPolicy, User
 from teams.models import Membership
 
 PENDING = "kith_second_factor"
@@ -76,34 +88,79 @@ def pending_get(request: HttpRequest) -> Pending | None:
     return Pending(user=user, backend=data["backend"], next_url=data["next"])
 
 
-def pending_failed(request: HttpRequest) -> bool:
+def pending_may_set_up(pending: Pending) -> bool:
+    """Only an account with no app yet, whose team requires one, sets one up mid sign-in.
+
+    Anyone else with a pending sign-in has given only a password: showing them a new secret
+    would hand the account's second factor to whoever knows it.
+    """
+    return confirmed_device(pending.user) is None and team_requires_second_factor(pending.user)
+
+
+def pending_failed(request: HttpRequest, pending: Pending) -> bool:
     """Count a wrong code. True when that was one too many and the attempt is over."""
+    paused = guess_failed(request, pending.user)
     data = request.session.get(PENDING) or {}
     data["attempts"] = data.get("attempts", 0) + 1
-    if data["attempts"] >= MAX_ATTEMPTS:
+    if paused or data["attempts"] >= MAX_ATTEMPTS:
         request.session.pop(PENDING, None)
         return True
     request.session[PENDING] = data
     return False
 
 
-def pending_finish(request: HttpRequest, pending: Pending, device: TOTPDevice) -> None:
+def pending_end(request: HttpRequest) -> None:
+    request.session.pop(PENDING, None)
+
+
+def pending_finish(
+    request: HttpRequest, pending: Pending, *, device: TOTPDevice | None, recovery: bool = False
+) -> None:
     """Both steps passed: sign in for real, and remember this session passed the code."""
     request.session.pop(PENDING, None)
     login(request, pending.user, backend=pending.backend)
-    otp_login(request, device)
-    audit_record(
-        actor=pending.user, action=AuditEntry.Action.SIGNED_IN, detail={"second_factor": True}
-    )
+    if device is not None:
+        otp_login(request, device)
+    detail = {"second_factor": True}
+    if recovery:
+        detail["recovery_code"] = True
+    audit_record(actor=pending.user, action=AuditEntry.Action.SIGNED_IN, detail=detail)
+
+
+# Counting wrong codes with the sign-in throttle -------------------------------------------------
+
+
+def _credentials(user: User) -> dict:
+    return {settings.AXES_USERNAME_FORM_FIELD: email_normalise(user.email)}
+
+
+def guesses_allowed(request: HttpRequest, user: User) -> bool:
+    """False while the account is paused after too many wrong passwords or codes."""
+    return AxesProxyHandler.is_allowed(request, _credentials(user))
+
+
+def guess_failed(request: HttpRequest, user: User) -> bool:
+    """Count a wrong code as a failed sign-in. True when the account is now paused."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def paused_response(request: HttpRequest, user: User) -> HttpResponse:
+    """The same "please wait a few minutes" page a paused password sign-in gets."""
+    return get_lockout_response(request, None, _credentials(user))
 
 
 # Codes and devices ------------------------------------------------------------------------------
 
 
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
 def code_check(user: User, code: str) -> TOTPDevice | None:
     """The user's confirmed app, if the code is right now. Wrong codes slow the device down."""
     device = confirmed_device(user)
-    code = "".join(code.split())
+    code = _digits(code)
     if device is None or not code.isdigit():
         return None
     return device if device.verify_token(code) else None
@@ -121,25 +178,104 @@ def device_secret(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@transaction.atomic
-def device_confirm(user: User, code: str) -> TOTPDevice | None:
-    """The first right code from the new app turns it on, replacing any earlier one."""
+def _new_device_verified(user: User, code: str) -> TOTPDevice | None:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    code = "".join(code.split())
+    code = _digits(code)
     if device is None or not code.isdigit() or not device.verify_token(code):
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
     return device
 
 
-def second_factor_turn_off(*, actor: User) -> bool:
-    """Someone stops using codes. Not while their team requires them. True when it was on."""
+def _lock_account(user: User) -> None:
+    # One change to a person's second factor at a time: two tabs cannot both add an app.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def device_enrol(*, user: User, code: str) -> Enrolled | None:
+    """The first app: the first right code from it turns it on, with a fresh set of recovery
+    codes. Never while another app is on: replacing one needs proof (``device_replace``)."""
+    _lock_account(user)
+    if confirmed_device(user) is not None:
+        return None
+    device = _new_device_verified(user, code)
+    if device is None:
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = recovery_codes.issue(user)
+    _audit_change(user, "app_added")
+    return Enrolled(device=device, recovery_codes=codes)
+
+
+@transaction.atomic
+def device_replace(*, actor: User, proof: str, code: str) -> TOTPDevice | None:
+    """A new phone instead of the old: a right code from the new app, and proof of the old one
+    (its current code, or a recovery code for a lost phone). The new code is checked first,
+    so a mistyped one does not use up a recovery code."""
+    _lock_account(actor)
+    device = _new_device_verified(actor, code)
+    if device is None or not factor_check(actor, proof):
+        return None
+    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _audit_change(actor, "app_replaced")
+    return device
+
+
+@dataclass(frozen=True)
+class TurnOff:
+    done: bool
+    team_requires: bool = False
+
+
+@transaction.atomic
+def second_factor_turn_off(*, actor: User, proof: str) -> TurnOff:
+    """Someone stops using codes: not while their team requires them, and only with proof."""
     if team_requires_second_factor(actor):
-        return False
-    removed, _details = TOTPDevice.objects.filter(user=actor).delete()
-    return bool(removed)
+        return TurnOff(done=False, team_requires=True)
+    _lock_account(actor)
+    if confirmed_device(actor) is None or not factor_check(actor, proof):
+        return TurnOff(done=False)
+    TOTPDevice.objects.filter(user=actor).delete()
+    RecoveryCode.objects.filter(user=actor).delete()
+    _audit_change(actor, "turned_off")
+    return TurnOff(done=True)
+
+
+def _audit_change(user: User, what: str) -> None:
+    audit_record(
+        actor=user, action=AuditEntry.Action.CHANGED_PROFILE, detail={"second_factor": what}
+    )
+
+
+# Recovery codes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recovery_codes_renew(*, actor: User, proof: str) -> list[str] | None:
+    """A fresh set, replacing every earlier code, for a signed-in person who proves the factor."""
+    _lock_account(actor)
+    if confirmed_device(actor) is None or not factor_check(actor, proof):
+        return None
+    codes = recovery_codes.issue(actor)
+    _audit_change(actor, "recovery_codes_renewed")
+    return codes
+
+
+def factor_check(user: User, code: str) -> bool:
+    """Proof of the second factor: the current app's code, or else a recovery code (used up)."""
+    return code_check(user, code) is not None or recovery_codes.use(user=user, code=code)
+
+
+# The team's rule ---------------------------------------------------------------------------------
 
 
 @transaction.atomic

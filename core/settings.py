@@ -174,6 +174,8 @@ AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGN_IN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the email
+# Counted under the address as accounts are stored, so no spelling of it gets fresh guesses.
+AXES_USERNAME_CALLABLE = "core.emails.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

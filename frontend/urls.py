@@ -143,7 +143,13 @@ urlpatterns += [
 
 urlpatterns += [
     path("accounts/code/", second_factor.code, name="second_factor_code"),
+    path("accounts/code/recovery/", second_factor.recovery, name="second_factor_recovery"),
     path("accounts/code/setup/", second_factor.setup, name="second_factor_setup"),
+    path(
+        "accounts/code/recovery-codes/",
+        second_factor.recovery_codes_new,
+        name="second_factor_recovery_codes",
+    ),
     path("accounts/code/off/", second_factor.turn_off, name="second_factor_off"),
     path("teams/<int:team_id>/sign-in/", second_factor.team_rule, name="team_sign_in_rule"),
 ]

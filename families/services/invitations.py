@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.access import person_access_or_404, team_access_or_404
 from core.audit import audit_record
+from core.emails import email_normalise
 from core.models import AuditEntry, User
 from families.models import CircleMember, Invitation
 from teams import services as team_services
@@ -197,7 +198,7 @@ def invitation_accept_with_new_account(
     state, _found = invitation_lookup(token=token)
     if state is not InvitationState.VALID:
         raise InvitationUnusable(state)
-    email = User.objects.normalize_email(email).strip().lower()
+    email = email_normalise(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
             {"email": _("There is already an account with this email. Please sign in to accept.")}

@@ -52,6 +52,7 @@ MATRIX: dict[str, tuple] = {
     # A code from an app at sign-in: set up by team members; the rule is the team's.
     "second_factor_setup": ("get", frozenset({"carer", "other_carer"})),
     "second_factor_off": ("post", EVERYONE),
+    "second_factor_recovery_codes": ("get", frozenset({"carer", "other_carer"})),
     "team_sign_in_rule": ("get", TEAM),
     "person_photo": ("get", SEES_PERSON),
     "user_photo": ("get", SEES_ANGELA),
@@ -104,6 +105,7 @@ PUBLIC = {
     "password_reset_complete",
     "invitation",
     "second_factor_code",  # the second step of signing in: answers to a pending sign-in only
+    "second_factor_recovery",  # the same step with a recovery code: a pending sign-in only
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
