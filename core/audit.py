@@ -97,3 +97,27 @@ def audit_for_person(
     if until:
         entries = entries.filter(created_at__date__lte=until)
     return entries
+
+
+def trail_entry_view(entry: AuditEntry, access) -> dict:
+    """What one reader of the trail is told about one entry, and nothing more.
+
+    The one place that decides it: the trail page, its spreadsheet and the copy of the record
+    are all built from it. The address and device an entry was made from belong to whoever
+    did it (often a carer on their own phone), not to the record: they stay in the database
+    for looking into misuse and are shown to no reader of the trail, whoever they are.
+    """
+    if not can_read_trail(access):
+        raise ValueError("trail_entry_view is only for those who may read the trail")
+    return {
+        "created_at": entry.created_at,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "action_label": str(entry.get_action_display()),
+        "detail": dict(entry.detail),
+    }
+
+
+def trail_details_text(detail: dict) -> str:
+    """An entry's details on one line, as the page and the spreadsheet both show them."""
+    return ", ".join(f"{key}: {value}" for key, value in detail.items())

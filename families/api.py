@@ -41,13 +41,10 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
 def person_circle(request: HttpRequest, person_id: int) -> CircleOut:
     access = person_access_or_404(request.user, person_id)
     found = whos_who(access)
-    contact = access.can_see_contact_details
     return CircleOut(
         person_id=access.person.pk,
         coordinator=user_brief(found.coordinator) if found.coordinator else None,
         carers=[user_brief(u) for u in found.carers],
-        family_and_friends=[
-            circle_member(m, with_contact_details=contact) for m in found.family_and_friends
-        ],
-        professionals=[circle_member(m, with_contact_details=contact) for m in found.professionals],
+        family_and_friends=[circle_member(m, access) for m in found.family_and_friends],
+        professionals=[circle_member(m, access) for m in found.professionals],
     )
