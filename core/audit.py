@@ -8,10 +8,20 @@ being served, via AuditContextMiddleware, so services never handle requests them
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from core.models import AuditEntry, User
+
+if TYPE_CHECKING:
+    from core.access import PersonAccess
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,62 @@ def audit_record(
         ip_address=origin.ip_address,
         device=origin.device,
     )
+
+
+# Looks at a record ---------------------------------------------------------------------------
+
+
+class ReadChannel(StrEnum):
+    """How someone looked: the pages (and their htmx fragments, photos) or the API."""
+
+    PAGE = "page"
+    API = "api"
+
+
+def read_period_start(moment: datetime) -> datetime:
+    """The start of the AUDIT_READ_PERIOD that moment falls in, counted from the epoch."""
+    seconds = int(settings.AUDIT_READ_PERIOD.total_seconds())
+    start = int(moment.timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(start, tz=UTC)
+
+
+def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -> None:
+    """Write down that reader looked at the person's record, once per period.
+
+    Every read of a record calls this, on every channel: the person's page, the timeline and
+    its older pages, a note, a note's photo, goals, the API's person, circle, notes and goals.
+    The first look in a period writes one row; later ones (scrolling, a page's photos, the
+    app polling) write nothing. A unique key on reader, person and period makes that hold
+    across processes and for requests at the same moment (the database keeps one row and
+    ignores the rest); a cache entry, set once the row is committed, lets this process skip
+    even that one statement for the rest of the period.
+
+    The person's own looks are not written: the trail is theirs, to see who else looked.
+    """
+    from core.access import Role
+
+    if access.role is Role.SELF or not reader.is_authenticated:
+        return
+    period = read_period_start(timezone.now())
+    key = f"kith:read:{reader.pk}:{access.person.pk}:{int(period.timestamp())}"
+    if cache.get(key):
+        return
+    origin = _origin.get() or Origin(ip_address=None, device="")
+    row = AuditEntry(
+        actor=reader,
+        actor_name=reader.display_name,
+        action=AuditEntry.Action.VIEWED,
+        person_id=access.person.pk,
+        detail={"channel": str(channel)},
+        ip_address=origin.ip_address,
+        device=origin.device,
+        read_period=period,
+    )
+    # INSERT ... ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): one statement, no race.
+    AuditEntry.objects.bulk_create([row], ignore_conflicts=True)
+    # Only once it is committed: a rolled-back look must not hide the next one.
+    timeout = int(settings.AUDIT_READ_PERIOD.total_seconds())
+    transaction.on_commit(lambda: cache.set(key, True, timeout=timeout), robust=True)
 
 
 # Reading the trail ---------------------------------------------------------------------------
