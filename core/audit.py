@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import AuditEntry, User
 
@@ -184,6 +186,53 @@ def trail_entry_view(entry: AuditEntry, access) -> dict:
     }
 
 
+# What the keys services put in an entry's detail mean, in words; any other key is shown as
+# it is stored, so nothing written is ever left out.
+_DETAIL_LABELS = {
+    "channel": gettext_lazy("how"),
+    "step": gettext_lazy("copy"),
+    "fields": gettext_lazy("what changed"),
+    "created": gettext_lazy("new"),
+    "name": gettext_lazy("who"),
+    "coordinator": gettext_lazy("named coordinator"),
+    "kind": gettext_lazy("kind"),
+    "audience": gettext_lazy("for"),
+    "second_factor": gettext_lazy("with a code from an app"),
+    "change": gettext_lazy("change"),
+    "agreed_by": gettext_lazy("agreed by"),
+    "agreed_how": gettext_lazy("how it was agreed"),
+    "agreed_at": gettext_lazy("agreed on"),
+    "notes_shared_with_circle_by_default": gettext_lazy("new notes shared with the circle"),
+}
+_DETAIL_VALUES = {
+    ("channel", "page"): gettext_lazy("on Kith's pages"),
+    ("channel", "api"): gettext_lazy("through an app"),
+    ("step", "requested"): gettext_lazy("asked for"),
+    ("step", "downloaded"): gettext_lazy("downloaded"),
+    ("audience", "team"): gettext_lazy("the team only"),
+    ("audience", "circle"): gettext_lazy("the team and the circle"),
+}
+
+
+# Keys whose values are stored codes, not words someone wrote.
+_CODE_KEYS = frozenset({"fields", "kind", "change"})
+
+
+def _detail_value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(key, item) for item in value)
+    if isinstance(value, str) and (key, value) in _DETAIL_VALUES:
+        return str(_DETAIL_VALUES[key, value])
+    if key in _CODE_KEYS:
+        return str(value).replace("_", " ")  # about_me, family_update read better with spaces
+    return str(value)
+
+
 def trail_details_text(detail: dict) -> str:
-    """An entry's details on one line, as the page and the spreadsheet both show them."""
-    return ", ".join(f"{key}: {value}" for key, value in detail.items())
+    """An entry's details on one line, in words, as the page and the spreadsheet show them."""
+    return "; ".join(
+        f"{_DETAIL_LABELS.get(key, key.replace('_', ' '))}: {_detail_value(key, value)}"
+        for key, value in detail.items()
+    )

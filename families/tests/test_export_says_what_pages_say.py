@@ -161,7 +161,7 @@ def test_the_copy_has_the_trail_the_page_shows_and_no_address_or_device(
 def test_the_spreadsheet_stays_plain_text_in_every_column(personas):
     personas.family.display_name = "@SUM(1+1)"
     personas.family.save()
-    services_detail = {"name": "=cmd|' /C calc'!A0"}
+    services_detail = {"=cmd|' /C calc'!A0": "x"}
     from core.audit import audit_record
 
     audit_record(
@@ -177,4 +177,20 @@ def test_the_spreadsheet_stays_plain_text_in_every_column(personas):
     )
     row = next(r for r in csv.reader(io.StringIO(text)) if r[1].endswith("SUM(1+1)"))
     assert row[1] == "'@SUM(1+1)"
-    assert row[3] == "name: =cmd|' /C calc'!A0"  # does not start with a formula sign
+    assert row[3] == "'=cmd|' /C calc'!A0: x"
+
+
+def test_the_trail_says_its_details_in_words(personas):
+    from core.audit import audit_record
+
+    audit_record(
+        actor=personas.carer,
+        action=AuditEntry.Action.CHANGED_PROFILE,
+        person_id=personas.person.pk,
+        detail={"fields": ["about_me", "what_matters"]},
+    )
+    _client(personas.family).get(f"/api/v1/people/{personas.person.pk}")
+    page = _client(personas.person_user).get(reverse("audit_trail", args=[personas.person.pk]))
+
+    assert "what changed: about me, what matters" in page.text
+    assert "how: through an app" in page.text
