@@ -112,6 +112,15 @@ def _fresh_channel_layer(request, settings):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so a look at a record written down in one test
+    (core.audit.record_read remembers it there) is never taken as written in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Personas:
     team: Team

@@ -142,10 +142,21 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     device = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # For a look at the record: the start of the period it is counted in (core.audit.
+    # record_read). Unique per reader and person, so a look is written once per period
+    # however many pages, scrolls or requests at once it takes.
+    read_period = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["person", "-created_at"], name="audit_person_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "person", "read_period"],
+                condition=models.Q(read_period__isnull=False),
+                name="audit_one_read_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.action} {self.target}"

@@ -214,6 +214,13 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Kith <kith@localhost>")
 
+# A look at a person's record is written in their trail once per reader in each period
+# this long (core.audit.record_read): every look is there, scrolling does not fill it.
+_AUDIT_READ_MINUTES = envint("AUDIT_READ_PERIOD_MINUTES", 15)
+if _AUDIT_READ_MINUTES < 1:
+    raise ImproperlyConfigured("AUDIT_READ_PERIOD_MINUTES must be at least 1")
+AUDIT_READ_PERIOD = timedelta(minutes=_AUDIT_READ_MINUTES)
+
 # Phones get shared and lost: a session ends after this long without use.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 60 * 60)
 # Renewed while in use, but written at most this often (see SlidingSessionMiddleware).

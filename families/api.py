@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from core.access import Role, person_access_or_404
+from core.audit import ReadChannel, record_read
 from core.schemas import ERRORS, user_brief
 from families.schemas import (
     CircleOut,
@@ -30,7 +31,9 @@ def people_list(request: HttpRequest) -> list[PersonListItemOut]:
 
 @router.get("/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
 def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
-    return person_profile(person_access_or_404(request.user, person_id))
+    access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.API)
+    return person_profile(access)
 
 
 @router.get(
@@ -40,14 +43,12 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
 )
 def person_circle(request: HttpRequest, person_id: int) -> CircleOut:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.API)
     found = whos_who(access)
-    contact = access.can_see_contact_details
     return CircleOut(
         person_id=access.person.pk,
         coordinator=user_brief(found.coordinator) if found.coordinator else None,
         carers=[user_brief(u) for u in found.carers],
-        family_and_friends=[
-            circle_member(m, with_contact_details=contact) for m in found.family_and_friends
-        ],
-        professionals=[circle_member(m, with_contact_details=contact) for m in found.professionals],
+        family_and_friends=[circle_member(m, access) for m in found.family_and_friends],
+        professionals=[circle_member(m, access) for m in found.professionals],
     )

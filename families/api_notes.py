@@ -18,6 +18,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from core.access import PersonAccess, person_access_or_404
+from core.audit import ReadChannel, record_read
 from core.models import User
 from core.schemas import ERRORS, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
 from families import services
@@ -216,6 +217,7 @@ def _note_of_person(request: HttpRequest, person_id: int, note_id: int) -> Note:
 )
 def note_list(request: HttpRequest, person_id: int, filters: Query[NoteFilters]) -> NotePageOut:
     access: PersonAccess = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.API)
     if not 1 <= filters.limit <= MAX_PAGE_SIZE:
         raise ValidationError(
             {"limit": _("Please ask for between 1 and %(most)s notes.") % {"most": MAX_PAGE_SIZE}}
@@ -358,6 +360,7 @@ def concern_handled(
 )
 def outcome_list(request: HttpRequest, person_id: int) -> list[OutcomeOut]:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.API)
     return [_outcome(o) for o in access.person.outcomes.all()]
 
 

@@ -21,10 +21,15 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.access import PersonAccess
+from core.audit import trail_entry_view
 from core.models import AuditEntry
 from families.models import CircleMember, Note, Outcome, Person, SharingChange
+from families.selectors import circle_member_view
 
-FORMAT_VERSION = 1
+# 2: the circle and the trail say what the reader's pages say (circle_member_view,
+# trail_entry_view), no longer every stored column.
+FORMAT_VERSION = 2
 TEMPLATE = "frontend/export/record.html"
 
 
@@ -74,14 +79,26 @@ def _visits(person: Person) -> list[dict[str, Any]]:
     return [_row(v) for v in Visit.objects.filter(person=person).order_by("date", "pk")]
 
 
-def collect(person: Person) -> tuple[dict[str, Any], _Photos]:
-    """The whole record as plain data, and the photos it refers to."""
+def _plain(shown: dict[str, Any]) -> dict[str, Any]:
+    return {key: _value(value) for key, value in shown.items()}
+
+
+def collect(person: Person, reader: PersonAccess) -> tuple[dict[str, Any], _Photos]:
+    """The whole record as plain data for one reader, and the photos it refers to.
+
+    The circle and the trail come from the same projections as the reader's pages, so the
+    copy never says more about someone else than those pages do.
+    """
     photos = _Photos()
     profile = _row(person, leave_out=("photo",))
     profile["photo"] = photos.add(person.photo.name, "person")
     circle = []
     for member in CircleMember.objects.filter(person=person).order_by("added_at", "pk"):
-        row = _row(member, leave_out=("photo",))
+        row = _plain(circle_member_view(member, reader))
+        # The circle's history and who sees what, which the record's own pages show too.
+        row["added_at"] = _value(member.added_at)
+        row["removed_at"] = _value(member.removed_at)
+        row["note_kinds"] = member.note_kinds
         row["photo"] = photos.add(member.photo.name, "circle")
         circle.append(row)
     notes = []
@@ -111,18 +128,17 @@ def collect(person: Person) -> tuple[dict[str, Any], _Photos]:
         "outcomes": [_row(o) for o in Outcome.objects.filter(person=person).order_by("pk")],
         "sharing_changes": [_row(c) for c in SharingChange.objects.filter(person=person)],
         "visits": _visits(person),
-        # Addresses and devices in the trail belong to those who looked, not to the person.
         "audit_trail": [
-            _row(e, leave_out=("ip_address", "device"))
+            _plain(trail_entry_view(e, reader))
             for e in AuditEntry.objects.filter(person_id=person.pk).order_by("created_at", "pk")
         ],
     }
     return record, photos
 
 
-def build_zip(person: Person) -> bytes:
-    """The ZIP's bytes: record.json, record.html and photos/."""
-    record, photos = collect(person)
+def build_zip(person: Person, reader: PersonAccess) -> bytes:
+    """The ZIP's bytes for one reader: record.json, record.html and photos/."""
+    record, photos = collect(person, reader)
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(TEMPLATE, {"record": record, "person": person})
     buffer = io.BytesIO()

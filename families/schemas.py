@@ -11,6 +11,7 @@ from ninja import Schema
 from core.access import PersonAccess, Role
 from core.schemas import TeamBriefOut, UserBriefOut, photo_url, user_brief
 from families.models import CircleMember, Person
+from families.selectors import circle_member_view
 
 
 def person_photo_url(person: Person) -> str | None:
@@ -105,17 +106,6 @@ def person_profile(access: PersonAccess) -> PersonOut:
     )
 
 
-def circle_member(member: CircleMember, *, with_contact_details: bool) -> CircleMemberOut:
-    return CircleMemberOut(
-        id=member.pk,
-        name=member.name,
-        kind=member.kind,
-        kind_label=str(member.get_kind_display()),
-        relationship=member.relationship,
-        photo_url=circle_photo_url(member),
-        has_account=member.user_id is not None,
-        # whos_who has already blanked these for anyone outside the team; asking access
-        # again here means a change there can never quietly put them back.
-        phone=(member.phone or None) if with_contact_details else None,
-        email=(member.email or None) if with_contact_details else None,
-    )
+def circle_member(member: CircleMember, access: PersonAccess) -> CircleMemberOut:
+    # Built from the one projection the page and the copy of the record use too.
+    return CircleMemberOut(**circle_member_view(member, access), photo_url=circle_photo_url(member))

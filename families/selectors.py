@@ -1,10 +1,11 @@
 """Reads about people and their circles, already scoped by core.access."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from core.access import PersonAccess, Role, current_team_ids, visible_people
+from core.access import PersonAccess, current_team_ids, visible_people
 from core.models import User
 from families.models import CircleMember, Invitation, Person
 from teams.models import Membership
@@ -62,6 +63,26 @@ def circle_of(person: Person) -> QuerySet[CircleMember]:
     )
 
 
+def circle_member_view(member: CircleMember, access: PersonAccess) -> dict[str, Any]:
+    """What one reader is told about one member of the circle, and nothing more.
+
+    The one place that decides it: the person's page, the API and the copy of the record
+    are all built from it, so none can say more than the others. Contact details are the
+    team's working data; the person and their circle see None.
+    """
+    contact = access.can_see_contact_details
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "kind": member.kind,
+        "kind_label": str(member.get_kind_display()),
+        "relationship": member.relationship,
+        "has_account": member.user_id is not None,
+        "phone": (member.phone or None) if contact else None,
+        "email": (member.email or None) if contact else None,
+    }
+
+
 @dataclass(frozen=True)
 class WhosWho:
     coordinator: User | None
@@ -81,10 +102,10 @@ def whos_who(access: PersonAccess) -> WhosWho:
     )
     carers = [m.user for m in members if m.user_id != person.coordinator_id]
     circle = list(circle_of(person))
-    if access.role is not Role.TEAM:
-        # Contact details are the team's working data; drop them before anything can render them.
-        for member in circle:
-            member.phone = member.email = ""
+    for member in circle:
+        # What the reader may not see is dropped before anything can render it.
+        shown = circle_member_view(member, access)
+        member.phone, member.email = shown["phone"] or "", shown["email"] or ""
     return WhosWho(
         coordinator=person.coordinator,
         carers=carers,

@@ -39,6 +39,24 @@ def may_export(access: PersonAccess | None, user: User) -> bool:
     return access.is_team and access.person.coordinator_id == user.pk
 
 
+def made_for(export: RecordExport) -> Role:
+    """Whose view a copy holds: the person's own when they asked, else the team's."""
+    if export.requested_by_id is not None and export.requested_by_id == export.person.user_id:
+        return Role.SELF
+    return Role.TEAM
+
+
+def may_download(access: PersonAccess | None, user: User, export: RecordExport) -> bool:
+    """Someone who may ask for copies, and whose pages show all that this copy holds.
+
+    A copy the coordinator asked for holds the circle's contact details, which the person's
+    pages do not show them; a copy the person asked for holds nothing the team cannot see.
+    """
+    if not may_export(access, user):
+        return False
+    return made_for(export) is Role.SELF or access.is_team
+
+
 def _access_to_export(actor: User, person_id: int) -> PersonAccess:
     access = person_access_or_404(actor, person_id)
     if not may_export(access, actor):
@@ -47,9 +65,12 @@ def _access_to_export(actor: User, person_id: int) -> PersonAccess:
 
 
 def record_exports_for(*, actor: User, person_id: int) -> list[RecordExport]:
-    """The copies asked for so far, newest first, for those who may ask."""
+    """The copies this reader may have, newest first, for those who may ask."""
     access = _access_to_export(actor, person_id)
-    return list(RecordExport.objects.filter(person=access.person).select_related("requested_by"))
+    exports = RecordExport.objects.filter(person=access.person).select_related(
+        "requested_by", "person"
+    )
+    return [export for export in exports if may_download(access, actor, export)]
 
 
 @transaction.atomic
@@ -79,7 +100,7 @@ def record_export_for_download(*, actor: User, export_id: int | str) -> RecordEx
     export = RecordExport.objects.filter(pk=pk, status=RecordExport.Status.READY).first()
     if export is None or not export.file:
         raise Http404
-    if not may_export(person_access(actor, export.person_id), actor):
+    if not may_download(person_access(actor, export.person_id), actor, export):
         raise Http404
     audit_record(
         actor=actor,
@@ -114,7 +135,7 @@ def record_export_claim() -> RecordExport | None:
 def record_export_build(export: RecordExport) -> RecordExport:
     """Make the ZIP for a claimed row and keep it; a failure is kept on the row, not raised."""
     try:
-        data = build_zip(export.person)
+        data = build_zip(export.person, PersonAccess(person=export.person, role=made_for(export)))
     except Exception as error:  # one bad record must not stop the worker
         logger.exception("record export %s failed", export.pk)
         RecordExport.objects.filter(pk=export.pk, claim=export.claim).update(

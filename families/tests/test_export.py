@@ -138,7 +138,7 @@ def test_a_failure_is_kept_on_the_row_and_the_worker_carries_on(personas, monkey
     personas.neighbour.save()
     export_services.record_export_request(actor=personas.carer, person_id=personas.neighbour.pk)
 
-    def broken(person):
+    def broken(person, reader):
         if person.pk == personas.person.pk:
             raise RuntimeError("disk full")
         return b"PK\x05\x06" + b"\x00" * 18

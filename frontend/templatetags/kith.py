@@ -19,3 +19,11 @@ def photo_url(obj) -> str:
         return ""
     # The file name changes with every new photo, so it doubles as a cache buster.
     return f"{reverse(route, args=[obj.pk])}?v={obj.photo.name.rsplit('/', 1)[-1][:8]}"
+
+
+@register.filter
+def trail_details(detail: dict) -> str:
+    """An audit entry's details in words, the same on the trail page and in the copy."""
+    from core.audit import trail_details_text
+
+    return trail_details_text(detail or {})

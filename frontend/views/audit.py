@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import person_access_or_404
-from core.audit import audit_for_person, audit_record, can_read_trail
+from core.audit import (
+    audit_for_person,
+    audit_record,
+    can_read_trail,
+    trail_details_text,
+    trail_entry_view,
+)
 from core.models import AuditEntry
 
 
@@ -49,16 +55,32 @@ def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    lines = [_line(entry, access) for entry in page]
     return render(
         request,
         "frontend/audit.html",
-        {"person": access.person, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "person": access.person,
+            "form": form,
+            "page": page,
+            "lines": lines,
+            "query": query.urlencode(),
+        },
     )
+
+
+def _line(entry: AuditEntry, access) -> dict:
+    shown = trail_entry_view(entry, access)
+    return {
+        **shown,
+        "who": shown["actor_name"] or _("Someone signed out"),
+        "details": trail_details_text(shown["detail"]),
+    }
 
 
 @login_required
 def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
-    _access, _form, entries = _trail(request, person_id)
+    access, _form, entries = _trail(request, person_id)
     audit_record(
         actor=request.user,
         action=AuditEntry.Action.EXPORTED,
@@ -69,16 +91,16 @@ def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="record-log-{person_id}-{stamp}.csv"'
     writer = csv.writer(response)
-    writer.writerow([_("When"), _("Who"), _("What"), _("Details"), _("Address"), _("Device")])
+    # The same columns as the page's lines, from the same projection: nothing more.
+    writer.writerow([_("When"), _("Who"), _("What"), _("Details")])
     for entry in entries.iterator():
+        line = _line(entry, access)
         writer.writerow(
             [
-                timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
-                _safe(entry.actor_name),
-                entry.get_action_display(),
-                _safe(", ".join(f"{k}: {v}" for k, v in entry.detail.items())),
-                entry.ip_address or "",
-                _safe(entry.device),
+                timezone.localtime(line["created_at"]).isoformat(timespec="seconds"),
+                _safe(line["who"]),
+                _safe(line["action_label"]),
+                _safe(line["details"]),
             ]
         )
     return response

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import person_access_or_404
-from core.audit import audit_record
-from core.models import AuditEntry
+from core.audit import ReadChannel, record_read
 from families import selectors, services
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
 from teams.selectors import team_members
@@ -26,7 +25,7 @@ def my_people(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
-    audit_record(actor=request.user, action=AuditEntry.Action.VIEWED, person_id=person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     context = {
         "access": access,
         "person": access.person,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from core.access import PersonAccess, person_access_or_404
+from core.audit import ReadChannel, record_read
 from families import services
 from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
 from families.outcome_progress import progress_by_week, progress_svg
@@ -251,6 +252,7 @@ def _timeline_context(
 @vary_on_headers("HX-Request")
 def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     context = _timeline_context(request, access)
     if request.htmx and context["cursor"]:
         return render(request, f"{TEMPLATE}#page", context)
@@ -325,6 +327,7 @@ def _note_page(
 ) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     access = found.access
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     note = with_everything_shown(Note.objects.filter(pk=found.note.pk)).get()
     is_author = note.author_id == request.user.pk
     can_edit = is_author and timezone.now() - note.created_at <= EDIT_WINDOW
@@ -443,7 +446,8 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = NotePhoto.objects.filter(pk=photo_id).only("note_id", "image").first()
     if photo is None:
         raise Http404
-    note_access_or_404(request.user, photo.note_id)
+    found = note_access_or_404(request.user, photo.note_id)
+    record_read(reader=request.user, access=found.access, channel=ReadChannel.PAGE)
     return _serve(photo.image)
 
 
@@ -454,6 +458,7 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
     if access.can_edit_profile:
         form = OutcomeForm(_posted(request))
@@ -490,6 +495,7 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
     if outcome is None:
         raise Http404
     access = person_access_or_404(request.user, outcome.person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
     if access.can_edit_profile:
         initial = {"title": outcome.title, "who_helps": outcome.who_helps, "status": outcome.status}
