@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_push_news"),
+        ("core", "0010_recovery_codes"),
     ]
 
     operations = [
