@@ -16,6 +16,15 @@ ID_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
+def parse_id(text: str | None) -> int | None:
+    """For a query string: the id ``text`` names, or None if it cannot name anything."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
 class IdConverter:
     """``<id:note_id>`` in an address: anything else is not a match, so the answer is 404."""
 

@@ -28,13 +28,13 @@ def people_list(request: HttpRequest) -> list[PersonListItemOut]:
     return sorted(found, key=lambda p: (p.name.casefold(), p.id))
 
 
-@router.get("/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+@router.get("/{id:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
 def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
     return person_profile(person_access_or_404(request.user, person_id))
 
 
 @router.get(
-    "/{int:person_id}/circle",
+    "/{id:person_id}/circle",
     response={200: CircleOut, **ERRORS},
     summary="Who is around a person",
 )
