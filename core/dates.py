@@ -7,6 +7,7 @@ a day outside these bounds, so a day outside them is bad input, refused with a m
 
 import datetime as dt
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -38,3 +39,9 @@ def validate_day(day: dt.date | None) -> None:
     """For form fields: a day outside the bounds is refused like any other bad answer."""
     if day is not None and not day_in_range(day):
         raise ValidationError(out_of_range_message(), code="day_out_of_range")
+
+
+class DayField(forms.DateField):
+    """A form's date, refused with a message outside the bounds every other date keeps."""
+
+    default_validators = [validate_day]
