@@ -165,6 +165,8 @@ def main() -> None:
         os.environ.pop(name, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Its push service runs on 127.0.0.1, which the worker otherwise refuses.
+    os.environ["PUSH_ALLOW_PRIVATE_ENDPOINTS"] = "true"
     sys.path.insert(0, str(REPO))
 
     import django

@@ -6,6 +6,7 @@ Every error, whoever raises it, answers with ``{"code", "message", "fields"}``:
 - 403 ``csrf_failed``: a change sent without the CSRF token (session auth checks it);
 - 404 ``not_found``: missing *or* not yours to see, byte for byte the same answer;
 - 405 ``method_not_allowed``: the address exists but not with that method;
+- 413 ``too_large``: a body past ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB), or too many fields;
 - 422 ``invalid``: input we cannot use, with ``fields`` saying which and why;
 - 500 ``server_error``: our fault, logged, never a traceback.
 """
@@ -15,10 +16,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
@@ -28,6 +35,7 @@ from ninja.security import django_auth
 
 from core.api_me import router as me_router
 from core.api_push import router as push_router
+from core.dates import out_of_range_message
 from families.api import router as people_router
 from families.api_notes import router as notes_router
 from teams.api import router as teams_router
@@ -92,6 +100,10 @@ _INPUT_MESSAGES = {
     "string_too_long": lambda: _("This is too long."),
     "string_too_short": lambda: _("This is too short."),
     "json_invalid": lambda: _("We could not read what was sent."),
+    "surrogate_character": lambda: _("This contains a broken character. Please type it again."),
+    "date_out_of_range": out_of_range_message,
+    "less_than_equal": lambda: _("This number is too large."),
+    "greater_than_equal": lambda: _("This number is too small."),
 }
 
 
@@ -143,6 +155,23 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 404, "not_found", _("We could not find that."))
 
 
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many
+    # fields or files): that is the sender's doing, so it gets the one body, not a 500.
+    return error_response(
+        request, 413, "too_large", _("That is too much to send at once. Please send less.")
+    )
+
+
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body cut short or without its boundary: bad input like any other.
+    return error_response(request, 422, "invalid", _("We could not read what was sent."))
+
+
+api.add_exception_handler(RequestDataTooBig, _too_large)
+api.add_exception_handler(TooManyFieldsSent, _too_large)
+api.add_exception_handler(TooManyFilesSent, _too_large)
+api.add_exception_handler(MultiPartParserError, _unreadable)
 api.add_exception_handler(Http404, _not_found)
 api.add_exception_handler(PermissionDenied, _not_found)
 

@@ -8,17 +8,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from core.realtime.origin import SameOriginValidator  # noqa: E402
 from core.realtime.routing import websocket_urlpatterns  # noqa: E402
 from core.request_threads import RequestThreads  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": RequestThreads(django_asgi_app, threads=settings.REQUEST_THREADS),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # The whole origin (scheme, host, port) must be the site's own, not just the host.
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

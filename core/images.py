@@ -13,6 +13,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # A small image that claims billions of pixels is an attack, not a photo.
 MAX_PIXELS = 40_000_000
+# What phones and cameras make. Pillow would open dozens more (GIF, TIFF, BMP, ICO, PCX…),
+# each a decoder of its own for an attacker to aim at; none of them is a photo of a visit.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 
 
 def clean_photo(upload: UploadedFile) -> ContentFile:
@@ -28,7 +31,7 @@ def clean_photo(upload: UploadedFile) -> ContentFile:
             # Pillow only warns about a mildly oversized image; treat that as refusal too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             upload.seek(0)
-            image = Image.open(upload)
+            image = Image.open(upload, formats=PHOTO_FORMATS)
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             image.load()

@@ -1,14 +1,21 @@
 """Shapes every part of the API shares: the error body, faces and names, the rules for input."""
 
+import datetime as dt
 import hashlib
+from typing import Annotated
 
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from ninja import Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
+from core.dates import day_in_range
+from core.ids import Id
 from core.models import User
+from core.text import has_surrogates
+
+__all__ = ["Day", "Id"]
 
 
 class ErrorOut(Schema):
@@ -20,7 +27,36 @@ class ErrorOut(Schema):
 
 
 # For the schema documentation: what any signed-in call may answer besides success.
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def _bounded_day(day: dt.date) -> dt.date:
+    if not day_in_range(day):
+        raise PydanticCustomError("date_out_of_range", "the day is out of range")
+    return day
+
+
+# Every date the API takes, in a body or a query: core.dates says which days are usable.
+Day = Annotated[dt.date, AfterValidator(_bounded_day)]
+
+
+def _texts(value: object):
+    """Every string in a value, however deep in lists and objects it sits."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
 
 
 class InputSchema(Schema):
@@ -30,10 +66,14 @@ class InputSchema(Schema):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
-        # PostgreSQL cannot store NUL in text; refuse it here instead of failing on save.
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("nul_character", "contains a NUL character")
+    def _storable_text(cls, value: object) -> object:
+        for text in _texts(value):
+            # PostgreSQL cannot store NUL in text; refuse it here instead of failing on save.
+            if "\x00" in text:
+                raise PydanticCustomError("nul_character", "contains a NUL character")
+            # JSON may spell half of a character ("\ud800"); no database can encode it.
+            if has_surrogates(text):
+                raise PydanticCustomError("surrogate_character", "contains a lone surrogate")
         return value
 
 

@@ -280,6 +280,13 @@ PUSH_SEND_CONCURRENCY = envint("PUSH_SEND_CONCURRENCY", 8)
 if envstr("PUSH_SEND_THREADS"):
     raise ImproperlyConfigured("PUSH_SEND_THREADS is now PUSH_SEND_CONCURRENCY")
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
+# Only for tests and benchmarks, whose push service runs on 127.0.0.1: lets the worker send
+# to private, loopback and plain-http addresses. Never behind HTTPS, so never in production.
+PUSH_ALLOW_PRIVATE_ENDPOINTS = envbool("PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
+if PUSH_ALLOW_PRIVATE_ENDPOINTS and SECURE_COOKIES:
+    raise ImproperlyConfigured(
+        "PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests only and cannot be used with SECURE_COOKIES"
+    )
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 

@@ -175,6 +175,8 @@ def _server_env(var_dir: Path, database_url: str) -> dict[str, str]:
         # Other processes may share the Redis server REDIS_URL names (when it is set).
         CHANNELS_PREFIX=f"kith-e2e-{secrets.token_hex(4)}",
         PYTHONUNBUFFERED="1",
+        # The browser push test's push service runs on 127.0.0.1.
+        PUSH_ALLOW_PRIVATE_ENDPOINTS="true",
     )
     return env
 

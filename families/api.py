@@ -29,7 +29,7 @@ def people_list(request: HttpRequest) -> list[PersonListItemOut]:
     return sorted(found, key=lambda p: (p.name.casefold(), p.id))
 
 
-@router.get("/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
+@router.get("/{id:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
 def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
@@ -37,7 +37,7 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
 
 
 @router.get(
-    "/{int:person_id}/circle",
+    "/{id:person_id}/circle",
     response={200: CircleOut, **ERRORS},
     summary="Who is around a person",
 )

@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from core.access import PersonAccess, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.models import User
-from core.schemas import ERRORS, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
+from core.schemas import ERRORS, Id, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
 from families import services
 from families.models import Note, Outcome, Reaction, Reply
 from families.services.notes import EDIT_WINDOW
@@ -83,7 +83,7 @@ class NotePageOut(Schema):
 class NoteFilters(Schema):
     cursor: str | None = None
     kind: str | None = None
-    outcome: int | None = None
+    outcome: Id | None = None
     limit: int = PAGE_SIZE
 
 
@@ -92,7 +92,7 @@ class NoteIn(InputSchema):
     body: str
     wellbeing: int | None = None
     audience: str | None = None
-    outcome_ids: list[int] = []
+    outcome_ids: list[Id] = []
     # Chosen by the device, so a note the outbox sends twice is saved once.
     client_key: uuid.UUID | None = None
 
@@ -211,7 +211,7 @@ def _note_of_person(request: HttpRequest, person_id: int, note_id: int) -> Note:
 
 
 @router.get(
-    "/{int:person_id}/notes",
+    "/{id:person_id}/notes",
     response={200: NotePageOut, **ERRORS},
     summary="A person's timeline, newest first",
 )
@@ -262,7 +262,7 @@ def _create(
 
 
 @router.post(
-    "/{int:person_id}/notes",
+    "/{id:person_id}/notes",
     response={200: NoteOut, 201: NoteOut, **ERRORS},
     summary="Write a note (the same client_key twice gives one note)",
 )
@@ -271,7 +271,7 @@ def note_create(request: HttpRequest, person_id: int, payload: NoteIn) -> Status
 
 
 @router.post(
-    "/{int:person_id}/notes/with-photos",
+    "/{id:person_id}/notes/with-photos",
     response={200: NoteOut, 201: NoteOut, **ERRORS},
     summary="Write a note with up to 4 photos, as a multipart form",
 )
@@ -286,7 +286,7 @@ def note_create_with_photos(
 
 
 @router.patch(
-    "/{int:person_id}/notes/{int:note_id}",
+    "/{id:person_id}/notes/{id:note_id}",
     response={200: NoteOut, **ERRORS},
     summary="Change my note (for 24 hours)",
 )
@@ -299,7 +299,7 @@ def note_edit(request: HttpRequest, person_id: int, note_id: int, payload: NoteE
 
 
 @router.delete(
-    "/{int:person_id}/notes/{int:note_id}",
+    "/{id:person_id}/notes/{id:note_id}",
     response={204: None, **ERRORS},
     summary="Delete my note",
 )
@@ -310,7 +310,7 @@ def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpRespo
 
 
 @router.post(
-    "/{int:person_id}/notes/{int:note_id}/replies",
+    "/{id:person_id}/notes/{id:note_id}/replies",
     response={201: ReplyOut, **ERRORS},
     summary="Reply to a note",
 )
@@ -323,7 +323,7 @@ def reply_create(
 
 
 @router.post(
-    "/{int:person_id}/notes/{int:note_id}/reactions",
+    "/{id:person_id}/notes/{id:note_id}/reactions",
     response={200: ReactionResultOut, **ERRORS},
     summary="Give or take back a heart or a thank you",
 )
@@ -336,7 +336,7 @@ def reaction_toggle(
 
 
 @router.post(
-    "/{int:person_id}/notes/{int:note_id}/handled",
+    "/{id:person_id}/notes/{id:note_id}/handled",
     response={200: NoteOut, **ERRORS},
     summary="Mark a concern as handled, saying what was done",
 )
@@ -354,7 +354,7 @@ def concern_handled(
 
 
 @router.get(
-    "/{int:person_id}/outcomes",
+    "/{id:person_id}/outcomes",
     response={200: list[OutcomeOut], **ERRORS},
     summary="A person's goals",
 )
@@ -365,7 +365,7 @@ def outcome_list(request: HttpRequest, person_id: int) -> list[OutcomeOut]:
 
 
 @router.post(
-    "/{int:person_id}/outcomes",
+    "/{id:person_id}/outcomes",
     response={201: OutcomeOut, **ERRORS},
     summary="Add a goal, in the person's own words",
 )
@@ -381,7 +381,7 @@ def outcome_create(request: HttpRequest, person_id: int, payload: OutcomeIn) -> 
 
 
 @router.patch(
-    "/{int:person_id}/outcomes/{int:outcome_id}",
+    "/{id:person_id}/outcomes/{id:outcome_id}",
     response={200: OutcomeOut, **ERRORS},
     summary="Change a goal or how it is going",
 )

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.access import PersonAccess, as_pk, person_access
+from core.ids import ID_MAX
 from core.models import Event
 from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
 
@@ -111,9 +112,13 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     if not cursor:
         return None
     micros, _, pk = cursor.partition(".")
-    if not (micros.isdigit() and pk.isdigit()):
+    # Bounded before any arithmetic: a huge number overflows the date or the id column.
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 17 or int(pk) > ID_MAX:
         raise ValueError("not a timeline cursor")
-    return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(pk)
+    try:
+        return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(pk)
+    except (OverflowError, OSError) as error:
+        raise ValueError("not a timeline cursor") from error
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DayField
 from teams.models import Availability
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +18,7 @@ def _members(members) -> list[tuple[str, str]]:
 
 class VisitForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Who is the visit for?"), coerce=int)
-    date = forms.DateField(label=_("Day (or first day)"), widget=DATE)
+    date = DayField(label=_("Day (or first day)"), widget=DATE)
     window_label = forms.CharField(
         label=_("Time of day, in the person's words"),
         max_length=60,
@@ -48,7 +49,7 @@ class VisitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for a single visit."),
     )
-    ends_on = forms.DateField(
+    ends_on = DayField(
         label=_("Last day of the repeat"),
         required=False,
         widget=DATE,
@@ -62,7 +63,7 @@ class VisitForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    date = forms.DateField(label=_("New day"), widget=DATE)
+    date = DayField(label=_("New day"), widget=DATE)
     window_start = forms.TimeField(label=_("From"), widget=TIME)
     window_end = forms.TimeField(label=_("Until"), widget=TIME)
     exact_time = forms.TimeField(label=_("Exact time, if agreed"), required=False, widget=TIME)
@@ -83,7 +84,7 @@ class AvailabilityForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Can you work?"), choices=Availability.Kind.choices, widget=forms.RadioSelect
     )
-    date = forms.DateField(
+    date = DayField(
         label=_("On one day"), required=False, widget=DATE, help_text=_("Or choose a weekday.")
     )
     weekday = forms.TypedChoiceField(

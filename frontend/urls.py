@@ -56,27 +56,27 @@ urlpatterns = [
     ),
     path("profile/", profile.profile_edit, name="profile"),
     # People and their circles.
-    path("people/<int:person_id>/", people.person_detail, name="person"),
-    path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
+    path("people/<id:person_id>/", people.person_detail, name="person"),
+    path("people/<id:person_id>/edit/", people.person_edit, name="person_edit"),
     path(
-        "people/<int:person_id>/coordinator/", people.person_coordinator, name="person_coordinator"
+        "people/<id:person_id>/coordinator/", people.person_coordinator, name="person_coordinator"
     ),
-    path("people/<int:person_id>/circle/add/", circle.circle_add, name="circle_add"),
-    path("people/<int:person_id>/record-log/", audit.audit_trail, name="audit_trail"),
-    path("people/<int:person_id>/record-log.csv", audit.audit_trail_csv, name="audit_trail_csv"),
-    path("circle/<int:circle_member_id>/invite/", circle.circle_invite, name="circle_invite"),
-    path("circle/<int:circle_member_id>/remove/", circle.circle_remove, name="circle_remove"),
+    path("people/<id:person_id>/circle/add/", circle.circle_add, name="circle_add"),
+    path("people/<id:person_id>/record-log/", audit.audit_trail, name="audit_trail"),
+    path("people/<id:person_id>/record-log.csv", audit.audit_trail_csv, name="audit_trail_csv"),
+    path("circle/<id:circle_member_id>/invite/", circle.circle_invite, name="circle_invite"),
+    path("circle/<id:circle_member_id>/remove/", circle.circle_remove, name="circle_remove"),
     # Teams.
-    path("teams/<int:team_id>/", teams.team_detail, name="team"),
-    path("teams/<int:team_id>/invite/", teams.team_invite, name="team_invite"),
-    path("teams/<int:team_id>/people/add/", teams.person_add, name="person_add"),
-    path("teams/<int:team_id>/my-role/", teams.role_label_edit, name="role_label_edit"),
+    path("teams/<id:team_id>/", teams.team_detail, name="team"),
+    path("teams/<id:team_id>/invite/", teams.team_invite, name="team_invite"),
+    path("teams/<id:team_id>/people/add/", teams.person_add, name="person_add"),
+    path("teams/<id:team_id>/my-role/", teams.role_label_edit, name="role_label_edit"),
     # Invitations.
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     # Photos are care data: every one is served through an access check.
-    path("people/<int:person_id>/photo/", photos.person_photo, name="person_photo"),
-    path("users/<int:user_id>/photo/", photos.user_photo, name="user_photo"),
-    path("circle/<int:circle_member_id>/photo/", photos.circle_photo, name="circle_photo"),
+    path("people/<id:person_id>/photo/", photos.person_photo, name="person_photo"),
+    path("users/<id:user_id>/photo/", photos.user_photo, name="user_photo"),
+    path("circle/<id:circle_member_id>/photo/", photos.circle_photo, name="circle_photo"),
 ]
 
 # The rota the team runs itself.
@@ -85,52 +85,52 @@ urlpatterns += [
     path("rota/", rota.my_week, name="rota_my_week"),
     path("rota/calendar/", rota.calendar, name="rota_calendar"),
     path("rota/calendar/<str:token>.ics", rota.calendar_feed, name="rota_calendar_feed"),
-    path("rota/visits/<int:visit_id>/", rota.visit_detail, name="rota_visit"),
-    path("rota/visits/<int:visit_id>/claim/", rota.visit_claim, name="rota_visit_claim"),
-    path("rota/visits/<int:visit_id>/here/", rota.visit_check_in, name="rota_visit_check_in"),
-    path("rota/visits/<int:visit_id>/offer/", rota.visit_offer, name="rota_visit_offer"),
-    path("rota/visits/<int:visit_id>/cancel/", rota.visit_skip, name="rota_visit_skip"),
-    path("rota/visits/<int:visit_id>/move/", rota.visit_move, name="rota_visit_move"),
-    path("rota/offers/<int:offer_id>/accept/", rota.offer_accept, name="rota_offer_accept"),
-    path("rota/offers/<int:offer_id>/withdraw/", rota.offer_withdraw, name="rota_offer_withdraw"),
-    path("rota/changes/<int:change_id>/undo/", rota.change_undo, name="rota_change_undo"),
-    path("teams/<int:team_id>/rota/", rota.team_week, name="rota_team"),
-    path("teams/<int:team_id>/rota/open/", rota.open_visits, name="rota_open"),
-    path("teams/<int:team_id>/rota/add/", rota.visit_add, name="rota_visit_add"),
-    path("teams/<int:team_id>/rota/availability/", rota.availability, name="rota_availability"),
-    path("teams/<int:team_id>/rota/activity/", rota.activity, name="rota_activity"),
-    path("teams/<int:team_id>/rota/goal/", rota.goal_set, name="rota_goal"),
-    path("teams/<int:team_id>/rota/my-hours/", rota.hours_set, name="rota_hours"),
+    path("rota/visits/<id:visit_id>/", rota.visit_detail, name="rota_visit"),
+    path("rota/visits/<id:visit_id>/claim/", rota.visit_claim, name="rota_visit_claim"),
+    path("rota/visits/<id:visit_id>/here/", rota.visit_check_in, name="rota_visit_check_in"),
+    path("rota/visits/<id:visit_id>/offer/", rota.visit_offer, name="rota_visit_offer"),
+    path("rota/visits/<id:visit_id>/cancel/", rota.visit_skip, name="rota_visit_skip"),
+    path("rota/visits/<id:visit_id>/move/", rota.visit_move, name="rota_visit_move"),
+    path("rota/offers/<id:offer_id>/accept/", rota.offer_accept, name="rota_offer_accept"),
+    path("rota/offers/<id:offer_id>/withdraw/", rota.offer_withdraw, name="rota_offer_withdraw"),
+    path("rota/changes/<id:change_id>/undo/", rota.change_undo, name="rota_change_undo"),
+    path("teams/<id:team_id>/rota/", rota.team_week, name="rota_team"),
+    path("teams/<id:team_id>/rota/open/", rota.open_visits, name="rota_open"),
+    path("teams/<id:team_id>/rota/add/", rota.visit_add, name="rota_visit_add"),
+    path("teams/<id:team_id>/rota/availability/", rota.availability, name="rota_availability"),
+    path("teams/<id:team_id>/rota/activity/", rota.activity, name="rota_activity"),
+    path("teams/<id:team_id>/rota/goal/", rota.goal_set, name="rota_goal"),
+    path("teams/<id:team_id>/rota/my-hours/", rota.hours_set, name="rota_hours"),
 ]
 
 # The shared timeline, notes and outcomes.
 
 urlpatterns += [
-    path("people/<int:person_id>/timeline/", timeline.timeline, name="timeline"),
-    path("people/<int:person_id>/notes/", timeline.note_create, name="note_create"),
-    path("notes/<int:note_id>/", timeline.note_detail, name="note_detail"),
-    path("notes/<int:note_id>/edit/", timeline.note_edit, name="note_edit"),
-    path("notes/<int:note_id>/delete/", timeline.note_delete, name="note_delete"),
-    path("notes/<int:note_id>/reply/", timeline.note_reply, name="note_reply"),
-    path("notes/<int:note_id>/react/", timeline.note_react, name="note_react"),
-    path("notes/<int:note_id>/handled/", timeline.concern_handled, name="concern_handled"),
-    path("note-photos/<int:photo_id>/", timeline.note_photo, name="note_photo"),
-    path("people/<int:person_id>/goals/", timeline.outcome_list, name="outcome_list"),
-    path("goals/<int:outcome_id>/", timeline.outcome_detail, name="outcome_detail"),
-    path("people/<int:person_id>/sharing/", timeline.note_sharing, name="note_sharing"),
+    path("people/<id:person_id>/timeline/", timeline.timeline, name="timeline"),
+    path("people/<id:person_id>/notes/", timeline.note_create, name="note_create"),
+    path("notes/<id:note_id>/", timeline.note_detail, name="note_detail"),
+    path("notes/<id:note_id>/edit/", timeline.note_edit, name="note_edit"),
+    path("notes/<id:note_id>/delete/", timeline.note_delete, name="note_delete"),
+    path("notes/<id:note_id>/reply/", timeline.note_reply, name="note_reply"),
+    path("notes/<id:note_id>/react/", timeline.note_react, name="note_react"),
+    path("notes/<id:note_id>/handled/", timeline.concern_handled, name="concern_handled"),
+    path("note-photos/<id:photo_id>/", timeline.note_photo, name="note_photo"),
+    path("people/<id:person_id>/goals/", timeline.outcome_list, name="outcome_list"),
+    path("goals/<id:outcome_id>/", timeline.outcome_detail, name="outcome_detail"),
+    path("people/<id:person_id>/sharing/", timeline.note_sharing, name="note_sharing"),
 ]
 
 # Who sees what: the person's choices for their circle and each member of it.
 
 urlpatterns += [
-    path("circle/<int:circle_member_id>/sharing/", sharing.member_sharing, name="member_sharing"),
+    path("circle/<id:circle_member_id>/sharing/", sharing.member_sharing, name="member_sharing"),
 ]
 
 # A copy of the whole record, for the person or their coordinator.
 
 urlpatterns += [
-    path("people/<int:person_id>/copy/", export.record_export, name="record_export"),
-    path("copies/<int:export_id>/", export.record_export_download, name="record_export_download"),
+    path("people/<id:person_id>/copy/", export.record_export, name="record_export"),
+    path("copies/<id:export_id>/", export.record_export_download, name="record_export_download"),
 ]
 
 # Asking for one's own account to be deleted.
@@ -151,5 +151,5 @@ urlpatterns += [
         name="second_factor_recovery_codes",
     ),
     path("accounts/code/off/", second_factor.turn_off, name="second_factor_off"),
-    path("teams/<int:team_id>/sign-in/", second_factor.team_rule, name="team_sign_in_rule"),
+    path("teams/<id:team_id>/sign-in/", second_factor.team_rule, name="team_sign_in_rule"),
 ]

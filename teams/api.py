@@ -24,7 +24,7 @@ def teams_list(request: HttpRequest) -> list[TeamOut]:
     ]
 
 
-@router.get("/{int:team_id}", response={200: TeamDetailOut, **ERRORS}, summary="One of my teams")
+@router.get("/{id:team_id}", response={200: TeamDetailOut, **ERRORS}, summary="One of my teams")
 def team_detail(request: HttpRequest, team_id: int) -> TeamDetailOut:
     team = team_access_or_404(request.user, team_id)
     return TeamDetailOut(

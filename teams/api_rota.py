@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from core.access import team_access_or_404
-from core.schemas import ERRORS, ErrorOut, InputSchema, UserBriefOut, user_brief
+from core.schemas import ERRORS, Day, ErrorOut, Id, InputSchema, UserBriefOut, user_brief
 from teams.models import Availability, Offer, Visit
 from teams.rota import selectors, services
 from teams.rota.clock import local_today
@@ -49,29 +49,29 @@ class VisitOut(Schema):
 
 
 class VisitIn(InputSchema):
-    person_id: int
-    date: dt.date
+    person_id: Id
+    date: Day
     window_label: str = Field("", max_length=60)
     window_start: dt.time
     window_end: dt.time
     exact_time: dt.time | None = None
     minutes: int
     purpose: str = Field(..., max_length=2000)
-    carer_ids: list[int] = Field(default_factory=list, max_length=2)
+    carer_ids: list[Id] = Field(default_factory=list, max_length=2)
 
 
 class PatternIn(InputSchema):
-    person_id: int
+    person_id: Id
     rule: str = Field(..., max_length=200, description='An RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,WE"')
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     window_label: str = Field("", max_length=60)
     window_start: dt.time
     window_end: dt.time
     exact_time: dt.time | None = None
     minutes: int
     purpose: str = Field(..., max_length=2000)
-    carer_id: int | None = None
+    carer_id: Id | None = None
 
 
 class PatternOut(Schema):
@@ -83,7 +83,7 @@ class PatternOut(Schema):
 
 
 class MoveIn(InputSchema):
-    date: dt.date
+    date: Day
     window_label: str | None = Field(None, max_length=60)
     window_start: dt.time
     window_end: dt.time
@@ -91,7 +91,7 @@ class MoveIn(InputSchema):
 
 
 class OfferIn(InputSchema):
-    to_user_id: int | None = None
+    to_user_id: Id | None = None
     note: str = Field("", max_length=200)
 
 
@@ -106,12 +106,12 @@ class OfferOut(Schema):
 
 class AvailabilityIn(InputSchema):
     kind: str = Field(..., description='"can" or "cannot"')
-    date: dt.date | None = None
+    date: Day | None = None
     weekday: int | None = Field(None, description="0 is Monday")
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     reason: str = Field("", max_length=200)
 
 
@@ -183,18 +183,18 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
 
 
 @router.get("/mine", response={200: list[VisitOut], **ERRORS}, summary="My visits")
-def my_visits(request: HttpRequest, start: dt.date | None = None, days: int = 7) -> list[VisitOut]:
+def my_visits(request: HttpRequest, start: Day | None = None, days: int = 7) -> list[VisitOut]:
     days = max(1, min(days, 62))
     visits = selectors.my_week(request.user, start=start or local_today(), days=days)
     return [visit_out(v) for v in visits]
 
 
 @router.get(
-    "/teams/{int:team_id}/visits",
+    "/teams/{id:team_id}/visits",
     response={200: list[VisitOut], **ERRORS},
     summary="A team's visits for a week",
 )
-def team_visits(request: HttpRequest, team_id: int, start: dt.date | None = None) -> list[VisitOut]:
+def team_visits(request: HttpRequest, team_id: int, start: Day | None = None) -> list[VisitOut]:
     team = team_access_or_404(request.user, team_id)
     grid = selectors.team_week(team, start=start or local_today())
     people = {row.person.pk: row.person for row in grid.rows}
@@ -208,7 +208,7 @@ def team_visits(request: HttpRequest, team_id: int, start: dt.date | None = None
 
 
 @router.get(
-    "/teams/{int:team_id}/open",
+    "/teams/{id:team_id}/open",
     response={200: list[VisitOut], **ERRORS},
     summary="Visits nobody has taken yet",
 )
@@ -218,7 +218,7 @@ def team_open_visits(request: HttpRequest, team_id: int) -> list[VisitOut]:
 
 
 @router.get(
-    "/teams/{int:team_id}/offers",
+    "/teams/{id:team_id}/offers",
     response={200: list[OfferOut], **ERRORS},
     summary="Visits colleagues are offering",
 )
@@ -227,7 +227,7 @@ def team_offers(request: HttpRequest, team_id: int) -> list[OfferOut]:
     return [offer_out(o) for o in selectors.open_offers(team, today=local_today())]
 
 
-@router.get("/visits/{int:visit_id}", response={200: VisitOut, **ERRORS}, summary="One visit")
+@router.get("/visits/{id:visit_id}", response={200: VisitOut, **ERRORS}, summary="One visit")
 def visit_detail(request: HttpRequest, visit_id: int) -> VisitOut:
     visit = _visit(request, visit_id)
     going = request.user.pk in visit.carer_ids
@@ -259,14 +259,14 @@ def pattern_create(request: HttpRequest, payload: PatternIn) -> Status[PatternOu
 
 
 @router.post(
-    "/visits/{int:visit_id}/claim", response={200: VisitOut, **CLAIM_ANSWERS}, summary="Take it"
+    "/visits/{id:visit_id}/claim", response={200: VisitOut, **CLAIM_ANSWERS}, summary="Take it"
 )
 def visit_claim(request: HttpRequest, visit_id: int):
     return _take(request, lambda: services.visit_claim(actor=request.user, visit_id=visit_id))
 
 
 @router.post(
-    "/visits/{int:visit_id}/here",
+    "/visits/{id:visit_id}/here",
     response={200: VisitOut, **ERRORS},
     summary="I'm with the person now",
 )
@@ -275,20 +275,20 @@ def visit_check_in(request: HttpRequest, visit_id: int) -> VisitOut:
     return visit_out(_visit(request, visit_id))
 
 
-@router.post("/visits/{int:visit_id}/cancel", response={200: VisitOut, **ERRORS})
+@router.post("/visits/{id:visit_id}/cancel", response={200: VisitOut, **ERRORS})
 def visit_skip(request: HttpRequest, visit_id: int) -> VisitOut:
     services.visit_skip(actor=request.user, visit_id=visit_id)
     return visit_out(_visit(request, visit_id))
 
 
-@router.post("/visits/{int:visit_id}/move", response={200: VisitOut, **ERRORS})
+@router.post("/visits/{id:visit_id}/move", response={200: VisitOut, **ERRORS})
 def visit_move(request: HttpRequest, visit_id: int, payload: MoveIn) -> VisitOut:
     services.visit_move(actor=request.user, visit_id=visit_id, **payload.dict())
     return visit_out(_visit(request, visit_id))
 
 
 @router.post(
-    "/visits/{int:visit_id}/offers",
+    "/visits/{id:visit_id}/offers",
     response={201: OfferOut, **ERRORS},
     summary="Offer my visit to the team or to one colleague",
 )
@@ -298,7 +298,7 @@ def visit_offer(request: HttpRequest, visit_id: int, payload: OfferIn) -> Status
 
 
 @router.post(
-    "/offers/{int:offer_id}/accept",
+    "/offers/{id:offer_id}/accept",
     response={200: VisitOut, **CLAIM_ANSWERS},
     summary="Take an offered visit",
 )
@@ -307,7 +307,7 @@ def offer_accept(request: HttpRequest, offer_id: int):
 
 
 @router.post(
-    "/offers/{int:offer_id}/withdraw",
+    "/offers/{id:offer_id}/withdraw",
     response={200: OfferOut, **CLAIM_ANSWERS},
     summary="Take back my offer",
 )
@@ -319,7 +319,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int):
     return offer_out(offer)
 
 
-@router.get("/teams/{int:team_id}/availability", response={200: list[AvailabilityOut], **ERRORS})
+@router.get("/teams/{id:team_id}/availability", response={200: list[AvailabilityOut], **ERRORS})
 def availability_list(request: HttpRequest, team_id: int) -> list[AvailabilityOut]:
     team = team_access_or_404(request.user, team_id)
     entries = Availability.objects.filter(team=team).select_related("user")
@@ -327,7 +327,7 @@ def availability_list(request: HttpRequest, team_id: int) -> list[AvailabilityOu
 
 
 @router.post(
-    "/teams/{int:team_id}/availability",
+    "/teams/{id:team_id}/availability",
     response={201: AvailabilityOut, **ERRORS},
     summary="Say when I can or cannot work",
 )

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 import certifi
+from aiohttp.abc import AbstractResolver
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -38,6 +39,7 @@ from pywebpush import WebPusher, WebPushException
 
 from core.access import audience_users
 from core.models import PushKind, PushMessage, PushSubscription
+from core.push.endpoints import PublicOnlyResolver, endpoint_problem
 from core.push.services import push_news_expand
 from core.push.vapid import VapidSigner
 
@@ -164,7 +166,10 @@ class Deliverer:
         concurrency: int | None = None,
         timeout: float | None = None,
         signer: VapidSigner | None = None,
+        resolver: AbstractResolver | None = None,
     ) -> None:
+        # Tests hand in a resolver that knows a few names, so no test looks anything up.
+        self._resolver = resolver
         self.concurrency = max(1, concurrency or settings.PUSH_SEND_CONCURRENCY)
         self.timeout = float(timeout or settings.PUSH_TIMEOUT_SECONDS)
         self.signer = signer or VapidSigner(
@@ -208,6 +213,8 @@ class Deliverer:
             limit_per_host=max(1, self.concurrency - self.concurrency // 4),
             ssl=ssl.create_default_context(cafile=certifi.where()),
             ttl_dns_cache=300,
+            # Whatever a name resolves to when we send, only public addresses are dialled.
+            resolver=PublicOnlyResolver(self._resolver or aiohttp.DefaultResolver()),
         )
         return aiohttp.ClientSession(connector=connector, timeout=self._timeouts)
 
@@ -391,6 +398,10 @@ class Deliverer:
         self._done.put((message, attempt))
 
     async def _send(self, info: dict[str, object], data: bytes, headers: dict[str, str]) -> Attempt:
+        # Checked again when sending: a row saved before a check was tightened, or made
+        # without the browser, never sends to an address spelt out or another port.
+        if endpoint_problem(str(info["endpoint"])) is not None:
+            return Attempt(error="not a push service on the internet", permanent=True)
         try:
             pusher = WebPusher(info, aiohttp_session=self._poster)
             response = await pusher.send_async(

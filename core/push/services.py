@@ -7,16 +7,13 @@ device (``push_news_expand``, through ``push_notify``), and sends them.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Collection
 from datetime import datetime, time
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +27,7 @@ from core.models import (
     PushSubscription,
     User,
 )
+from core.push.endpoints import endpoint_problem
 from core.push.vapid import b64url_decode
 from core.realtime.presence import watching_live
 
@@ -49,33 +47,11 @@ _CHOICES = (
 
 LOCAL_TIME = ZoneInfo("Europe/London")
 MAX_DEVICES_PER_USER = 10
-ENDPOINT_MAX_LENGTH = 1000
 CONTENT_MAX_CHARS = 240
 USER_AGENT_MAX_LENGTH = 200
 
 
 # Devices -------------------------------------------------------------------------------------
-
-
-def _endpoint_problem(endpoint: str) -> str | None:
-    if len(endpoint) > ENDPOINT_MAX_LENGTH:
-        return _("This address is too long.")
-    try:
-        URLValidator(schemes=["https"])(endpoint)
-    except ValidationError:
-        return _("This must be the https:// address the browser gave.")
-    host = (urlsplit(endpoint).hostname or "").lower()
-    # The worker posts to this address from inside our network: never to ourselves or to
-    # a neighbour's machine, only to a named push service on the internet.
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return _("This is not a push service address.")
-    if "." not in host or host.endswith((".localhost", ".local", ".internal", ".lan")):
-        return _("This is not a push service address.")
-    return None
 
 
 def _key_problem(value: str, *, length: int) -> str | None:
@@ -104,7 +80,7 @@ def push_subscribe(
     """
     endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
     problems: dict[str, str] = {}
-    if problem := _endpoint_problem(endpoint):
+    if problem := endpoint_problem(endpoint):
         problems["endpoint"] = problem
     if problem := _key_problem(p256dh, length=65):
         problems["p256dh"] = problem

@@ -56,3 +56,16 @@ def test_it_refuses_a_file_over_the_limit(settings):
     with pytest.raises(ValidationError) as error:
         clean_photo(_upload(Image.effect_noise((200, 200), 50).convert("RGB")))
     assert error.value.code == "too_large"
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "TIFF", "BMP", "ICO", "PCX", "PPM", "TGA"])
+def test_it_refuses_formats_that_are_not_photos(fmt):
+    """Only JPEG, PNG and WebP reach a decoder: each other format is one more to attack."""
+    with pytest.raises(ValidationError) as refused:
+        clean_photo(_upload(Image.new("RGB", (20, 20), "teal"), fmt=fmt))
+    assert "JPEG, PNG or WebP" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_it_takes_the_formats_phones_make(fmt):
+    assert clean_photo(_upload(Image.new("RGB", (20, 20), "teal"), fmt=fmt)).size > 0

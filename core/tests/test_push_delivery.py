@@ -38,6 +38,12 @@ def vapid(settings):
     return keys
 
 
+@pytest.fixture(autouse=True)
+def _local_push_service_allowed(settings):
+    # The push service these tests run is on 127.0.0.1, which the worker otherwise refuses.
+    settings.PUSH_ALLOW_PRIVATE_ENDPOINTS = True
+
+
 @pytest.fixture
 def service(vapid):
     with LocalPushService() as running:

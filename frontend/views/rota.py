@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import Audience, team_access_or_404
+from core.dates import parse_day
 from core.models import Event
 from families.models import Note
 from frontend.forms import add_service_errors
@@ -49,10 +50,12 @@ def _last_team_event(team_id: int) -> int:
 
 
 def _week(request: HttpRequest) -> dt.date:
-    """The Monday of the week asked for in ?week=, or of this week."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
+    """The Monday of the week asked for in ?week=, or of this week (saying so if asked amiss)."""
+    asked = request.GET.get("week", "")
+    day = parse_day(asked)
+    if day is None:
+        if asked:
+            messages.info(request, _("We could not show that week, so here is this week."))
         day = local_today()
     return week_start(day)
 

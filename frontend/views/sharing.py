@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import PersonAccess, Role, circle_kinds_for, person_access_or_404
+from core.dates import DayField
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
 from families.services.sharing import (
     AGREED_BY_MAX,
@@ -59,7 +60,7 @@ class AgreementForm(forms.Form):
             "required": gettext_lazy("Please say how they told you, for example at a visit.")
         },
     )
-    agreed_on = forms.DateField(
+    agreed_on = DayField(
         label=gettext_lazy("When?"),
         # A date picker wants ISO dates, whatever the language of the page.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

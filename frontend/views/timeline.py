@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.access import PersonAccess, person_access_or_404
 from core.audit import ReadChannel, record_read
+from core.ids import parse_id
 from families import services
 from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
 from families.outcome_progress import progress_by_week, progress_svg
@@ -200,11 +201,7 @@ def _filters(request: HttpRequest, access: PersonAccess) -> tuple[str, int | Non
     kind = request.GET.get("kind", "")
     if kind not in Note.Kind.values:
         kind = ""
-    try:
-        outcome_id: int | None = int(request.GET.get("outcome", ""))
-    except ValueError:
-        outcome_id = None
-    return kind, outcome_id
+    return kind, parse_id(request.GET.get("outcome"))
 
 
 def _more_url(request: HttpRequest, kind: str, outcome_id: int | None) -> str:

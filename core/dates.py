@@ -1,0 +1,47 @@
+"""One answer to "is this a day Kith can work with?", for every page, form and API route.
+
+Python's dates end at 9999-12-31 and begin at 0001-01-01, and the rota adds and takes weeks
+from the day asked for: at either end that overflows into a 500. No care record or rota needs
+a day outside these bounds, so a day outside them is bad input, refused with a message.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+
+
+def day_in_range(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """The day ``YYYY-MM-DD`` names, or None if blank, unreadable or out of bounds."""
+    try:
+        day = dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return day if day_in_range(day) else None
+
+
+def out_of_range_message() -> str:
+    return _("Please choose a day between %(earliest)s and %(latest)s.") % {
+        "earliest": EARLIEST.year,
+        "latest": LATEST.year,
+    }
+
+
+def validate_day(day: dt.date | None) -> None:
+    """For form fields: a day outside the bounds is refused like any other bad answer."""
+    if day is not None and not day_in_range(day):
+        raise ValidationError(out_of_range_message(), code="day_out_of_range")
+
+
+class DayField(forms.DateField):
+    """A form's date, refused with a message outside the bounds every other date keeps."""
+
+    default_validators = [validate_day]
