@@ -19,3 +19,11 @@ def photo_url(obj) -> str:
         return ""
     # The file name changes with every new photo, so it doubles as a cache buster.
     return f"{reverse(route, args=[obj.pk])}?v={obj.photo.name.rsplit('/', 1)[-1][:8]}"
+
+
+@register.simple_tag(takes_context=True)
+def given_by_viewer(context: template.Context, reactors: str) -> bool:
+    """Whether the viewer is among a reaction's givers ("|3|7|"). Pages rendered for one
+    viewer say so without scripts; shared fragments (no viewer) leave it to the page script."""
+    viewer_id = context.get("viewer_id")
+    return bool(viewer_id) and f"|{viewer_id}|" in (reactors or "")

@@ -242,6 +242,9 @@ def _timeline_context(
         "outcome_id": outcome_id,
         "more_url": _more_url(request, kind, outcome_id),
         "form": form or NoteForm(access=access),
+        # Reply and reaction forms without scripts carry this key; the page script gives each
+        # form a key of its own. Either way, a form sent twice is one write.
+        "form_key": uuid.uuid4(),
         "nav": "people",
     }
 
@@ -321,7 +324,12 @@ def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
 
 
 def _note_page(
-    request: HttpRequest, note_id: int, *, status: int = 200, **forms_given: forms.Form
+    request: HttpRequest,
+    note_id: int,
+    *,
+    status: int = 200,
+    reply: dict[str, str] | None = None,
+    **forms_given: forms.Form,
 ) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     access = found.access
@@ -341,6 +349,9 @@ def _note_page(
         "handled_form": forms_given.get("handled_form")
         or (HandledForm() if access.is_team and note.is_open_concern else None),
         "versions": list(note.versions.all()) if access.is_team else [],
+        "form_key": uuid.uuid4(),
+        # A reply that could not be saved comes back in its box, with its key and the reason.
+        "reply": reply or {},
         "nav": "people",
     }
     return render(request, "frontend/timeline/note.html", context, status=status)
@@ -385,28 +396,45 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_POST
 def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
+    body = request.POST.get("body", "")
     try:
         services.reply_create(
-            actor=request.user, note_id=found.note.pk, body=request.POST.get("body", "")
+            actor=request.user,
+            note_id=found.note.pk,
+            body=body,
+            client_key=request.POST.get("client_key") or None,
         )
     except ValidationError as error:
+        problem = " ".join(error.messages)
         if request.htmx:
-            html = _note_fragment(found.note.pk, reply_error=" ".join(error.messages))
+            html = _note_fragment(found.note.pk, reply_error=problem, reply_body=body)
             return HttpResponse(html)
-        messages.error(request, " ".join(error.messages))
-        return redirect("note_detail", note_id=found.note.pk)
+        # Without scripts too, the words stay in the box, never lost to a redirect.
+        reply = {"body": body, "error": problem}
+        return _note_page(request, found.note.pk, status=422, reply=reply)
     if request.htmx:
         return HttpResponse(_note_fragment(found.note.pk))
     return redirect(f"{reverse('note_detail', args=[found.note.pk])}#replies")
+
+
+def _said(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
 
 
 @login_required
 @require_POST
 def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
+    active = _said(request.POST.get("active", ""))
     try:
-        services.reaction_toggle(
-            actor=request.user, note_id=found.note.pk, kind=request.POST.get("kind", "")
+        if active is None:
+            raise ValidationError(_("Please say whether to give the reaction or take it back."))
+        services.reaction_set(
+            actor=request.user,
+            note_id=found.note.pk,
+            kind=request.POST.get("kind", ""),
+            active=active,
+            client_key=request.POST.get("client_key") or None,
         )
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=422, content_type="text/plain")
@@ -521,6 +549,7 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
             "access": access,
             "viewer_id": request.user.pk,
             "notes": notes,
+            "form_key": uuid.uuid4(),
             "weeks": weeks,
             "chart": progress_svg(weeks, title=_("Notes marking progress, week by week")),
             "form": form,
