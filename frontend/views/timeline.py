@@ -6,12 +6,14 @@ fragments the services send over the socket.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -36,6 +38,7 @@ from families.timeline import (
     visible_notes,
     with_everything_shown,
 )
+from frontend import drafts
 from frontend.views.photos import _serve
 
 TEMPLATE = "frontend/timeline/timeline.html"
@@ -127,7 +130,8 @@ class NoteForm(forms.Form):
         else:
             del self.fields["outcomes"]
         if not self.is_bound:
-            self.initial["kind"] = self.fields["kind"].choices[0][0]
+            if self.initial.get("kind") not in kinds:
+                self.initial["kind"] = self.fields["kind"].choices[0][0]
             # A fresh key per form: pressing "Share" twice saves the note once.
             self.initial["client_key"] = uuid.uuid4()
 
@@ -192,6 +196,36 @@ def _service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def login_required_keeping_words(page: str) -> Any:
+    """login_required for a write form: words sent without scripts after the session ended
+    are kept (frontend/drafts.py) and given back on ``page`` once the writer signs in again.
+
+    A page's script hears 401 instead (core.middleware) and keeps them in its outbox.
+    """
+
+    def decorate(view: Any) -> Any:
+        signed_in_view = login_required(view)
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated or request.method != "POST" or request.htmx:
+                return signed_in_view(request, **kwargs)
+            back = reverse(page, kwargs=kwargs)
+            if drafts.keep(request, page=back):
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out, so it was not sent yet. "
+                        "Please sign in again: your words are kept for you."
+                    ),
+                )
+            return redirect_to_login(back)
+
+        return wrapped
+
+    return decorate
+
+
 # The timeline ----------------------------------------------------------------------------------
 
 
@@ -254,7 +288,12 @@ def _timeline_context(
 @vary_on_headers("HX-Request")
 def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
-    context = _timeline_context(request, access)
+    kept = drafts.take(request, page=request.path)
+    form = None
+    if kept:
+        form = NoteForm(initial=_given_back(kept), access=access)
+        messages.info(request, _("Here are the words you wrote. Please share them again."))
+    context = _timeline_context(request, access, form=form)
     if request.htmx and context["cursor"]:
         return render(request, f"{TEMPLATE}#page", context)
     last_looked = last_looked_and_mark_seen(user_id=request.user.pk, access=access)
@@ -274,7 +313,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-@login_required
+@login_required_keeping_words("timeline")
 @require_POST
 def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
@@ -310,6 +349,11 @@ def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
         # The socket brings the note too; the page keeps whichever arrives first.
         response.content += _note_fragment(note.pk, created=True).encode()
     return response
+
+
+def _given_back(kept: dict[str, str]) -> dict[str, Any]:
+    """Words kept while signed out, back in the form (a fresh key: it was never saved)."""
+    return {name: value for name, value in kept.items() if value}
 
 
 def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
@@ -360,7 +404,10 @@ def _note_page(
 @login_required
 @require_GET
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    return _note_page(request, note_id)
+    kept = drafts.take(request, page=request.path)
+    if kept:
+        messages.info(request, _("Here are the words you wrote. Please send them again."))
+    return _note_page(request, note_id, reply={"body": kept["body"]} if kept else None)
 
 
 @login_required
@@ -392,7 +439,7 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     return redirect("timeline", person_id=found.note.person_id)
 
 
-@login_required
+@login_required_keeping_words("note_detail")
 @require_POST
 def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
