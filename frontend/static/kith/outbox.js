@@ -106,6 +106,7 @@
     if (!prompt) return;
     prompt.querySelector("a").href = signInUrl();
     prompt.hidden = false;
+    document.body.classList.add("has-prompt");  // nothing stays hidden under it
   }
 
   // The server answered, but not with the change made. Signed out (401): keep the words and
@@ -204,9 +205,10 @@
     card.dataset.pendingKey = item.id;
     var state = document.createElement("p");
     state.className = "pending-state";
+    // Drawn in CSS, so it shows whatever fonts the phone has.
     var icon = document.createElement("span");
+    icon.className = sent ? "pending-icon pending-tick" : "pending-icon pending-clock";
     icon.setAttribute("aria-hidden", "true");
-    icon.textContent = sent ? "\u2713 " : "\u{1F552} ";
     state.appendChild(icon);
     state.appendChild(document.createTextNode(sent ? words.sent : words.waiting));
     if (item.kindLabel) {
