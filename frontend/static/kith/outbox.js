@@ -248,6 +248,8 @@
       return item.what !== "reply" && String(item.personId) === person;
     });
     Object.keys(sentHere).forEach(function (key) { shown.push(sentHere[key]); });
+    // Newest first, as the timeline is.
+    shown.sort(function (a, b) { return a.createdAt < b.createdAt ? 1 : -1; });
     list.textContent = "";
     shown.forEach(function (item) {
       if (realCard(item.id)) {
