@@ -110,3 +110,42 @@ def test_a_note_sent_with_an_old_token_is_sent_once_after_the_page_reloads(phone
     expect(page.locator("#pending-notes article")).to_have_count(0)
     assert _times_on_server(page, words) == 1
     assert page.evaluate("KithOutbox.all().then(items => items.length)") == 0
+
+
+def _replies_on_server(page: Page, words: str) -> int:
+    person_id = page.url.split("/people/")[1].split("/")[0]
+    response = page.request.get(f"/api/v1/people/{person_id}/notes?limit=50")
+    assert response.ok, response.status
+    items = response.json()["items"]
+    return sum(1 for item in items for reply in item["replies"] if reply["body"] == words)
+
+
+def test_a_reply_written_after_the_session_ended_is_sent_once_after_signing_in(
+    phone_context, server, server_manage
+):
+    page = _angelas_timeline(phone_context, server)
+    first = unique("Jean showed me the new photos of her grandchildren.")
+    write_note(page, kind="A good moment", body=first)
+    expect(note(page, first)).to_have_count(1)
+    server_manage(
+        "shell",
+        "-c",
+        "from django.contrib.sessions.models import Session;"
+        f"Session.objects.filter(session_key={_session_key(page)!r}).delete()",
+    )
+    words = unique("Thank you, she loved the photos")
+    reply_form = note(page, first).locator("form.reply-form")
+    reply_form.get_by_label("Reply").fill(words)
+
+    reply_form.get_by_role("button", name="Send").click()
+
+    expect(page.locator("#signed-out")).to_be_visible()
+    expect(page.locator("#outbox-items")).to_contain_text(words)
+    page.locator("#signed-out").get_by_role("link", name="Sign in again").click()
+    field(page, "Email address").fill("angela@kith.example")
+    field(page, "Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
+    expect(page.locator("#outbox")).to_be_hidden(timeout=15_000)
+    assert _replies_on_server(page, words) == 1
