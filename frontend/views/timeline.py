@@ -111,7 +111,10 @@ class NoteForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Up to 4 photos. JPEG, PNG or WebP, under 10 MB each."),
     )
-    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Made here for pages without scripts; the page script gives each form a new one.
+    client_key = forms.UUIDField(
+        widget=forms.HiddenInput(attrs={"data-fresh-key": ""}), required=False
+    )
 
     def __init__(self, *args: Any, access: PersonAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

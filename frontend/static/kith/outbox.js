@@ -29,6 +29,15 @@
   document.addEventListener("DOMContentLoaded", function () { freshKeys(document); });
   document.addEventListener("htmx:load", function (event) { freshKeys(event.detail.elt); });
   if (document.readyState !== "loading") freshKeys(document);
+  // A page brought back from the browser's memory (Back) gets new keys: its forms are for new
+  // words, which the old keys would match up with what was already sent.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("input[data-fresh-key]").forEach(function (input) {
+      delete input.dataset.keyed;
+    });
+    freshKeys(document);
+  });
 
   function checkedLabel(form, name) {
     var input = form.querySelector("input[name=" + name + "]:checked");
