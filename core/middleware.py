@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -57,3 +58,42 @@ class SlidingSessionMiddleware:
             if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 request.session[self.KEY] = now  # marks the session modified: saved, renewed
         return self.get_response(request)
+
+
+def _is_script_request(request: HttpRequest) -> bool:
+    """Asked by a page's script (htmx), not by the browser navigating."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def script_answer(status: int, code: str, message: str) -> HttpResponse:
+    """The API's error shape, for a page's script: it keeps the words and says what to do."""
+    from django.http import JsonResponse
+
+    response = JsonResponse({"code": code, "message": str(message), "fields": {}}, status=status)
+    # Never swapped into the page, whatever the script's settings.
+    response["HX-Reswap"] = "none"
+    return response
+
+
+class SignInAnswerForScriptsMiddleware:
+    """A page's script that is signed out hears 401, never the sign-in page.
+
+    Sessions end after hours without use, which is normal between a morning and an evening
+    visit. Redirected to the sign-in page, htmx would swap that whole page into the timeline
+    where the note form was, and the words would be gone; a 401 in the API's error shape lets
+    the page keep them (in the outbox) and ask the person to sign in again.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 302 and _is_script_request(request):
+            from django.conf import settings
+            from django.shortcuts import resolve_url
+            from django.utils.translation import gettext as _
+
+            if urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL):
+                return script_answer(401, "not_signed_in", _("Please sign in to continue."))
+        return response

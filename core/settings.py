@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A page's script that is signed out hears 401 instead of the sign-in page.
+    "core.middleware.SignInAnswerForScriptsMiddleware",
     # Around the views, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
     # Innermost, and sync only: under ASGI the whole chain then runs in the request's one
@@ -227,6 +229,9 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 60 * 60)
 SESSION_RENEW_SECONDS = envint("SESSION_RENEW_SECONDS", 5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Says kindly that a change was refused, keeping its words; a page's script hears 403 in the
+# API's error shape instead.
+CSRF_FAILURE_VIEW = "frontend.views.csrf.csrf_failure"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves; scripts never read the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS (every real deployment): secure, host-locked cookies and HSTS.

@@ -1,12 +1,24 @@
 """A carer with no signal: Kith opens from the phone, shows saved pages, keeps the notes she
 writes and sends each of them exactly once when the signal returns."""
 
+import os
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import sign_in
+
+# Screenshots for a person to look at, kept when KITH_SCREENSHOTS names a folder.
+SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
+
+
+def _snap(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
 
 TWO_NOTES = ["Jean enjoyed her soup and we talked about the roses.", "Jean slept after lunch."]
 
@@ -68,11 +80,24 @@ def test_notes_written_offline_are_sent_once_when_the_signal_returns(phone_conte
         _write(page, words)
     expect(page.locator("#outbox-count")).to_have_text("2 notes are waiting to send.")
     waiting = page.evaluate("KithOutbox.all()")
+    # Shown where they will appear, at the top of the timeline, each marked as waiting.
+    pending = page.locator("#pending-notes article")
+    expect(pending).to_have_count(2)
+    expect(pending.first).to_contain_text(TWO_NOTES[1])  # newest first, as the timeline is
+    for words in TWO_NOTES:
+        expect(pending.filter(has_text=words)).to_contain_text("Waiting to send")
+    pending.first.evaluate("card => card.scrollIntoView({ block: 'center' })")
+    _snap(page, "timeline-offline-notes-waiting")
 
     _go_online(context)
     expect(page.locator("#outbox")).to_be_hidden(timeout=10_000)
     sent = _notes_on_server(page, timeline)
     assert sorted(w for w in sent if w in TWO_NOTES) == sorted(TWO_NOTES)
+    # Each becomes the note itself, once: never the waiting card and the note side by side.
+    for words in TWO_NOTES:
+        expect(page.locator("article").filter(has_text=words)).to_have_count(1, timeout=15_000)
+        expect(page.locator("#timeline article").filter(has_text=words)).to_have_count(1)
+    expect(pending).to_have_count(0)
 
     # The very same outbox sent again (a retry after a lost answer) changes nothing.
     page.evaluate("items => Promise.all(items.map(i => KithOutbox.save(i)))", waiting)

@@ -104,10 +104,15 @@ class NoteEditIn(InputSchema):
 
 class ReplyIn(InputSchema):
     body: str
+    # Chosen by the page or the outbox, so a reply sent twice is saved once.
+    client_key: uuid.UUID | None = None
 
 
 class ReactionIn(InputSchema):
     kind: str
+    # Given (true) or taken back (false), said outright: sending it twice means the same.
+    active: bool
+    client_key: uuid.UUID | None = None
 
 
 class ReactionResultOut(Schema):
@@ -311,27 +316,35 @@ def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpRespo
 
 @router.post(
     "/{id:person_id}/notes/{id:note_id}/replies",
-    response={201: ReplyOut, **ERRORS},
-    summary="Reply to a note",
+    response={200: ReplyOut, 201: ReplyOut, **ERRORS},
+    summary="Reply to a note (the same client_key twice gives one reply)",
 )
 def reply_create(
     request: HttpRequest, person_id: int, note_id: int, payload: ReplyIn
 ) -> Status[ReplyOut]:
     note = _note_of_person(request, person_id, note_id)
-    reply = services.reply_create(actor=request.user, note_id=note.pk, body=payload.body)
-    return Status(201, _reply(reply))
+    reply, created = services.reply_create_once(
+        actor=request.user, note_id=note.pk, body=payload.body, client_key=payload.client_key
+    )
+    return Status(201 if created else 200, _reply(reply))
 
 
 @router.post(
     "/{id:person_id}/notes/{id:note_id}/reactions",
     response={200: ReactionResultOut, **ERRORS},
-    summary="Give or take back a heart or a thank you",
+    summary="Give (active: true) or take back (active: false) a heart or a thank you",
 )
-def reaction_toggle(
+def reaction_set(
     request: HttpRequest, person_id: int, note_id: int, payload: ReactionIn
 ) -> ReactionResultOut:
     note = _note_of_person(request, person_id, note_id)
-    active = services.reaction_toggle(actor=request.user, note_id=note.pk, kind=payload.kind)
+    active = services.reaction_set(
+        actor=request.user,
+        note_id=note.pk,
+        kind=payload.kind,
+        active=payload.active,
+        client_key=payload.client_key,
+    )
     return ReactionResultOut(kind=payload.kind, active=active)
 
 

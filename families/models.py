@@ -340,11 +340,20 @@ class Reply(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("reply"), max_length=REPLY_MAX_CHARS)
+    # Chosen by the page that sent it, so a reply sent again after a lost answer is saved once.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = _("replies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "note", "client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="one_reply_per_client_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"reply #{self.pk} to note {self.note_id}"
@@ -367,6 +376,30 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on note {self.note_id}"
+
+
+class ReactionKey(models.Model):
+    """A reaction change already made: the same request sent again changes nothing.
+
+    Giving or taking back a reaction says which it is, so a repeat means the same; the key
+    also keeps an old request, sent again late, from undoing a newer one.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Reaction.Kind.choices)
+    client_key = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "note", "kind", "client_key"], name="one_reaction_change_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} change on note {self.note_id}"
 
 
 class TimelineVisit(models.Model):

@@ -12,4 +12,11 @@ def navigation(request: HttpRequest) -> dict:
         membership = user.memberships.current().select_related("team").first()
         return membership.team if membership else None
 
-    return {"my_team": SimpleLazyObject(my_team)}
+    def writer():
+        from frontend.drafts import writer_token
+
+        return writer_token(getattr(request, "user", None))
+
+    # Write forms carry who made them, so words sent after the session ended are kept for
+    # that person only (frontend/drafts.py).
+    return {"my_team": SimpleLazyObject(my_team), "writer_token": SimpleLazyObject(writer)}

@@ -59,7 +59,9 @@ def publish(
         )
         for audience, html in fragments.items()
     )
-    transaction.on_commit(lambda: _send(events, person_id=person_id, team_id=team_id))
+    # Robust: the write is committed whatever happens next. A channel layer that fails here
+    # (Redis down, say) is logged, and the page that missed the frame catches up from the log.
+    transaction.on_commit(lambda: _send(events, person_id=person_id, team_id=team_id), robust=True)
     return events
 
 
@@ -87,7 +89,8 @@ def access_changed(*, user_id: int) -> None:
     transaction.on_commit(
         lambda: async_to_sync(get_channel_layer().group_send)(
             user_group(user_id), {"type": "access.changed"}
-        )
+        ),
+        robust=True,
     )
 
 

@@ -41,9 +41,10 @@ from families.services.notes import (
     note_delete,
     note_edit,
     person_set_note_sharing,
-    reaction_toggle,
+    reaction_set,
     render_note_fragments,
     reply_create,
+    reply_create_once,
 )
 from families.services.outcomes import outcome_create, outcome_update
 
@@ -56,7 +57,8 @@ __all__ += [
     "outcome_create",
     "outcome_update",
     "person_set_note_sharing",
-    "reaction_toggle",
+    "reaction_set",
     "render_note_fragments",
     "reply_create",
+    "reply_create_once",
 ]

@@ -47,6 +47,7 @@ from families.models import (
     Outcome,
     Person,
     Reaction,
+    ReactionKey,
     Reply,
 )
 from families.timeline import note_access_or_404, shown_as_written, with_everything_shown
@@ -459,32 +460,87 @@ def note_delete(*, actor: User, note_id: int) -> Note:
     return note
 
 
+def reply_create(
+    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
+) -> Reply:
+    """Reply to a note. The same client key twice gives back the first reply, saved once."""
+    return reply_create_once(actor=actor, note_id=note_id, body=body, client_key=client_key)[0]
+
+
+def reply_create_once(
+    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
+) -> tuple[Reply, bool]:
+    """As reply_create, also saying whether this call saved it (False: it already had it)."""
+    key = _parse_key(client_key)
+    try:
+        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
+    except IntegrityError:
+        # The same reply sent twice at once: the other request saved it first.
+        if key is None:
+            raise
+        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
+
+
 @transaction.atomic
-def reply_create(*, actor: User, note_id: int, body: str) -> Reply:
+def _reply_create(
+    *, actor: User, note_id: int, body: str, key: uuid.UUID | None
+) -> tuple[Reply, bool]:
     note = note_access_or_404(actor, note_id).note
-    reply = Reply.objects.create(
-        note=note, author=actor, body=_clean_body(body, field="body", limit=REPLY_MAX_CHARS)
-    )
+    body = _clean_body(body, field="body", limit=REPLY_MAX_CHARS)
+    if key is not None:
+        existing = Reply.objects.filter(author=actor, note=note, client_key=key).first()
+        if existing is not None:
+            if existing.body != body:
+                # Not a repeat of the same reply: saying so keeps these words from being lost.
+                raise ValidationError(
+                    {"client_key": _("This reply could not be matched up. Please send it again.")},
+                    code="key_reused",
+                )
+            return existing, False
+    with transaction.atomic():
+        reply = Reply.objects.create(note=note, author=actor, body=body, client_key=key)
     _publish_note(note, "note.replied")
-    return reply
+    return reply, True
 
 
 @transaction.atomic
-def reaction_toggle(*, actor: User, note_id: int, kind: str) -> bool:
-    """Add the reaction, or take it back if it was there. True when it is now there."""
+def reaction_set(
+    *,
+    actor: User,
+    note_id: int,
+    kind: str,
+    active: bool,
+    client_key: uuid.UUID | str | None = None,
+) -> bool:
+    """Give the reaction (active) or take it back. Answers whether it is there now.
+
+    Never a toggle: a request sent twice means the same both times. With a key, a request
+    already made (say, sent again late, after a newer one) changes nothing.
+    """
     note = note_access_or_404(actor, note_id).note
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Please choose a heart or a thank you.")}, code="invalid")
-    removed, _details = Reaction.objects.filter(note=note, user=actor, kind=kind).delete()
-    if not removed:
+    key = _parse_key(client_key)
+    mine = Reaction.objects.filter(note=note, user=actor, kind=kind)
+    if key is not None:
+        try:
+            with transaction.atomic():
+                ReactionKey.objects.create(note=note, user=actor, kind=kind, client_key=key)
+        except IntegrityError:
+            return mine.exists()
+    if active == mine.exists():
+        return active
+    if active:
         try:
             with transaction.atomic():
                 Reaction.objects.create(note=note, user=actor, kind=kind)
         except IntegrityError:
             # A double tap that raced itself: the reaction is there, which is what was asked.
-            pass
+            return True
+    else:
+        mine.delete()
     _publish_note(note, "note.reacted")
-    return not removed
+    return active
 
 
 @transaction.atomic

@@ -265,7 +265,7 @@ def test_replies_and_reactions(personas):
         personas.family,
         "post",
         notes_url(personas.person.pk, note.pk, "reactions"),
-        {"kind": "thanks"},
+        {"kind": "thanks", "active": True},
     )
     listed = signed_in(personas.family).get(notes_url(personas.person.pk)).json()["items"][0]
 

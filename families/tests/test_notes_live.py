@@ -63,8 +63,8 @@ async def test_replies_reactions_edits_and_deletions_arrive_live(personas):
     await database_sync_to_async(services.reply_create)(
         actor=personas.professional, note_id=note.pk, body="What a lovely thing"
     )
-    await database_sync_to_async(services.reaction_toggle)(
-        actor=personas.professional, note_id=note.pk, kind="heart"
+    await database_sync_to_async(services.reaction_set)(
+        actor=personas.professional, note_id=note.pk, kind="heart", active=True
     )
     await database_sync_to_async(services.note_edit)(
         actor=personas.carer, note_id=note.pk, body="Jean laughed and sang"

@@ -401,28 +401,75 @@ def test_an_empty_reply_is_refused(personas):
     assert "body" in caught.value.message_dict
 
 
-def test_a_reaction_toggles_and_counts_once_per_person(personas):
+def _react(personas, note, kind="heart", *, active=True, key=None, who="family") -> bool:
+    return services.reaction_set(
+        actor=getattr(personas, who), note_id=note.pk, kind=kind, active=active, client_key=key
+    )
+
+
+def test_a_reaction_is_given_and_taken_back_and_counts_once_per_person(personas):
     note = _note(personas)
 
-    assert services.reaction_toggle(actor=personas.family, note_id=note.pk, kind="heart")
-    assert services.reaction_toggle(actor=personas.family, note_id=note.pk, kind="thanks")
+    assert _react(personas, note, "heart")
+    assert _react(personas, note, "thanks")
+    assert _react(personas, note, "heart"), "giving it again leaves it given, never takes it back"
     assert Reaction.objects.filter(note=note).count() == 2
-    assert not services.reaction_toggle(actor=personas.family, note_id=note.pk, kind="heart")
+    assert not _react(personas, note, "heart", active=False)
+    assert not _react(personas, note, "heart", active=False)
     assert list(Reaction.objects.values_list("kind", flat=True)) == ["thanks"]
+
+
+def test_a_reaction_change_sent_again_late_does_not_undo_a_newer_one(personas):
+    note = _note(personas)
+    given, taken_back = uuid.uuid4(), uuid.uuid4()
+    _react(personas, note, active=True, key=given)
+    _react(personas, note, active=False, key=taken_back)
+
+    # The first request's answer was lost and the page sends it again, after the second.
+    assert not _react(personas, note, active=True, key=given)
+
+    assert not Reaction.objects.filter(note=note).exists()
+
+
+def test_a_reply_sent_again_with_its_key_is_saved_once(personas):
+    note = _note(personas)
+    key = uuid.uuid4()
+
+    first = services.reply_create(
+        actor=personas.family, note_id=note.pk, body="Thank you", client_key=key
+    )
+    again = services.reply_create(
+        actor=personas.family, note_id=note.pk, body="Thank you", client_key=key
+    )
+
+    assert first.pk == again.pk
+    assert Reply.objects.count() == 1
+
+
+def test_other_words_with_a_used_reply_key_are_refused_not_swallowed(personas):
+    note = _note(personas)
+    key = uuid.uuid4()
+    services.reply_create(actor=personas.family, note_id=note.pk, body="First", client_key=key)
+
+    with pytest.raises(ValidationError) as caught:
+        services.reply_create(actor=personas.family, note_id=note.pk, body="Other", client_key=key)
+
+    assert "client_key" in caught.value.message_dict
+    assert list(Reply.objects.values_list("body", flat=True)) == ["First"]
 
 
 def test_an_unknown_reaction_is_refused(personas):
     note = _note(personas)
 
     with pytest.raises(ValidationError):
-        services.reaction_toggle(actor=personas.family, note_id=note.pk, kind="thumbs_down")
+        _react(personas, note, "thumbs_down")
 
 
 def test_a_circle_member_cannot_react_to_a_team_note(personas):
     note = _note(personas, kind=Note.Kind.HANDOVER)
 
     with pytest.raises(Http404):
-        services.reaction_toggle(actor=personas.professional, note_id=note.pk, kind="heart")
+        _react(personas, note, who="professional")
 
 
 # Concerns --------------------------------------------------------------------------------------
@@ -543,7 +590,7 @@ def test_a_shared_note_is_rendered_once_for_the_circle_which_the_team_also_hears
 def test_a_fragment_is_the_same_for_every_viewer(personas):
     """Nothing about the writer or any viewer leaks into the shared bytes beyond the note."""
     note = _note(personas, audience=Note.Audience.CIRCLE)
-    services.reaction_toggle(actor=personas.family, note_id=note.pk, kind="heart")
+    _react(personas, note)
 
     html = services.render_note_fragments(note.pk)[Audience.CIRCLE]
 

@@ -27,3 +27,11 @@ def trail_details(detail: dict) -> str:
     from core.audit import trail_details_text
 
     return trail_details_text(detail or {})
+
+
+@register.simple_tag(takes_context=True)
+def given_by_viewer(context: template.Context, reactors: str) -> bool:
+    """Whether the viewer is among a reaction's givers ("|3|7|"). Pages rendered for one
+    viewer say so without scripts; shared fragments (no viewer) leave it to the page script."""
+    viewer_id = context.get("viewer_id")
+    return bool(viewer_id) and f"|{viewer_id}|" in (reactors or "")

@@ -290,15 +290,77 @@ def test_replying_to_a_hidden_note_is_not_found(personas, as_user):
 
 def test_reacting(personas, as_user):
     note = _note(personas, audience="circle")
+    client = as_user(personas.family)
+    url = reverse("note_react", args=[note.pk])
 
-    response = as_user(personas.family).post(
-        reverse("note_react", args=[note.pk]), {"kind": "heart"}, **HTMX
+    response = client.post(url, {"kind": "heart", "active": "true"}, **HTMX)
+    again = client.post(url, {"kind": "heart", "active": "true"}, **HTMX)
+
+    assert (response.status_code, again.status_code) == (200, 200)
+    assert Reaction.objects.filter(user=personas.family, kind="heart").count() == 1
+    client.post(url, {"kind": "heart", "active": "false"})
+    assert not Reaction.objects.exists()
+    assert client.post(url, {"kind": "x", "active": "true"}).status_code == 422
+    assert client.post(url, {"kind": "heart"}).status_code == 422, "never a toggle"
+
+
+def test_every_form_on_the_timeline_posts_and_carries_its_token(personas, as_user):
+    """Without scripts (or tapped before htmx loads) a form must not send its words in the
+    address; a GET would put them in the history and the server log, and save nothing."""
+    _note(personas, audience="circle")
+
+    for url in (_timeline_url(personas), reverse("note_detail", args=[Note.objects.get().pk])):
+        html = as_user(personas.family).get(url).content.decode()
+        forms = re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.S)
+        writes = [f for f in forms if "timeline-filter" not in f]
+        assert writes
+        for form in writes:
+            tag = form.split(">", 1)[0]
+            assert 'method="post"' in tag, tag
+            assert "csrfmiddlewaretoken" in form, tag
+
+
+def test_a_reaction_form_without_scripts_says_what_it_will_do(personas, as_user):
+    note = _note(personas, audience="circle")
+    services.reaction_set(actor=personas.family, note_id=note.pk, kind="heart", active=True)
+
+    html = as_user(personas.family).get(_timeline_url(personas)).content.decode()
+
+    heart = re.search(r'name="kind" value="heart">\s*.*?name="active" value="(\w+)"', html, re.S)
+    thanks = re.search(r'name="kind" value="thanks">\s*.*?name="active" value="(\w+)"', html, re.S)
+    assert (heart.group(1), thanks.group(1)) == ("false", "true")
+
+
+def test_a_reply_without_scripts_is_saved_once_however_often_it_is_sent(personas, as_user):
+    note = _note(personas, audience="circle")
+    client = as_user(personas.family)
+    page = client.get(reverse("note_detail", args=[note.pk])).content.decode()
+    key = re.search(r'name="client_key" value="([0-9a-f-]{36})"', page).group(1)
+
+    for _ in range(2):
+        response = client.post(
+            reverse("note_reply", args=[note.pk]), {"body": "Lovely", "client_key": key}
+        )
+        assert response.status_code == 302
+
+    assert Reply.objects.count() == 1
+
+
+def test_a_refused_reply_without_scripts_keeps_its_words(personas, as_user):
+    note = _note(personas, audience="circle")
+    client = as_user(personas.family)
+    key = "5b0c8d0e-3f5e-4a59-9f5e-2f6f8f3a1a11"
+    client.post(reverse("note_reply", args=[note.pk]), {"body": "First", "client_key": key})
+
+    response = client.post(
+        reverse("note_reply", args=[note.pk]), {"body": "Words worth keeping", "client_key": key}
     )
 
-    assert response.status_code == 200
-    assert Reaction.objects.filter(user=personas.family, kind="heart").exists()
-    bad = as_user(personas.family).post(reverse("note_react", args=[note.pk]), {"kind": "x"})
-    assert bad.status_code == 422
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert ">Words worth keeping</textarea>" in html
+    assert "could not be matched up" in html
+    assert key not in html, "the form comes back with a fresh key, so sending again works"
 
 
 def test_the_author_edits_and_the_team_sees_what_it_said_before(personas, as_user):
@@ -451,8 +513,8 @@ ADDRESSES = [
     ("note_detail", "concern", "get", {}, TEAM),
     ("note_photo", "shared_photo", "get", {}, SEES_PERSON),
     ("note_photo", "concern_photo", "get", {}, TEAM),
-    ("note_react", "shared", "post", {"kind": "heart"}, SEES_PERSON),
-    ("note_react", "concern", "post", {"kind": "heart"}, TEAM),
+    ("note_react", "shared", "post", {"kind": "heart", "active": "true"}, SEES_PERSON),
+    ("note_react", "concern", "post", {"kind": "heart", "active": "true"}, TEAM),
     ("note_reply", "concern", "post", {"body": "Seen"}, TEAM),
     ("concern_handled", "concern", "post", {"handled_note": "Done"}, TEAM),
     ("note_sharing", "person", "get", {}, {"carer", "person_user"}),

@@ -6,12 +6,14 @@ fragments the services send over the socket.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -38,6 +40,7 @@ from families.timeline import (
     visible_notes,
     with_everything_shown,
 )
+from frontend import drafts
 from frontend.views.photos import _serve
 
 TEMPLATE = "frontend/timeline/timeline.html"
@@ -110,7 +113,10 @@ class NoteForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Up to 4 photos. JPEG, PNG or WebP, under 10 MB each."),
     )
-    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Made here for pages without scripts; the page script gives each form a new one.
+    client_key = forms.UUIDField(
+        widget=forms.HiddenInput(attrs={"data-fresh-key": ""}), required=False
+    )
 
     def __init__(self, *args: Any, access: PersonAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +135,8 @@ class NoteForm(forms.Form):
         else:
             del self.fields["outcomes"]
         if not self.is_bound:
-            self.initial["kind"] = self.fields["kind"].choices[0][0]
+            if self.initial.get("kind") not in kinds:
+                self.initial["kind"] = self.fields["kind"].choices[0][0]
             # A fresh key per form: pressing "Share" twice saves the note once.
             self.initial["client_key"] = uuid.uuid4()
 
@@ -194,6 +201,36 @@ def _service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def login_required_keeping_words(page: str) -> Any:
+    """login_required for a write form: words sent without scripts after the session ended
+    are kept (frontend/drafts.py) and given back on ``page`` once the writer signs in again.
+
+    A page's script hears 401 instead (core.middleware) and keeps them in its outbox.
+    """
+
+    def decorate(view: Any) -> Any:
+        signed_in_view = login_required(view)
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated or request.method != "POST" or request.htmx:
+                return signed_in_view(request, **kwargs)
+            back = reverse(page, kwargs=kwargs)
+            if drafts.keep(request, page=back):
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out, so it was not sent yet. "
+                        "Please sign in again: your words are kept for you."
+                    ),
+                )
+            return redirect_to_login(back)
+
+        return wrapped
+
+    return decorate
+
+
 # The timeline ----------------------------------------------------------------------------------
 
 
@@ -240,6 +277,9 @@ def _timeline_context(
         "outcome_id": outcome_id,
         "more_url": _more_url(request, kind, outcome_id),
         "form": form or NoteForm(access=access),
+        # Reply and reaction forms without scripts carry this key; the page script gives each
+        # form a key of its own. Either way, a form sent twice is one write.
+        "form_key": uuid.uuid4(),
         "nav": "people",
     }
 
@@ -250,7 +290,12 @@ def _timeline_context(
 def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
-    context = _timeline_context(request, access)
+    kept = drafts.take(request, page=request.path)
+    form = None
+    if kept:
+        form = NoteForm(initial=_given_back(kept), access=access)
+        messages.info(request, _("Here are the words you wrote. Please share them again."))
+    context = _timeline_context(request, access, form=form)
     if request.htmx and context["cursor"]:
         return render(request, f"{TEMPLATE}#page", context)
     last_looked = last_looked_and_mark_seen(user_id=request.user.pk, access=access)
@@ -270,7 +315,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-@login_required
+@login_required_keeping_words("timeline")
 @require_POST
 def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
@@ -308,6 +353,11 @@ def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     return response
 
 
+def _given_back(kept: dict[str, str]) -> dict[str, Any]:
+    """Words kept while signed out, back in the form (a fresh key: it was never saved)."""
+    return {name: value for name, value in kept.items() if value}
+
+
 def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
     from django.template.loader import render_to_string
 
@@ -320,7 +370,12 @@ def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
 
 
 def _note_page(
-    request: HttpRequest, note_id: int, *, status: int = 200, **forms_given: forms.Form
+    request: HttpRequest,
+    note_id: int,
+    *,
+    status: int = 200,
+    reply: dict[str, str] | None = None,
+    **forms_given: forms.Form,
 ) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     access = found.access
@@ -341,6 +396,9 @@ def _note_page(
         "handled_form": forms_given.get("handled_form")
         or (HandledForm() if access.is_team and note.is_open_concern else None),
         "versions": list(note.versions.all()) if access.is_team else [],
+        "form_key": uuid.uuid4(),
+        # A reply that could not be saved comes back in its box, with its key and the reason.
+        "reply": reply or {},
         "nav": "people",
     }
     return render(request, "frontend/timeline/note.html", context, status=status)
@@ -349,7 +407,10 @@ def _note_page(
 @login_required
 @require_GET
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    return _note_page(request, note_id)
+    kept = drafts.take(request, page=request.path)
+    if kept:
+        messages.info(request, _("Here are the words you wrote. Please send them again."))
+    return _note_page(request, note_id, reply={"body": kept["body"]} if kept else None)
 
 
 @login_required
@@ -381,32 +442,49 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     return redirect("timeline", person_id=found.note.person_id)
 
 
-@login_required
+@login_required_keeping_words("note_detail")
 @require_POST
 def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
+    body = request.POST.get("body", "")
     try:
         services.reply_create(
-            actor=request.user, note_id=found.note.pk, body=request.POST.get("body", "")
+            actor=request.user,
+            note_id=found.note.pk,
+            body=body,
+            client_key=request.POST.get("client_key") or None,
         )
     except ValidationError as error:
+        problem = " ".join(error.messages)
         if request.htmx:
-            html = _note_fragment(found.note.pk, reply_error=" ".join(error.messages))
+            html = _note_fragment(found.note.pk, reply_error=problem, reply_body=body)
             return HttpResponse(html)
-        messages.error(request, " ".join(error.messages))
-        return redirect("note_detail", note_id=found.note.pk)
+        # Without scripts too, the words stay in the box, never lost to a redirect.
+        reply = {"body": body, "error": problem}
+        return _note_page(request, found.note.pk, status=422, reply=reply)
     if request.htmx:
         return HttpResponse(_note_fragment(found.note.pk))
     return redirect(f"{reverse('note_detail', args=[found.note.pk])}#replies")
+
+
+def _said(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
 
 
 @login_required
 @require_POST
 def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
+    active = _said(request.POST.get("active", ""))
     try:
-        services.reaction_toggle(
-            actor=request.user, note_id=found.note.pk, kind=request.POST.get("kind", "")
+        if active is None:
+            raise ValidationError(_("Please say whether to give the reaction or take it back."))
+        services.reaction_set(
+            actor=request.user,
+            note_id=found.note.pk,
+            kind=request.POST.get("kind", ""),
+            active=active,
+            client_key=request.POST.get("client_key") or None,
         )
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=422, content_type="text/plain")
@@ -524,6 +602,7 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
             "access": access,
             "viewer_id": request.user.pk,
             "notes": notes,
+            "form_key": uuid.uuid4(),
             "weeks": weeks,
             "chart": progress_svg(weeks, title=_("Notes marking progress, week by week")),
             "form": form,

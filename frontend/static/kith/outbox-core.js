@@ -41,7 +41,7 @@
 
   // What each answer means for the item. "keep" items stay, with a reason the page shows.
   function outcome(status, body) {
-    if (status === 200 || status === 201) return { done: true };
+    if (status === 200 || status === 201) return { done: true, saved: body };
     if (status === 401) return { keep: "signed-out" };
     if (status === 403) return { keep: "reload" };
     if (status === 404) return { keep: "no-access" };
@@ -57,12 +57,16 @@
         // outbox's later send are still one note.
         id: meta.id || uuid(),
         url: meta.url,
+        // "note" or "reply": a reply goes to the API as JSON, a note as a form (photos).
+        what: meta.what || "note",
+        personId: meta.personId || "",
         personName: meta.personName || "",
+        kindLabel: meta.kindLabel || "",
         csrf: meta.csrf,
         fields: fields,
         photos: photos || [],
         createdAt: new Date().toISOString(),
-        problem: "",
+        problem: meta.problem || "",
         detail: "",
       };
       return run("readwrite", function (store) { store.put(item); }).then(function () { return item; });
@@ -80,20 +84,27 @@
     },
     // Send one item. Resolves to the item's new state; never rejects on a network failure.
     send: function (item, csrf) {
-      var form = new FormData();
-      Object.keys(item.fields).forEach(function (name) {
-        var value = item.fields[name];
-        (Array.isArray(value) ? value : [value]).forEach(function (v) {
-          if (v !== null && v !== undefined && v !== "") form.append(name, v);
+      var headers = { "X-CSRFToken": csrf || item.csrf, "Accept": "application/json" };
+      var body;
+      if (item.what === "reply") {
+        body = JSON.stringify({ body: item.fields.body, client_key: item.id });
+        headers["Content-Type"] = "application/json";
+      } else {
+        body = new FormData();
+        Object.keys(item.fields).forEach(function (name) {
+          var value = item.fields[name];
+          (Array.isArray(value) ? value : [value]).forEach(function (v) {
+            if (v !== null && v !== undefined && v !== "") body.append(name, v);
+          });
         });
-      });
-      form.append("client_key", item.id);
-      item.photos.forEach(function (photo) { form.append("photos", photo, photo.name || "photo.jpg"); });
+        body.append("client_key", item.id);
+        item.photos.forEach(function (photo) { body.append("photos", photo, photo.name || "photo.jpg"); });
+      }
       return fetch(item.url, {
         method: "POST",
-        body: form,
+        body: body,
         credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf || item.csrf, "Accept": "application/json" },
+        headers: headers,
       }).then(function (response) {
         return response.json().catch(function () { return null; }).then(function (body) {
           return outcome(response.status, body);
@@ -101,7 +112,9 @@
       }, function () {
         return { keep: "retry" };
       }).then(function (result) {
-        if (result.done) return Outbox.remove(item.id).then(function () { return { done: true, item: item }; });
+        if (result.done) {
+          return Outbox.remove(item.id).then(function () { return { done: true, item: item, saved: result.saved }; });
+        }
         item.problem = result.keep;
         item.detail = result.detail || "";
         return Outbox.save(item).then(function () { return { keep: result.keep, item: item }; });

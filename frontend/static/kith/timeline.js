@@ -19,6 +19,9 @@
     root.querySelectorAll("[data-reactors]").forEach(function (el) {
       var mine = el.getAttribute("data-reactors").indexOf("|" + me + "|") !== -1;
       el.setAttribute("aria-pressed", mine ? "true" : "false");
+      // The form says outright what tapping does: give it, or take it back.
+      var active = el.form && el.form.querySelector("input[name=active]");
+      if (active) active.value = mine ? "false" : "true";
     });
   }
 
