@@ -5,7 +5,10 @@ removal, an edited one with its current words only, and a note several things ha
 as one frame. Old state plus what catch-up sends equals a fresh timeline.
 """
 
+import html
+import json
 import re
+from unittest.mock import patch
 
 import pytest
 from channels.db import database_sync_to_async
@@ -13,6 +16,7 @@ from django.db import connection
 
 from core.access import person_access
 from core.models import Event
+from core.realtime import broadcast
 from core.realtime.consumers import CLOSE_RELOAD
 from core.realtime.testing import connect
 from families import services
@@ -142,4 +146,77 @@ async def test_a_page_older_than_the_catch_up_window_is_told_to_reload(personas,
         "type": "websocket.close",
         "code": CLOSE_RELOAD,
     }
+    await family.disconnect()
+
+
+# Frames that never came ------------------------------------------------------------------------
+
+
+def _dropped(personas, body):
+    """Written and committed, but its frame lost on the way, as a swamped channel layer does."""
+    with patch.object(broadcast, "_send", lambda *args, **kwargs: None):
+        return _write(personas, body)
+
+
+def _cursor_of(frame: str) -> dict[str, str]:
+    found = re.search(r'<span id="kith-cursor"[^>]*>', frame).group(0)
+    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', found))
+
+
+async def test_a_dropped_frame_is_noticed_from_the_next_one_and_fetched_once(personas):
+    path = f"/ws/people/{personas.person.pk}/"
+    cursor = await database_sync_to_async(_cursor)(personas, personas.family)
+    family, *_ = await connect(personas.family, path, after=cursor)
+    assert await _frames_until_streams(family) == []
+
+    lost = await database_sync_to_async(_dropped)(personas, "Jean laughed at the radio")
+    await database_sync_to_async(_write)(personas, "Then she had a nap")
+    frame = await family.receive_from()
+    assert "a nap" in frame
+    lost_event = await database_sync_to_async(
+        Event.objects.filter(subject_id=lost.pk, audience="circle").get
+    )()
+    # The frame names the one before it, which this page never saw: a gap it can see.
+    assert _cursor_of(frame)["previous"] == str(lost_event.pk)
+
+    await family.send_to(text_data=json.dumps({"catch_up": cursor}))
+    frames = await _frames_until_streams(family)
+    inserted = _ids(frames, r'afterbegin:#timeline">\s*<article id="note-(\d+)"')
+    assert lost.pk in inserted
+    assert any("laughed at the radio" in f for f in frames)
+    assert inserted.count(lost.pk) == 1
+    await family.disconnect()
+
+
+async def test_a_last_frame_that_never_came_is_found_by_checking(personas):
+    path = f"/ws/people/{personas.person.pk}/"
+    family, *_ = await connect(personas.family, path)
+    lost = await database_sync_to_async(_dropped)(personas, "The last news of the day")
+    lost_event = await database_sync_to_async(
+        Event.objects.filter(subject_id=lost.pk, audience="circle").get
+    )()
+
+    await family.send_to(text_data=json.dumps({"check": True}))
+    answer = html.unescape(await family.receive_from())
+    assert 'id="kith-streams"' in answer
+    assert f'"person-{personas.person.pk}-circle-moment": {lost_event.pk}' in answer
+    await family.disconnect()
+
+
+async def test_a_page_asking_for_nonsense_is_ignored(personas):
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+    for asked in ("not json", "[]", '{"catch_up": "1"}', '{"catch_up": -4}', '{"check": 1}'):
+        await family.send_to(text_data=asked)
+    assert await family.receive_nothing(timeout=0.3)
+    await family.disconnect()
+
+
+async def test_the_circle_can_never_ask_for_the_teams_items(personas):
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/")
+    await database_sync_to_async(_write)(
+        personas, "Key safe code is 4321", kind=Note.Kind.HANDOVER, audience=Note.Audience.TEAM
+    )
+    await family.send_to(text_data=json.dumps({"catch_up": 0}))
+    frames = await _frames_until_streams(family)
+    assert not any("4321" in frame for frame in frames)
     await family.disconnect()
