@@ -65,10 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Event(models.Model):
-    """What open pages were told, kept so a page that reconnects can catch up.
+    """What happened, as open pages heard it, kept so a page that missed some can catch up.
 
-    One row per audience: a team-only item has a team row and no circle row, so catch-up can
-    never hand it to the circle. Append-only; old rows are pruned, never edited.
+    It says what happened and to what (a kind and a subject's id), never how it looked: a
+    page catching up is sent each subject as a fresh page would show it now, rendered and
+    checked again, so a deleted note is a removal and an edited one its current words.
+
+    One row per stream (the group a frame went to): a team-only item has no circle row, so
+    catch-up can never hand it to the circle. Rows older than the catch-up window are pruned.
     """
 
     person = models.ForeignKey(
@@ -76,21 +80,41 @@ class Event(models.Model):
     )
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, null=True, related_name="+")
     audience = models.CharField(max_length=10)
+    # The group its frame went to; each socket catches up from the streams it joined.
+    stream = models.CharField(max_length=80, default="")
     kind = models.CharField(max_length=40)
     # What a circle item is about (a note's kind), for people shown only some kinds; empty
     # for items everyone in the audience hears.
     topic = models.CharField(max_length=20, blank=True, default="")
-    html = models.TextField()
+    # The thing it happened to (a note, a visit, an offer), looked up afresh on catch-up.
+    subject_id = models.BigIntegerField(null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [
             models.Index(fields=["person", "audience", "id"], name="event_person_catch_up"),
             models.Index(fields=["team", "audience", "id"], name="event_team_catch_up"),
+            models.Index(fields=["stream", "id"], name="event_stream_catch_up"),
+            models.Index(fields=["created_at"], name="event_pruning"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class EventStream(models.Model):
+    """The last event sent to one group, so each frame can name the one before it.
+
+    Taken with a row lock while an event is written, so within a stream each frame's
+    "previous" is exactly the frame sent before it: a page that has not seen it knows it
+    missed something (a frame the channel layer dropped) and asks for it.
+    """
+
+    name = models.CharField(max_length=80, primary_key=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AuditEntry(models.Model):

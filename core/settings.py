@@ -299,6 +299,9 @@ INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 # years after their support ends; a finished copy of a record (subject access) this many days.
 RETENTION_YEARS_AFTER_SUPPORT_ENDS = envint("RETENTION_YEARS_AFTER_SUPPORT_ENDS", 8)
 RETENTION_EXPORT_DAYS = envint("RETENTION_EXPORT_DAYS", 7)
+# How far back a page that reconnects (or noticed a gap) can catch up. The log of what open
+# pages were told is pruned past this by `apply_retention`; an older page reloads instead.
+CATCH_UP_WINDOW_HOURS = envint("CATCH_UP_WINDOW_HOURS", 48)
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
 

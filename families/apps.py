@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class FamiliesConfig(AppConfig):
     name = "families"
+
+    def ready(self) -> None:
+        from core.realtime import catch_up
+        from families.live import notes_caught_up
+
+        # A page catching up is sent each note as it is now, never as it was.
+        catch_up.register("note", notes_caught_up)

@@ -7,7 +7,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from core.access import Audience
-from core.models import Event
+from core.models import Event, EventStream
 from core.realtime.groups import (
     person_group,
     person_topic_group,
@@ -19,9 +19,15 @@ from core.realtime.groups import (
 MESSAGE = "event.message"
 
 
-def cursor_html(event_id: int) -> str:
-    """Rides along with every frame so a reconnecting page knows where it got to."""
-    return f'<span id="kith-cursor" hidden data-event-id="{event_id}" hx-swap-oob="true"></span>'
+def cursor_html(event_id: int, *, stream: str = "", previous: int = 0) -> str:
+    """Rides along with every frame: where the page got to, and the frame before this one.
+
+    A page that has not seen ``previous`` (in this stream) missed a frame and asks for it.
+    """
+    return (
+        f'<span id="kith-cursor" hidden data-event-id="{event_id}" data-stream="{stream}"'
+        f' data-previous="{previous}" hx-swap-oob="true"></span>'
+    )
 
 
 def publish(
@@ -31,15 +37,18 @@ def publish(
     person_id: int | None = None,
     team_id: int | None = None,
     topic: str = "",
+    subject_id: int | None = None,
 ) -> list[Event]:
-    """Record one event per audience and send each fragment to its group once committed.
+    """Record what happened once per stream and send each fragment to its group once committed.
 
     Call inside the service's transaction. Render each fragment once per audience: the same
     bytes go to every viewer in that audience, however many there are. Each open page listens
     to exactly one audience (the team's or the circle's), so nobody hears an event twice.
 
     ``topic`` (a note's kind) sends the circle's fragment only to those in the circle the
-    person shows that kind to; without it, the whole circle hears it.
+    person shows that kind to; without it, the whole circle hears it. ``subject_id`` names
+    what it happened to (a note, a visit, an offer): catch-up renders that afresh, since the
+    log keeps no fragment, so no words outlive an edit or a deletion there.
     """
     if person_id is None and team_id is None:
         raise ValueError("an event belongs to a person, a team or both")
@@ -48,16 +57,14 @@ def publish(
     if Audience.CIRCLE in fragments and Audience.TEAM not in fragments:
         # Shared with the circle and the same for everyone: the team hears it in its own group.
         fragments = {**fragments, Audience.TEAM: fragments[Audience.CIRCLE]}
-    events = Event.objects.bulk_create(
-        Event(
-            person_id=person_id,
-            team_id=team_id,
-            audience=audience.value,
-            kind=kind,
-            topic=topic,
-            html=html,
-        )
-        for audience, html in fragments.items()
+    streams: dict[str, tuple[Audience, str]] = {}
+    for audience, html in fragments.items():
+        if person_id is not None:
+            streams[_person_group_for(person_id, audience, topic)] = (audience, html)
+        if team_id is not None and audience is Audience.TEAM:
+            streams[team_group(team_id)] = (audience, html)
+    events = _log(
+        streams, kind=kind, person_id=person_id, team_id=team_id, topic=topic, subject_id=subject_id
     )
     # Robust: the write is committed whatever happens next. A channel layer that fails here
     # (Redis down, say) is logged, and the page that missed the frame catches up from the log.
@@ -65,10 +72,53 @@ def publish(
     return events
 
 
-def _person_group_for(person_id: int, event: Event) -> str:
-    audience = Audience(event.audience)
-    if audience is Audience.CIRCLE and event.topic:
-        return person_topic_group(person_id, event.topic)
+def _log(
+    streams: Mapping[str, tuple[Audience, str]],
+    *,
+    kind: str,
+    person_id: int | None,
+    team_id: int | None,
+    topic: str,
+    subject_id: int | None,
+) -> list[Event]:
+    """One row per stream, each chained to the one before it in that stream.
+
+    The stream's row stays locked until the write commits, so two writes to one stream are
+    chained in the order they commit (which is the order their frames go out), never both
+    after the same frame. Locked in name order, so two writes never wait on each other.
+    """
+    names = sorted(streams)
+    EventStream.objects.bulk_create(
+        [EventStream(name=name) for name in names], ignore_conflicts=True
+    )
+    last = dict(
+        EventStream.objects.select_for_update()
+        .filter(name__in=names)
+        .order_by("name")
+        .values_list("name", "last_event_id")
+    )
+    events = []
+    for name in names:
+        audience, html = streams[name]
+        event = Event.objects.create(
+            person_id=person_id,
+            team_id=team_id,
+            audience=audience.value,
+            stream=name,
+            kind=kind,
+            topic=topic,
+            subject_id=subject_id,
+        )
+        # Kept on the object only, for sending: the log itself holds no fragment.
+        event.html, event.previous_id = html, last[name]
+        EventStream.objects.filter(name=name).update(last_event_id=event.pk)
+        events.append(event)
+    return events
+
+
+def _person_group_for(person_id: int, audience: Audience, topic: str) -> str:
+    if audience is Audience.CIRCLE and topic:
+        return person_topic_group(person_id, topic)
     return person_group(person_id, audience)
 
 
@@ -76,12 +126,8 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
     layer = get_channel_layer()
     send = async_to_sync(layer.group_send)
     for event in events:
-        audience = Audience(event.audience)
-        message = {"type": MESSAGE, "id": event.pk, "html": event.html + cursor_html(event.pk)}
-        if person_id is not None:
-            send(_person_group_for(person_id, event), message)
-        if team_id is not None and audience is Audience.TEAM:
-            send(team_group(team_id), message)
+        cursor = cursor_html(event.pk, stream=event.stream, previous=event.previous_id)
+        send(event.stream, {"type": MESSAGE, "id": event.pk, "html": event.html + cursor})
 
 
 def access_changed(*, user_id: int) -> None:

@@ -1,16 +1,14 @@
 """One socket per open page. It hears only the groups core.access allows, re-checked on change."""
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db.models import Q
 
-from core.access import Audience, PersonAccess, person_access, team_access
-from core.models import Event
-from core.realtime import presence
-from core.realtime.broadcast import cursor_html
+from core.access import Audience, person_access, team_access
+from core.realtime import catch_up, presence
 from core.realtime.groups import (
     person_group,
     person_topic_group,
@@ -19,8 +17,7 @@ from core.realtime.groups import (
     user_group,
 )
 
-# A page that missed more than this reloads instead of replaying: it is quicker and simpler.
-CATCH_UP_LIMIT = 200
+CATCH_UP_LIMIT = catch_up.CATCH_UP_LIMIT
 # Close codes the page understands (4000-4999 are ours).
 CLOSE_NO_ACCESS = 4403
 CLOSE_SIGNED_OUT = 4401
@@ -57,7 +54,23 @@ class _PageConsumer(AsyncWebsocketConsumer):
         self.groups_joined = []
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Pages only listen; anything they send is ignored."""
+        """A page asks only about what it missed; anything else it sends is ignored.
+
+        ``{"catch_up": <event id>}``: it noticed a gap, so send what it missed since then.
+        ``{"check": true}``: the last event of each stream, so it can tell if it missed one.
+        """
+        try:
+            asked = json.loads(text_data or "")
+        except ValueError:
+            return
+        if not isinstance(asked, dict):
+            return
+        after = asked.get("catch_up")
+        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+            await self.catch_up(after)
+        elif asked.get("check") is True:
+            heads = await database_sync_to_async(catch_up.stream_heads)(self.content_groups())
+            await self.send(text_data=catch_up.streams_html(heads))
 
     async def event_message(self, event: dict) -> None:
         await self.send(text_data=event["html"])
@@ -84,21 +97,36 @@ class _PageConsumer(AsyncWebsocketConsumer):
         except ValueError:
             return None
 
-    async def catch_up(self) -> None:
-        after = self.after()
+    async def catch_up(self, after: int | None = None) -> None:
+        """Send what the page missed after event ``after`` (on connect: ``?after=``)."""
+        after = self.after() if after is None else after
         if after is None:
             return
-        events = await database_sync_to_async(self.missed_events)(after)
-        if len(events) > CATCH_UP_LIMIT:
+        caught_up = await database_sync_to_async(self.missed)(after)
+        if caught_up is None:
             await self.close(code=CLOSE_RELOAD)
             return
-        for event_id, html in events:
-            await self.send(text_data=html + cursor_html(event_id))
+        frames, heads = caught_up
+        for frame in frames:
+            await self.send(text_data=frame)
+        await self.send(
+            text_data=catch_up.streams_html(heads, covered=max([after, *heads.values()]))
+        )
+
+    def missed(self, after: int) -> tuple[list[str], dict[str, int]] | None:
+        """Frames for what was missed, rendered afresh, and where each stream got to."""
+        # Heads read first: anything sent after this arrives as its own frame.
+        streams = self.content_groups()
+        heads = catch_up.stream_heads(streams)
+        events = catch_up.missed_events(streams=streams, after=after)
+        if events is None:
+            return None
+        return self.missed_frames(events), heads
 
     async def allowed_groups(self) -> list[str] | None:
         raise NotImplementedError
 
-    def missed_events(self, after: int) -> list[tuple[int, str]]:
+    def missed_frames(self, events: list) -> list[str]:
         raise NotImplementedError
 
 
@@ -148,25 +176,16 @@ class PersonConsumer(_PageConsumer):
             ]
         return groups
 
-    @staticmethod
-    def _topics(access: PersonAccess) -> Q:
-        if access.live_audience is Audience.TEAM:
-            return Q()
-        return Q(topic="") | Q(topic__in=sorted(access.note_kinds_visible))
-
-    def missed_events(self, after: int) -> list[tuple[int, str]]:
+    def missed_frames(self, events: list) -> list[str]:
         access = person_access(self.scope["user"], self.person_id)
         if access is None:
             return []
-        return list(
-            Event.objects.filter(
-                self._topics(access),
-                person_id=self.person_id,
-                audience=access.live_audience.value,
-                pk__gt=after,
-            )
-            .order_by("pk")
-            .values_list("pk", "html")[: CATCH_UP_LIMIT + 1]
+        return catch_up.frames_for(
+            user=self.scope["user"],
+            audience=access.live_audience,
+            person_id=self.person_id,
+            team_id=None,
+            events=events,
         )
 
 
@@ -183,11 +202,13 @@ class TeamConsumer(_PageConsumer):
             return None
         return [team_group(self.team_id)]
 
-    def missed_events(self, after: int) -> list[tuple[int, str]]:
+    def missed_frames(self, events: list) -> list[str]:
         if team_access(self.scope["user"], self.team_id) is None:
             return []
-        return list(
-            Event.objects.filter(team_id=self.team_id, audience=Audience.TEAM.value, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", "html")[: CATCH_UP_LIMIT + 1]
+        return catch_up.frames_for(
+            user=self.scope["user"],
+            audience=Audience.TEAM,
+            person_id=None,
+            team_id=self.team_id,
+            events=events,
         )

@@ -1,4 +1,8 @@
-"""Helpers for socket tests: a signed-in WebsocketCommunicator in one call."""
+"""Helpers for socket tests: a signed-in WebsocketCommunicator in one call, what was sent."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest.mock import patch
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from core.asgi import application
+from core.models import Event
 
 ORIGIN = b"http://localhost"
 
@@ -35,3 +40,24 @@ async def connect(
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect()
     return communicator, connected, code, session_key
+
+
+@contextmanager
+def published() -> Iterator[list[Event]]:
+    """Every event published inside the block, each with the fragment its frame carries.
+
+    The log keeps no fragment (catch-up renders afresh), so tests of what a frame says read
+    it here, as publish() hands it to the channel layer, committed or not.
+    """
+    from core.realtime import broadcast
+
+    seen: list[Event] = []
+    log = broadcast._log
+
+    def recording(*args, **kwargs):
+        events = log(*args, **kwargs)
+        seen.extend(events)
+        return events
+
+    with patch.object(broadcast, "_log", recording):
+        yield seen

@@ -207,6 +207,10 @@ def render_note_fragments(
     return dict.fromkeys(_audiences_of(note), html)
 
 
+def removal_html(note_id: int) -> str:
+    return f'<article id="note-{int(note_id)}" hx-swap-oob="delete"></article>'
+
+
 def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
     # The topic keeps it to those in the circle the person shows this kind of note to. A note
     # just created holds all it shows (shown_as_written); any other is read afresh.
@@ -214,17 +218,18 @@ def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
         person_id=note.person_id,
         kind=kind,
         topic=note.kind,
+        subject_id=note.pk,
         fragments=render_note_fragments(note.pk, created=created, loaded=note if created else None),
     )
 
 
 def _publish_removal(note: Note) -> None:
-    html = f'<article id="note-{note.pk}" hx-swap-oob="delete"></article>'
     publish(
         person_id=note.person_id,
         kind="note.deleted",
         topic=note.kind,
-        fragments=dict.fromkeys(_audiences_of(note), html),
+        subject_id=note.pk,
+        fragments=dict.fromkeys(_audiences_of(note), removal_html(note.pk)),
     )
 
 

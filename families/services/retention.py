@@ -6,7 +6,10 @@ The rule (settings, read from the environment by core.env):
 - a circle member who asked for their account to go is deleted; what they wrote stays on the
   person's timeline without their name ("a former member of the circle");
 - a finished copy of a record is deleted RETENTION_EXPORT_DAYS days (default 7) after it
-  was made.
+  was made;
+- the log of what open pages were told (core.models.Event: what happened to which note or
+  visit, never its words) is deleted once older than CATCH_UP_WINDOW_HOURS (default 48); a
+  person's events go with their record.
 
 The audit trail is kept: its rows are append-only (PostgreSQL refuses changes) and point at
 what they describe without a database constraint, so deleting the record leaves them intact.
@@ -25,7 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import User
+from core.models import EventStream, User
+from core.realtime.catch_up import events_prune
 from families.models import (
     AccountDeletionRequest,
     CircleMember,
@@ -50,6 +54,7 @@ class RetentionReport:
     accounts_deleted: int = 0
     posts_anonymised: int = 0
     exports_deleted: int = 0
+    events_deleted: int = 0
 
     def say(self, line: str) -> None:
         self.lines.append(line)
@@ -140,6 +145,8 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
         report.people_deleted += 1
         if not dry_run:
             with transaction.atomic():
+                # Their events go with them (cascade); their streams' counters too.
+                EventStream.objects.filter(name__startswith=f"person-{person.pk}-").delete()
                 person.delete()
                 # Files go only once the rows are gone for good.
                 transaction.on_commit(lambda files=files: _delete_files(files))
@@ -178,6 +185,12 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
             name = export.file.name
             export.delete()
             _delete_files([name])
+    report.events_deleted = events_prune(now=now, dry_run=dry_run)
+    if report.events_deleted:
+        report.say(
+            _("live updates: %(verb)s %(count)s older than the catch-up window")
+            % {"verb": verb, "count": report.events_deleted}
+        )
     if not report.lines:
         report.say(_("nothing to do"))
     return report

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.access import Audience, person_access
 from core.models import Event
+from core.realtime.testing import published
 from core.tests.factories import CircleMemberFactory, PersonFactory
 from families import services
 from families.models import Note, NotePhoto, NoteVersion, Outcome, Reaction, Reply
@@ -565,24 +566,24 @@ def test_another_teams_carer_cannot_change_a_goal(personas):
 
 
 def test_a_team_only_note_is_never_given_a_circle_fragment(personas):
-    note = _note(personas, kind=Note.Kind.HANDOVER, body="Key safe code changed.")
-
-    events = list(Event.objects.filter(person=personas.person))
+    with published() as events:
+        note = _note(personas, kind=Note.Kind.HANDOVER, body="Key safe code changed.")
 
     assert [e.audience for e in events] == ["team"]
     assert f'id="note-{note.pk}"' in events[0].html
+    assert [e.audience for e in Event.objects.filter(person=personas.person)] == ["team"]
 
 
 def test_a_shared_note_is_rendered_once_for_the_circle_which_the_team_also_hears(personas):
     note = _note(personas, audience=Note.Audience.CIRCLE)
-    services.note_edit(actor=personas.carer, note_id=note.pk, body="Changed words")
+    with published() as edited:
+        services.note_edit(actor=personas.carer, note_id=note.pk, body="Changed words")
 
     fragments = services.render_note_fragments(note.pk)
 
     # Rendered once; the team's log and group get the very same fragment.
     assert list(fragments) == [Audience.CIRCLE]
     assert 'hx-swap-oob="outerHTML"' in fragments[Audience.CIRCLE]
-    edited = Event.objects.filter(kind="note.edited")
     assert sorted(e.audience for e in edited) == ["circle", "team"]
     assert len({e.html for e in edited}) == 1
 
@@ -632,15 +633,16 @@ def test_a_new_note_is_shown_live_exactly_as_a_fresh_read_of_it_would_be(persona
     walk = Outcome.objects.create(
         person=personas.person, title="Walk to the shop", created_by=personas.carer
     )
-    note = _note(
-        personas,
-        kind=Note.Kind.MOMENT,
-        audience=Note.Audience.CIRCLE,
-        wellbeing=4,
-        photos=[photo_upload("a.jpg")],
-        outcome_ids=[walk.pk],
-    )
-    sent = {e.html for e in Event.objects.filter(kind="note.created", person=personas.person)}
+    with published() as events:
+        note = _note(
+            personas,
+            kind=Note.Kind.MOMENT,
+            audience=Note.Audience.CIRCLE,
+            wellbeing=4,
+            photos=[photo_upload("a.jpg")],
+            outcome_ids=[walk.pk],
+        )
+    sent = {e.html for e in events}
 
     fresh = services.render_note_fragments(note.pk, created=True)
 

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.models import AuditEntry, User
+from core.models import AuditEntry, Event, EventStream, User
 from families import services
 from families.models import (
     AccountDeletionRequest,
@@ -87,6 +87,9 @@ def test_a_record_kept_eight_years_after_support_ended_is_deleted_with_its_photo
     assert AuditEntry.objects.filter(person_id=personas.person.pk).count() == trail_before
     # Someone still supported, or whose support ended lately, is untouched.
     assert Person.objects.filter(pk=personas.neighbour.pk).exists()
+    # Nothing open pages were told about them outlives the record either.
+    assert not Event.objects.filter(person_id=personas.person.pk).exists()
+    assert not EventStream.objects.filter(name__startswith=f"person-{personas.person.pk}-")
 
 
 def test_support_that_ended_seven_years_ago_is_kept(personas):
@@ -152,3 +155,29 @@ def test_old_copies_of_a_record_are_deleted(personas):
     assert report.exports_deleted == 1
     assert not RecordExport.objects.exists()
     assert not default_storage.exists(name)
+
+
+def test_live_updates_older_than_the_catch_up_window_are_forgotten(personas, settings):
+    settings.CATCH_UP_WINDOW_HOURS = 48
+    now = timezone.now()
+    old, recent = (
+        services.note_create(
+            actor=personas.carer, person_id=personas.person.pk, kind="handover", body=body
+        )
+        for body in ("Two days and more ago", "This morning")
+    )
+    Event.objects.filter(subject_id=old.pk).update(created_at=now - dt.timedelta(hours=49))
+    Event.objects.filter(subject_id=recent.pk).update(created_at=now - dt.timedelta(hours=47))
+
+    report = apply_retention(dry_run=True, now=now)
+    assert report.events_deleted == 1
+    assert Event.objects.filter(subject_id=old.pk).exists()
+
+    report = apply_retention(dry_run=False, now=now)
+
+    assert report.events_deleted == 1
+    assert "live updates: deleted 1 older than the catch-up window" in report.lines
+    assert not Event.objects.filter(subject_id=old.pk).exists()
+    assert Event.objects.filter(subject_id=recent.pk).exists()
+    # The notes themselves are the record, kept by its own rule.
+    assert Note.objects.filter(pk=old.pk).exists()

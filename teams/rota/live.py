@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from core.access import Audience
 from core.realtime import publish
+from core.realtime.catch_up import Missed
 from teams.models import Offer, Visit
 from teams.rota import selectors
 from teams.rota.clock import local_today
@@ -33,9 +34,24 @@ def visit_changed(
     ``circle=False`` for a change the circle must not hear of (a check-in the person has not
     agreed to share): then there is no circle fragment at all.
     """
-    today = local_today()
     days = [visit.date] if old_date in (None, visit.date) else [old_date, visit.date]
-    team_html = render_to_string(
+    team_html = _visit_team_html(visit, days)
+    publish(
+        kind=kind,
+        person_id=visit.person_id,
+        team_id=visit.team_id,
+        subject_id=visit.pk,
+        fragments=(
+            {Audience.TEAM: team_html, Audience.CIRCLE: _whos_coming_html(visit.person)}
+            if circle
+            else {Audience.TEAM: team_html}
+        ),
+    )
+
+
+def _visit_team_html(visit: Visit, days: list[dt.date]) -> str:
+    today = local_today()
+    return render_to_string(
         "frontend/rota/_visit_live.html",
         {
             "cells": [
@@ -50,22 +66,20 @@ def visit_changed(
             "still_open": visit.status == Visit.Status.OPEN and visit.date >= today,
         },
     )
-    publish(
-        kind=kind,
-        person_id=visit.person_id,
-        team_id=visit.team_id,
-        fragments=(
-            {Audience.TEAM: team_html, Audience.CIRCLE: _whos_coming_html(visit.person)}
-            if circle
-            else {Audience.TEAM: team_html}
-        ),
-    )
 
 
 def offer_changed(offer: Offer, *, kind: str) -> None:
     """Offers are the team's business only: no circle fragment at all."""
-    html = render_to_string("frontend/rota/_offer_live.html", {"offer": offer})
-    publish(kind=kind, team_id=offer.visit.team_id, fragments={Audience.TEAM: html})
+    publish(
+        kind=kind,
+        team_id=offer.visit.team_id,
+        subject_id=offer.pk,
+        fragments={Audience.TEAM: _offer_html(offer)},
+    )
+
+
+def _offer_html(offer: Offer) -> str:
+    return render_to_string("frontend/rota/_offer_live.html", {"offer": offer})
 
 
 def team_rota_changed(team_id: int, *, person_id: int) -> None:
@@ -82,3 +96,46 @@ def team_rota_changed(team_id: int, *, person_id: int) -> None:
             Audience.CIRCLE: _whos_coming_html(person),
         },
     )
+
+
+# Catching up ------------------------------------------------------------------------------------
+
+
+def _stale_html() -> str:
+    return render_to_string("frontend/rota/_stale.html", {})
+
+
+def rota_caught_up(missed: Missed) -> list[str]:
+    """What a rota (or "who's coming") missed, as it stands now, each thing once.
+
+    The circle only ever hears "who's coming", so it gets that, current. The team gets each
+    visit's cell and each offer as they are now; a visit that moved day, or many that changed
+    at once, also asks the grid to show the latest, since the cell it left is not known here.
+    """
+    from families.models import Person
+
+    if missed.audience is Audience.CIRCLE:
+        person = Person.objects.filter(pk=missed.person_id).first()
+        return [] if person is None else [_whos_coming_html(person)]
+    frames, stale = [], False
+    for subject_id, events in missed.subjects():
+        kinds = {event.kind for event in events}
+        thing = events[0].kind.partition(".")[0]
+        if thing == "visit":
+            visit = Visit.objects.filter(pk=subject_id).select_related("person").first()
+            if visit is None:
+                stale = True
+                continue
+            frames.append(_visit_team_html(visit, [visit.date]))
+            stale = stale or "visit.changed" in kinds
+        elif thing == "offer":
+            offer = Offer.objects.filter(pk=subject_id).select_related("visit").first()
+            if offer is None:
+                stale = True
+                continue
+            frames.append(_offer_html(offer))
+        else:
+            stale = True
+    if stale:
+        frames.append(_stale_html())
+    return frames

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.models import Event
+from core.realtime.testing import published
 from core.tests.http import CheckedClient as Client
 from families.services.sharing import sharing_update
 from teams.models import RotaChange
@@ -37,12 +38,14 @@ def _today_visit(personas):
 def test_the_carer_going_says_they_are_there_and_the_team_is_told(personas):
     visit = _today_visit(personas)
     before = Event.objects.count()
-    services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
+    with published() as sent:
+        services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
     visit.refresh_from_db()
     assert visit.checked_in_at is not None and visit.checked_in_by == personas.carer
     assert RotaChange.objects.filter(kind=RotaChange.Kind.VISIT_CHECKED_IN).count() == 1
     # Not agreed by the person: the circle hears nothing at all.
-    assert [e.audience for e in Event.objects.order_by("pk")[before:]] == ["team"]
+    assert {e.audience for e in Event.objects.order_by("pk")[before:]} == {"team"}
+    assert {e.audience for e in sent} == {"team"}
     coming = selectors.whos_coming(personas.person)
     assert not any("is with" in c.sentence for c in coming)
 
@@ -65,9 +68,9 @@ def test_when_the_person_agreed_the_circle_sees_it(personas):
         share_check_ins=True,
     )
     visit = _today_visit(personas)
-    last = Event.objects.order_by("pk").last().pk
-    services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
-    circle = Event.objects.filter(pk__gt=last, audience="circle").get()
+    with published() as sent:
+        services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
+    [circle] = [e for e in sent if e.audience == "circle"]
     assert "Angela is with Jean now." in circle.html
 
 

@@ -57,3 +57,34 @@ async def test_offers_never_reach_the_family_or_another_team(personas):
     assert await _frames(family) == []
     for socket in (grid, family):
         await socket.disconnect()
+
+
+def _latest_event_id() -> int:
+    from core.models import Event
+
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+async def test_a_rota_page_catching_up_is_sent_each_visit_as_it_is_now(personas):
+    bea = await database_sync_to_async(teammate)(personas)
+    visit = await database_sync_to_async(open_visit)(personas)
+    after = await database_sync_to_async(_latest_event_id)()
+    await database_sync_to_async(services.visit_claim)(actor=bea, visit_id=visit.pk)
+    offer = await database_sync_to_async(services.visit_offer)(
+        actor=bea, visit_id=visit.pk, note="Dentist on Thursday"
+    )
+
+    grid, *_ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/", after=after)
+    family, *_ = await connect(personas.family, f"/ws/people/{personas.person.pk}/", after=after)
+    grid_frames = [f for f in await _frames(grid) if "kith-streams" not in f]
+    family_frames = [f for f in await _frames(family) if "kith-streams" not in f]
+
+    cell = f'id="cell-{personas.person.pk}-{visit.date:%Y%m%d}"'
+    assert sum(cell in frame for frame in grid_frames) == 1, "one visit, one frame"
+    assert any(f'id="offer-{offer.pk}"' in frame for frame in grid_frames)
+    # The circle hears only who's coming, once, as it is now; never the offer or its reason.
+    assert len(family_frames) == 1
+    assert re.search(rf'<section id="whos-coming-{personas.person.pk}"', family_frames[0])
+    assert not any("Dentist" in frame for frame in family_frames)
+    for socket in (grid, family):
+        await socket.disconnect()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from core.models import Event
+from core.realtime.testing import published
 from teams.models import Availability, Offer, RotaChange, Visit
 from teams.rota import services
 from teams.tests.rota_helpers import MORNING, open_visit, soon, teammate
@@ -388,9 +389,9 @@ def test_availability_is_for_team_members(personas, who):
 def test_a_change_tells_the_team_and_tells_the_circle_only_whos_coming(personas):
     bea = teammate(personas)
     visit = open_visit(personas)
-    before = Event.objects.count()
-    services.visit_claim(actor=bea, visit_id=visit.pk)
-    events = {e.audience: e for e in Event.objects.order_by("pk")[before:]}
+    with published() as sent:
+        services.visit_claim(actor=bea, visit_id=visit.pk)
+    events = {e.audience: e for e in sent}
     assert set(events) == {"team", "circle"}
     assert f'id="cell-{personas.person.pk}-' in events["team"].html
     circle = events["circle"].html
@@ -403,9 +404,10 @@ def test_a_change_tells_the_team_and_tells_the_circle_only_whos_coming(personas)
 def test_offers_are_told_to_the_team_only(personas):
     visit = open_visit(personas, carer_ids=[personas.carer.pk])
     before = Event.objects.count()
-    services.visit_offer(actor=personas.carer, visit_id=visit.pk, note="Dentist")
-    events = list(Event.objects.order_by("pk")[before:])
+    with published() as events:
+        services.visit_offer(actor=personas.carer, visit_id=visit.pk, note="Dentist")
     assert [e.audience for e in events] == ["team"]
+    assert [e.audience for e in Event.objects.order_by("pk")[before:]] == ["team"]
     assert "Dentist" in events[0].html
 
 

@@ -56,25 +56,32 @@
     if (onlyOutcome && article.getAttribute("data-outcomes").indexOf("|" + onlyOutcome + "|") === -1) {
       event.detail.shouldSwap = false;
     }
+    if (event.detail.shouldSwap === false) return;
+    placeByAge(target, article, event);
   });
 
-  // Too much was missed to replay (the server says 4409): a fresh page is quicker.
-  document.addEventListener("htmx:wsClose", function (event) {
-    var closed = event.detail && event.detail.event;
-    if (closed && closed.code === 4409) window.location.reload();
-  });
+  // Newest first, as a fresh page shows them, even for a note that arrives late (it was
+  // missed, then fetched, after newer ones came).
+  function newer(a, b) {
+    var ta = Date.parse(a.getAttribute("data-created"));
+    var tb = Date.parse(b.getAttribute("data-created"));
+    if (ta !== tb) return ta > tb;
+    return Number(a.id.replace("note-", "")) > Number(b.id.replace("note-", ""));
+  }
 
-  // On every (re)connect, ask for what was missed since the last event this page saw.
-  if (window.htmx) {
-    htmx.createWebSocket = function (url) {
-      var cursor = document.getElementById("kith-cursor");
-      var after = cursor ? cursor.getAttribute("data-event-id") : "";
-      if (after) {
-        url = url.replace(/([?&])after=\d*/, "$1after=" + after);
-      }
-      var socket = new WebSocket(url, []);
-      socket.binaryType = htmx.config.wsBinaryType;
-      return socket;
-    };
+  function placeByAge(timeline, article, event) {
+    var shown = Array.prototype.filter.call(timeline.children, function (el) {
+      return el.matches("article[id^='note-']");
+    });
+    if (!shown.length || newer(article, shown[0])) return; // the top, where htmx puts it
+    event.detail.shouldSwap = false;
+    var before = null;
+    for (var i = 0; i < shown.length; i++) {
+      if (newer(article, shown[i])) { before = shown[i]; break; }
+    }
+    if (!before && timeline.querySelector(".load-more")) return; // it comes with older notes
+    timeline.insertBefore(article, before || timeline.querySelector(".load-more"));
+    htmx.process(article);
+    personalise(article);
   }
 })();
