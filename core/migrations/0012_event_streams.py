@@ -12,7 +12,7 @@ def forget_stored_fragments(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_push_news'),
+        ('core', '0011_audit_read_period'),
         ('families', '0005_account_deletion_request'),
         ('teams', '0003_visit_check_in'),
     ]
