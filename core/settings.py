@@ -233,6 +233,8 @@ if SECURE_COOKIES:
 # Behind nginx (deploy/nginx/kith.conf), which sets X-Forwarded-Proto itself: only then is the
 # header believed, since a client talking to daphne directly could send any value it likes.
 BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# Probes and scrapers ask each daphne process directly, over plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -112,6 +112,9 @@ PUBLIC = {
     "manifest",
     "service_worker",
     "offline",
+    # For load balancers: whether the parts answer, never who or what (core/tests/test_health.py).
+    "health_live",
+    "health_ready",
 }
 
 # The rota's addresses are decided persona by persona, with request bodies, in its own matrix.

@@ -14,6 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from core.heartbeat import PUSH_WORKER, Heartbeat
 from core.push.delivery import Deliverer, deliver_due, prune_finished, settle_worker_process
 
 PRUNE_EVERY_SECONDS = 60 * 60
@@ -56,9 +57,11 @@ class Command(BaseCommand):
         watch_parent = bool(options["stop_with_parent"])
         last_prune = 0.0
         last_tidy = time.monotonic()
+        heartbeat = Heartbeat(PUSH_WORKER)
 
         def should_stop() -> bool:
             nonlocal last_prune, last_tidy
+            heartbeat.beat()  # /health/ready: the push worker is going round
             if watch_parent and os.getppid() != parent:
                 stop["now"] = True
             if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
