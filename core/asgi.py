@@ -11,14 +11,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from core.metrics import SocketMetrics  # noqa: E402
 from core.realtime.routing import websocket_urlpatterns  # noqa: E402
 from core.request_threads import RequestThreads  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": RequestThreads(django_asgi_app, threads=settings.REQUEST_THREADS),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # Outermost, so it counts every socket this process holds (core/metrics.py).
+        "websocket": SocketMetrics(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it times the whole answer (core/metrics.py).
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,7 +236,7 @@ if SECURE_COOKIES:
 # header believed, since a client talking to daphne directly could send any value it likes.
 BEHIND_PROXY = envbool("BEHIND_PROXY", False)
 # Probes and scrapers ask each daphne process directly, over plain HTTP on loopback.
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -277,6 +279,11 @@ PUSH_SEND_CONCURRENCY = envint("PUSH_SEND_CONCURRENCY", 8)
 if envstr("PUSH_SEND_THREADS"):
     raise ImproperlyConfigured("PUSH_SEND_THREADS is now PUSH_SEND_CONCURRENCY")
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
+
+# /metrics answers a scraper that sends "Authorization: Bearer METRICS_TOKEN", or one calling
+# from these addresses or networks (e.g. 127.0.0.1); anyone else gets a 404.
+METRICS_TOKEN = envstr("METRICS_TOKEN")
+METRICS_ALLOWED_ADDRESSES = envlist("METRICS_ALLOWED_ADDRESSES", [])
 
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 

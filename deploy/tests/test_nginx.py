@@ -52,6 +52,7 @@ SITE = DEPLOY / "nginx" / "kith.conf"
 DAPHNE_UNIT = DEPLOY / "systemd" / "kith-daphne@.service"
 HOST = "127.0.0.1"
 WAIT_SECONDS = 10
+METRICS_TOKEN = "deployment-test-scrape-token"
 
 
 def _missing(why: str) -> None:
@@ -178,6 +179,7 @@ class Deployment:
     http: str  # the plain port, which only redirects
     static_root: Path
     daphne_logs: list[Path] = field(default_factory=list)
+    daphne_urls: list[str] = field(default_factory=list)  # each process, as a scraper sees it
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -218,6 +220,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             BEHIND_PROXY="true",
             ALLOWED_HOSTS=HOST,
             KITH_MANIFEST_STATIC="true",
+            METRICS_TOKEN=METRICS_TOKEN,
         )
         _run(["migrate", "--noinput", "-v0"], env)
         _run(["collectstatic", "--noinput", "-v0"], env)
@@ -242,6 +245,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 )
             _wait_until_answering(processes[-1], port, log)
             deployment.daphne_logs.append(log)
+            deployment.daphne_urls.append(f"http://{HOST}:{port}")
         tls = root / "tls"
         tls.mkdir()
         _self_signed_certificate(tls)
@@ -380,6 +384,17 @@ async def _through_nginx(deployment: Deployment) -> None:
         assert response.status == 201, await response.text()
         for socket in sockets:
             await _frame_with(socket, moment)
+
+        # Each process, scraped directly, counts the sockets it holds; from outside, nothing.
+        bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+        assert (await angela.get("/metrics", headers=bearer)).status == 404
+        for url, held in zip(deployment.daphne_urls, counts, strict=True):
+            response = await angela.get(f"{url}/metrics", headers=bearer)
+            assert response.status == 200, url
+            text = await response.text()
+            assert f"kith_websockets_open {float(held)}" in text, text
+        assert (await angela.get("/health/live")).status == 200
+        for socket in sockets:
             await socket.close()
 
 
