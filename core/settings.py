@@ -14,6 +14,7 @@ from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from core.env import envbool, envint, envlist, envstr
+from core.logs import logging_settings
 from core.push.vapid import keys_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,7 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so it times the whole answer (core/metrics.py).
+    # Outermost: every line logged while answering carries the request id (core/logs.py).
+    "core.logs.RequestIdMiddleware",
+    # So it times the whole answer (core/metrics.py).
     "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -294,10 +297,6 @@ RETENTION_EXPORT_DAYS = envint("RETENTION_EXPORT_DAYS", 7)
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# json in production (one object a line, for the log shipper); text, readable, embedded.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+LOGGING = logging_settings(format=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))

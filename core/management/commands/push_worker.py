@@ -11,6 +11,7 @@ import os
 import signal
 import time
 
+import structlog
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
@@ -77,7 +78,9 @@ class Command(BaseCommand):
         settle_worker_process()
         self.stdout.write("Push worker started.")
         try:
-            deliverer.run(should_stop=should_stop, idle_seconds=interval)
+            # Its lines say which worker wrote them; each names the push message it is about.
+            with structlog.contextvars.bound_contextvars(job="push_worker"):
+                deliverer.run(should_stop=should_stop, idle_seconds=interval)
         finally:
             deliverer.close()
         self.stdout.write("Push worker stopped.")
