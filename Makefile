@@ -12,6 +12,7 @@ MANAGE := $(BIN)/python manage.py
 # A copy of the requirements.lock last installed: make reinstalls only when the lock is newer.
 INSTALLED := $(VENV)/requirements.lock.installed
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 .PHONY: run test lint day-sweep
 
@@ -29,7 +30,7 @@ run: $(INSTALLED)
 
 # Two runs: everything but the browser on both cores, then the browser tests, which share one
 # Chromium and one server and hold an event loop that the other tests' database calls refuse.
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(NGINX)
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -n 2
 	$(BIN)/python -m pytest -m e2e
@@ -60,5 +61,16 @@ $(CHROMIUM):
 	else \
 	  echo "The browser tests need Debian's chromium. Install it, then run make test again:" >&2; \
 	  echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  exit 1; \
+	fi
+
+# The deployment test (deploy/tests) runs deploy/nginx/kith.conf in Debian's nginx.
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's nginx for the deployment test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	else \
+	  echo "The deployment test needs Debian's nginx. Install it, then run make test again:" >&2; \
+	  echo "    sudo apt-get update && sudo apt-get install -y nginx" >&2; \
 	  exit 1; \
 	fi

@@ -10,6 +10,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from core.metrics import SocketMetrics  # noqa: E402
 from core.realtime.origin import SameOriginValidator  # noqa: E402
 from core.realtime.routing import websocket_urlpatterns  # noqa: E402
 from core.request_threads import RequestThreads  # noqa: E402
@@ -17,7 +18,10 @@ from core.request_threads import RequestThreads  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": RequestThreads(django_asgi_app, threads=settings.REQUEST_THREADS),
-        # The whole origin (scheme, host, port) must be the site's own, not just the host.
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Outermost, so it counts every socket this process holds (core/metrics.py); the whole
+        # origin (scheme, host, port) must be the site's own, not just the host.
+        "websocket": SocketMetrics(
+            SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

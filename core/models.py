@@ -389,3 +389,17 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code #{self.pk} of user {self.user_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a background worker (push, export) last went round its loop.
+
+    /health/ready reports a worker as missing when its row is older than a minute: one row per
+    kind of worker, refreshed by whichever of its processes goes round next.
+    """
+
+    worker = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%H:%M:%S}"

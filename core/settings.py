@@ -14,6 +14,7 @@ from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from core.env import envbool, envint, envlist, envstr
+from core.logs import logging_settings
 from core.push.vapid import keys_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every line logged while answering carries the request id (core/logs.py).
+    "core.logs.RequestIdMiddleware",
+    # So it times the whole answer (core/metrics.py).
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,6 +249,12 @@ if SECURE_COOKIES:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+# Behind nginx (deploy/nginx/kith.conf), which sets X-Forwarded-Proto itself: only then is the
+# header believed, since a client talking to daphne directly could send any value it likes.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# Probes and scrapers ask each daphne process directly, over plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -293,6 +304,11 @@ if PUSH_ALLOW_PRIVATE_ENDPOINTS and SECURE_COOKIES:
         "PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests only and cannot be used with SECURE_COOKIES"
     )
 
+# /metrics answers a scraper that sends "Authorization: Bearer METRICS_TOKEN", or one calling
+# from these addresses or networks (e.g. 127.0.0.1); anyone else gets a 404.
+METRICS_TOKEN = envstr("METRICS_TOKEN")
+METRICS_ALLOWED_ADDRESSES = envlist("METRICS_ALLOWED_ADDRESSES", [])
+
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 
 # Retention, applied by `manage.py apply_retention`: a person's care record is kept this many
@@ -305,10 +321,6 @@ CATCH_UP_WINDOW_HOURS = envint("CATCH_UP_WINDOW_HOURS", 48)
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# json in production (one object a line, for the log shipper); text, readable, embedded.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+LOGGING = logging_settings(format=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))

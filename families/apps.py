@@ -5,8 +5,11 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self) -> None:
+        from core.metrics import QUEUE_READERS
         from core.realtime import catch_up
         from families.live import notes_caught_up
+        from families.metrics import export_queue
 
         # A page catching up is sent each note as it is now, never as it was.
         catch_up.register("note", notes_caught_up)
+        QUEUE_READERS.append(export_queue)

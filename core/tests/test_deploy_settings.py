@@ -101,3 +101,21 @@ def test_the_old_name_for_push_concurrency_is_refused_not_ignored(tmp_path):
     result = _manage("check", KITH_VAR_DIR=str(tmp_path), PUSH_SEND_THREADS="16")
     assert result.returncode != 0
     assert "PUSH_SEND_CONCURRENCY" in result.stderr
+
+
+def _proxy_header(tmp_path, **env: str) -> str:
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)",
+        KITH_VAR_DIR=str(tmp_path),
+        **PRODUCTION,
+        **env,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_x_forwarded_proto_is_believed_only_behind_a_proxy(tmp_path):
+    # Served directly, anyone could claim HTTPS with the header and dodge the redirect.
+    assert _proxy_header(tmp_path) == "None"
+    assert _proxy_header(tmp_path, BEHIND_PROXY="true") == "('HTTP_X_FORWARDED_PROTO', 'https')"

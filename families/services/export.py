@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.access import PersonAccess, Role, person_access, person_access_or_404
 from core.audit import audit_record
+from core.logs import job_context
 from core.models import AuditEntry, User
 from families.models import RecordExport
 from families.record_export import build_zip
@@ -165,6 +166,7 @@ def record_exports_build_waiting(*, limit: int | None = None) -> int:
         export = record_export_claim()
         if export is None:
             break
-        record_export_build(export)
+        with job_context("export", export_id=export.pk):
+            record_export_build(export)
         done += 1
     return done

@@ -114,6 +114,9 @@ PUBLIC = {
     "manifest",
     "service_worker",
     "offline",
+    # For load balancers: whether the parts answer, never who or what (core/tests/test_health.py).
+    "health_live",
+    "health_ready",
 }
 
 # The rota's addresses are decided persona by persona, with request bodies, in its own matrix.
@@ -123,6 +126,9 @@ PUSH_WRITES = {"api:push_subscribe", "api:push_unsubscribe", "api:push_preferenc
 # A finished copy exists only once asked for: every persona is tried in
 # frontend/tests/test_export_pages.py.
 EXPORT_DOWNLOADS = {"record_export_download"}
+# For the scraper holding METRICS_TOKEN; a 404 to everyone else, signed in or not: tried in
+# core/tests/test_metrics.py.
+SCRAPERS = {"metrics"}
 
 
 def _names(patterns, namespace: str = "") -> set[str]:
@@ -138,7 +144,9 @@ def _names(patterns, namespace: str = "") -> set[str]:
 
 def test_every_address_is_in_the_matrix():
     names = _names(get_resolver().url_patterns)
-    undecided = names - set(MATRIX) - PUBLIC - ROTA_DECIDED - PUSH_WRITES - EXPORT_DOWNLOADS
+    undecided = (
+        names - set(MATRIX) - PUBLIC - ROTA_DECIDED - PUSH_WRITES - EXPORT_DOWNLOADS - SCRAPERS
+    )
     assert undecided == set(), "decide who may use these, then add them"
     assert set(MATRIX) - names == set(), "the matrix names addresses that no longer exist"
 

@@ -11,9 +11,11 @@ import os
 import signal
 import time
 
+import structlog
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from core.heartbeat import PUSH_WORKER, Heartbeat
 from core.push.delivery import Deliverer, deliver_due, prune_finished, settle_worker_process
 
 PRUNE_EVERY_SECONDS = 60 * 60
@@ -56,9 +58,11 @@ class Command(BaseCommand):
         watch_parent = bool(options["stop_with_parent"])
         last_prune = 0.0
         last_tidy = time.monotonic()
+        heartbeat = Heartbeat(PUSH_WORKER)
 
         def should_stop() -> bool:
             nonlocal last_prune, last_tidy
+            heartbeat.beat()  # /health/ready: the push worker is going round
             if watch_parent and os.getppid() != parent:
                 stop["now"] = True
             if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
@@ -74,7 +78,9 @@ class Command(BaseCommand):
         settle_worker_process()
         self.stdout.write("Push worker started.")
         try:
-            deliverer.run(should_stop=should_stop, idle_seconds=interval)
+            # Its lines say which worker wrote them; each names the push message it is about.
+            with structlog.contextvars.bound_contextvars(job="push_worker"):
+                deliverer.run(should_stop=should_stop, idle_seconds=interval)
         finally:
             deliverer.close()
         self.stdout.write("Push worker stopped.")

@@ -13,6 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from core.heartbeat import EXPORT_WORKER, Heartbeat
 from families.services.export import record_exports_build_waiting
 
 
@@ -42,9 +43,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         parent = os.getppid()
+        heartbeat = Heartbeat(EXPORT_WORKER)
         while not stop["now"]:
             if options["stop_with_parent"] and os.getppid() != parent:
                 break
             close_old_connections()
+            heartbeat.beat()  # /health/ready: the export worker is going round
             if not record_exports_build_waiting(limit=1):
                 time.sleep(interval)
