@@ -121,7 +121,7 @@ def test_the_export_worker_logs_a_failed_copy_under_its_job(personas, captured, 
     from families.models import RecordExport
     from families.services import export
 
-    def broken(person):
+    def broken(person, reader):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(export, "build_zip", broken)

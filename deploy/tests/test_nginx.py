@@ -214,6 +214,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             env["REDIS_URL"] = redis_url  # one CHANNELS_PREFIX for all, from _server_env
         else:
             env.pop("REDIS_URL", None)
+        # A deployment's push endpoints are on the internet: the test-only opening is refused.
+        env.pop("PUSH_ALLOW_PRIVATE_ENDPOINTS", None)
         env.update(
             # As deploy/kith.env.example has it.
             SECURE_COOKIES="true",
