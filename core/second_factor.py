@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.access import team_access_or_404
 from core.audit import audit_record
 from core.models import AuditEntry, TeamSignInPolicy, User
+from core.realtime import session_changed
 from teams.models import Membership
 
 PENDING = "kith_second_factor"
@@ -131,6 +132,9 @@ def device_confirm(user: User, code: str) -> TOTPDevice | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # Sessions that passed a code from the old app may no longer be accepted: their sockets
+    # check now (core.realtime.sessions).
+    session_changed(user_id=user.pk)
     return device
 
 
@@ -139,6 +143,8 @@ def second_factor_turn_off(*, actor: User) -> bool:
     if team_requires_second_factor(actor):
         return False
     removed, _details = TOTPDevice.objects.filter(user=actor).delete()
+    if removed:
+        session_changed(user_id=actor.pk)  # open sockets check their session now
     return bool(removed)
 
 
