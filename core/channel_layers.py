@@ -61,3 +61,15 @@ def redis_channel_layer(url: str, *, prefix: str) -> dict:
             "group_expiry": GROUP_EXPIRY_SECONDS,
         },
     }
+
+
+def memory_channel_layer() -> dict:
+    """The embedded layer (one process): the same capacity and expiries, nothing to time out."""
+    return {
+        "BACKEND": "channels.layers.InMemoryChannelLayer",
+        "CONFIG": {
+            "capacity": CAPACITY,
+            "expiry": EXPIRY_SECONDS,
+            "group_expiry": GROUP_EXPIRY_SECONDS,
+        },
+    }

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from core.channel_layers import redis_channel_layer
+from core.channel_layers import memory_channel_layer, redis_channel_layer
 from core.env import envbool, envint, envlist, envstr
 from core.push.vapid import keys_from_environment
 
@@ -155,7 +155,7 @@ if REDIS_URL:
         "default": redis_channel_layer(REDIS_URL, prefix=envstr("CHANNELS_PREFIX", "kith"))
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": memory_channel_layer()}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
