@@ -35,6 +35,7 @@ from core.access import team_access_or_404
 from core.audit import audit_record
 from core.emails import email_normalise
 from core.models import AuditEntry, RecoveryCode, TeamSignInPolicy, User
+from core.realtime import session_changed
 from teams.models import Membership
 
 PENDING = "kith_second_factor"
@@ -227,6 +228,9 @@ def device_replace(*, actor: User, proof: str, code: str) -> TOTPDevice | None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     _audit_change(actor, "app_replaced")
+    # Sessions that passed a code from the old app may no longer be accepted: their sockets
+    # check now (core.realtime.sessions).
+    session_changed(user_id=actor.pk)
     return device
 
 
@@ -247,6 +251,7 @@ def second_factor_turn_off(*, actor: User, proof: str) -> TurnOff:
     TOTPDevice.objects.filter(user=actor).delete()
     RecoveryCode.objects.filter(user=actor).delete()
     _audit_change(actor, "turned_off")
+    session_changed(user_id=actor.pk)  # open sockets check their session now
     return TurnOff(done=True)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
+from core.channel_layers import memory_channel_layer, redis_channel_layer
 from core.env import envbool, envint, envlist, envstr
 from core.logs import logging_settings
 from core.push.vapid import keys_from_environment
@@ -156,15 +157,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
+    # Timeouts, capacity and expiries are each set on purpose: see core/channel_layers.py.
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Every daphne process must share the prefix, or they cannot hear each other.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("CHANNELS_PREFIX", "kith")},
-        }
+        "default": redis_channel_layer(REDIS_URL, prefix=envstr("CHANNELS_PREFIX", "kith"))
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": memory_channel_layer()}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -145,3 +145,20 @@ def session_ended(*, session_key: str) -> None:
     async_to_sync(get_channel_layer().group_send)(
         session_group(session_key), {"type": "session.ended"}
     )
+
+
+def session_changed(*, user_id: int) -> None:
+    """Ask this user's open sockets whether their session is still accepted, and close if not.
+
+    Call when something that ends sessions has happened to the user: a new password, the
+    account deactivated, the second factor removed. Sockets whose session still stands (the
+    one the password was changed in, say) stay open. Whatever is missed, each socket checks
+    again within a minute by itself.
+    """
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(
+            user_group(user_id), {"type": "session.changed"}
+        ),
+        # Best effort, like every send: the sockets check again within a minute anyway.
+        robust=True,
+    )

@@ -2,10 +2,12 @@
 
 import asyncio
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from core.access import Audience, person_access, team_access
 from core.realtime import catch_up, presence
@@ -16,21 +18,47 @@ from core.realtime.groups import (
     team_group,
     user_group,
 )
+from core.realtime.sessions import session_user
 
 CATCH_UP_LIMIT = catch_up.CATCH_UP_LIMIT
 # Close codes the page understands (4000-4999 are ours).
 CLOSE_NO_ACCESS = 4403
 CLOSE_SIGNED_OUT = 4401
 CLOSE_RELOAD = 4409
+# Not ours: the page's socket library reconnects after it, and the new socket starts afresh.
+CLOSE_TRY_AGAIN = 1011
+
+logger = logging.getLogger(__name__)
+
+
+def rounds_seconds() -> float:
+    """How often each open socket does its rounds (see _PageConsumer.do_rounds).
+
+    One minute: an ended session is noticed within it, and it sits well inside both the
+    presence window (presence.FRESH_FOR) and the layer's group expiry
+    (core.channel_layers.GROUP_EXPIRY_SECONDS). Tests shorten it.
+    """
+    return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
 
 
 class _PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
+    rounds: asyncio.Task | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        # However the socket ends (closed by either side, its reader crashed when Redis
+        # failed, its task cancelled), its rounds and its presence end with it. disconnect()
+        # alone is not enough: a crashed consumer never runs it, and its heartbeat went on
+        # saying "still watching" with no page open.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.ended()
 
     async def connect(self) -> None:
         self.groups_joined = []
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not await self.session_accepted():
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         groups = await self.allowed_groups()
@@ -45,13 +73,62 @@ class _PageConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
         await self.accept()
+        self.rounds = asyncio.ensure_future(self.do_rounds())
         # Joined first, replayed second: nothing falls between; repeats are harmless by id.
         await self.catch_up()
 
     async def disconnect(self, code: int) -> None:
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined = []
+        await self.ended()
+
+    async def ended(self) -> None:
+        """Stop the rounds and leave everything joined. Runs once, however the socket ended."""
+        if self.rounds is not None:
+            self.rounds.cancel()
+            self.rounds = None
+        await self.stopped_watching()
+        groups, self.groups_joined = getattr(self, "groups_joined", []), []
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                # Redis is what failed: the membership expires by itself (group_expiry).
+                logger.warning("socket could not leave its groups", exc_info=True)
+                break
+
+    # Rounds: the session, the groups, presence ----------------------------------------------
+
+    async def do_rounds(self) -> None:
+        """Every minute while the socket is open, until it ends.
+
+        The session is checked again (an idle session expires on its own, with no event to
+        hear), the groups are joined again (channels_redis forgets a membership after
+        group_expiry), and a person's page says it is still there.
+        """
+        while True:
+            await asyncio.sleep(rounds_seconds())
+            try:
+                if not await self.session_accepted():
+                    await self.close(code=CLOSE_SIGNED_OUT)
+                    return
+                for group in self.groups_joined:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                await self.still_watching()
+            except Exception:
+                # The database or Redis failed: a fresh socket sets everything up again.
+                logger.warning("socket rounds failed; asking the page to reconnect", exc_info=True)
+                await self.close(code=CLOSE_TRY_AGAIN)
+                return
+
+    async def session_accepted(self) -> bool:
+        """Would a page request still accept this socket's session, for the same person?"""
+        user = await database_sync_to_async(session_user)(self.scope["session"].session_key)
+        return user is not None and user.pk == self.scope["user"].pk
+
+    async def still_watching(self) -> None:
+        """A person's page renews its presence here."""
+
+    async def stopped_watching(self) -> None:
+        """A person's page ends its presence here."""
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """A page asks only about what it missed; anything else it sends is ignored.
@@ -86,6 +163,11 @@ class _PageConsumer(AsyncWebsocketConsumer):
 
     async def session_ended(self, event: dict) -> None:
         await self.close(code=CLOSE_SIGNED_OUT)
+
+    async def session_changed(self, event: dict) -> None:
+        """Something that can end sessions happened to this user: check this one now."""
+        if not await self.session_accepted():
+            await self.close(code=CLOSE_SIGNED_OUT)
 
     def content_groups(self) -> list[str]:
         return [g for g in self.groups_joined if g.startswith(("person-", "team-"))]
@@ -136,6 +218,8 @@ class PersonConsumer(_PageConsumer):
     Shared items are published to both groups, team-only items to the team's alone.
     """
 
+    watching = False
+
     async def connect(self) -> None:
         await super().connect()
         if self.groups_joined:
@@ -144,19 +228,21 @@ class PersonConsumer(_PageConsumer):
                 user_id=self.scope["user"].pk,
                 person_id=self.person_id,
             )
-            self.heartbeat = asyncio.ensure_future(self.keep_presence())
+            self.watching = True
 
-    async def keep_presence(self) -> None:
-        while True:
-            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+    async def still_watching(self) -> None:
+        if self.watching:
             await database_sync_to_async(presence.viewer_still_here)(channel_name=self.channel_name)
 
-    async def disconnect(self, code: int) -> None:
-        heartbeat = getattr(self, "heartbeat", None)
-        if heartbeat is not None:
-            heartbeat.cancel()
+    async def stopped_watching(self) -> None:
+        if not self.watching:
+            return
+        self.watching = False
+        try:
             await database_sync_to_async(presence.viewer_left)(channel_name=self.channel_name)
-        await super().disconnect(code)
+        except Exception:
+            # Not renewed any more, the row stops counting by itself (presence.FRESH_FOR).
+            logger.warning("socket could not end its presence", exc_info=True)
 
     @property
     def person_id(self) -> int:

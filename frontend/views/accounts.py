@@ -1,11 +1,11 @@
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from core import second_factor
 from core.audit import audit_record
 from core.models import AuditEntry
-from core.realtime import session_ended
+from core.realtime import session_changed, session_ended
 from frontend.forms import SignInForm
 
 
@@ -39,4 +39,13 @@ class SignOutView(LogoutView):
             session_ended(session_key=session_key)
         # A shared phone keeps nothing: saved pages, the outbox, the service worker.
         response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    """A new password ends every other session: their open pages are closed at once."""
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        session_changed(user_id=form.user.pk)
         return response

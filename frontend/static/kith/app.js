@@ -58,3 +58,16 @@
       .catch(function () { /* the site works without it */ });
   });
 })();
+
+// A live page whose session ended (signed out in another tab, a new password, too long idle:
+// the server closes its socket with 4401) says so and offers to sign in again. The socket
+// library does not reconnect after that code, so the page never knocks on a closed door.
+(function () {
+  "use strict";
+  var SIGNED_OUT = 4401;
+  document.addEventListener("htmx:wsClose", function (event) {
+    var closed = event.detail && event.detail.event;
+    var banner = document.getElementById("signed-out-banner");
+    if (closed && closed.code === SIGNED_OUT && banner) banner.hidden = false;
+  });
+})();
