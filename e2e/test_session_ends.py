@@ -147,5 +147,7 @@ def test_a_reply_written_after_the_session_ended_is_sent_once_after_signing_in(
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
+    # The outbox panel is hidden too before the outbox has looked: wait for the reply itself.
+    expect(note(page, first)).to_contain_text(words, timeout=15_000)
     expect(page.locator("#outbox")).to_be_hidden(timeout=15_000)
     assert _replies_on_server(page, words) == 1
