@@ -219,10 +219,16 @@ async def test_replacing_the_app_the_team_requires_ends_sessions_that_used_the_o
     cookie, _key = await database_sync_to_async(set_up)()
     socket = await _connect_with_cookie(cookie, _page(personas))
 
+    def token(device) -> str:
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        return f"{code:0{device.digits}d}"
+
     def replace_the_app():
+        old = TOTPDevice.objects.get(user=personas.carer, confirmed=True)
         new = second_factor.device_for_setup(personas.carer)
-        code = TOTP(new.bin_key, new.step, new.t0, new.digits, new.drift).token()
-        assert second_factor.device_confirm(personas.carer, f"{code:0{new.digits}d}")
+        assert second_factor.device_replace(
+            actor=personas.carer, proof=token(old), code=token(new)
+        )
 
     await database_sync_to_async(replace_the_app)()
     # At once, through core.second_factor's call to session_changed.
