@@ -226,9 +226,7 @@ async def test_replacing_the_app_the_team_requires_ends_sessions_that_used_the_o
     def replace_the_app():
         old = TOTPDevice.objects.get(user=personas.carer, confirmed=True)
         new = second_factor.device_for_setup(personas.carer)
-        assert second_factor.device_replace(
-            actor=personas.carer, proof=token(old), code=token(new)
-        )
+        assert second_factor.device_replace(actor=personas.carer, proof=token(old), code=token(new))
 
     await database_sync_to_async(replace_the_app)()
     # At once, through core.second_factor's call to session_changed.
