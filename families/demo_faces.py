@@ -67,14 +67,22 @@ def _jpeg(image: Image.Image, size: tuple[int, int], name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name=name)
 
 
-def face(seed: str, *, name: str = "face.jpg") -> ContentFile:
-    """A smiling head and shoulders, different skin, hair and glasses for different seeds."""
+GREY_HAIR = HAIR_COLOURS[-2:]
+
+
+def face(seed: str, *, older: bool = False, name: str = "face.jpg") -> ContentFile:
+    """A smiling head and shoulders, different skin, hair and glasses for different seeds.
+
+    ``older`` greys the hair: most people a neighbourhood team supports are in their eighties.
+    """
     rng = _rng(seed)
     s = FACE_SIDE * SCALE
     image = Image.new("RGB", (s, s), rng.choice(BACKGROUNDS))
     draw = ImageDraw.Draw(image)
     skin = rng.choice(SKIN_TONES)
     hair = rng.choice(HAIR_COLOURS)
+    if older:
+        hair = rng.choice(GREY_HAIR)
     style = rng.choice(HAIR_STYLES)
     u = s / 100  # one percent of the picture
 

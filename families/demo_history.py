@@ -783,6 +783,26 @@ def _check_in_past_visits(today: dt.date, rng: random.Random) -> None:
 
 # Faces ---------------------------------------------------------------------------------------
 
+# Drawn with grey hair: the people in their seventies and over, and the partners their age.
+OLDER = frozenset(
+    {
+        "Jean Margaret Hughes",
+        "Margaret Walsh",
+        "Arthur Bennett",
+        "Joan Bennett",
+        "Gwendolyn Morgan",
+        "Dennis Clarke",
+        "Stan Hubbard",
+        "Winston Campbell",
+        "Delroy Francis",
+        "Irene Baxter",
+        "Vera Lund",
+        "Edith Lawrence",
+        "Pat Doyle",
+        "Father Brendan Kelly",
+    }
+)
+
 
 def draw_faces(
     users: Sequence[User], people: Sequence[Person], circle: Sequence[CircleMember]
@@ -796,7 +816,7 @@ def draw_faces(
 
     def save(folder: str, name: str) -> str:
         if name not in drawn:
-            drawn[name] = demo_faces.face(name).read()
+            drawn[name] = demo_faces.face(name, older=name in OLDER).read()
         slug = "-".join(name.lower().split())
         return default_storage.save(f"{folder}/demo-{slug}.jpg", ContentFile(drawn[name]))
 
