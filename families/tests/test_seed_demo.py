@@ -1,20 +1,40 @@
 """`manage.py seed_demo`: the demo neighbourhood people sign in to first."""
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from io import StringIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import RequestFactory
+from django.utils import timezone
+from PIL import Image
 
-from core.access import visible_people
+from core.access import person_access, visible_people
 from core.models import User
 from families import demo_data
-from families.models import CircleMember, Invitation, Person
+from families.models import (
+    CircleMember,
+    Invitation,
+    Note,
+    NoteOutcome,
+    NotePhoto,
+    Outcome,
+    Person,
+    Reaction,
+    Reply,
+)
+from families.outcome_progress import progress_by_week
+from families.timeline import visible_notes
 from teams.models import Membership, Offer, Team, Visit
 from teams.rota import selectors as rota_selectors
 from teams.rota.clock import local_today, week_start
@@ -304,3 +324,202 @@ def test_next_week_has_open_visits_and_an_offer_is_waiting(seeded):
         user("angela@kith.example"), start=week_start(today), days=14
     )
     assert "Jean" in {visit.person.name for visit in angelas_week}
+
+
+# Six weeks of life ---------------------------------------------------------------------------
+
+# A Tuesday afternoon, away from any change of the clocks.
+DEMO_DAY = dt.datetime(2026, 3, 10, 15, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def lived_in(db) -> None:
+    with time_machine.travel(DEMO_DAY, tick=False):
+        seed()
+        yield
+
+
+def jean() -> Person:
+    return Person.objects.get(full_name="Jean Margaret Hughes")
+
+
+def everything_written() -> dict[str, list]:
+    """What a newcomer would read, with dates, in a form two seedings can be compared by."""
+    return {
+        "notes": list(
+            Note.objects.order_by("created_at", "body").values_list(
+                "person__full_name",
+                "author__email",
+                "kind",
+                "audience",
+                "body",
+                "wellbeing",
+                "created_at",
+                "handled_at",
+                "handled_note",
+            )
+        ),
+        "replies": list(
+            Reply.objects.order_by("created_at", "body").values_list(
+                "note__body", "author__email", "body", "created_at"
+            )
+        ),
+        "reactions": sorted(
+            Reaction.objects.values_list("note__body", "user__email", "kind", "created_at")
+        ),
+        "goals": sorted(
+            Outcome.objects.values_list("person__full_name", "title", "status", "created_at")
+        ),
+        "progress": sorted(NoteOutcome.objects.values_list("note__body", "outcome__title")),
+        "photos": sorted(
+            hashlib.sha256(photo.image.read()).hexdigest() for photo in NotePhoto.objects.all()
+        ),
+        "faces": sorted(
+            (user.email, hashlib.sha256(user.photo.read()).hexdigest())
+            for user in User.objects.all()
+        ),
+        "check_ins": list(
+            Visit.objects.filter(checked_in_at__isnull=False)
+            .order_by("date", "window_start", "person__full_name")
+            .values_list("person__full_name", "date", "checked_in_at", "checked_in_by__email")
+        ),
+    }
+
+
+def test_the_same_day_builds_the_same_history(db):
+    with time_machine.travel(DEMO_DAY, tick=False):
+        with transaction.atomic():
+            seed()
+            first = everything_written()
+            transaction.set_rollback(True)
+        assert not Team.objects.exists()
+        seed()
+        second = everything_written()
+    assert first == second
+    assert len(first["notes"]) > 40
+    assert first["photos"] and first["check_ins"]
+
+
+def test_the_history_is_dated_back_from_the_day_it_is_built(db):
+    later = DEMO_DAY + dt.timedelta(days=30)
+    with time_machine.travel(later, tick=False):
+        seed()
+        dates = list(Note.objects.values_list("created_at", flat=True))
+        assert max(dates) < timezone.now(), "nothing is written in the future"
+        assert max(dates) > timezone.now() - dt.timedelta(days=2)
+        assert min(dates) > timezone.now() - dt.timedelta(weeks=7)
+        assert min(dates) < timezone.now() - dt.timedelta(weeks=5)
+
+
+def test_sarah_reads_a_week_of_jeans_life(lived_in):
+    access = person_access(user("sarah@kith.example"), jean().pk)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    last_week = visible_notes(access).filter(created_at__gte=week_ago)
+    days = {timezone.localdate(note.created_at) for note in last_week}
+    assert len(days) >= 6, "something written about Jean on most days of the last week"
+    kinds = set(last_week.values_list("kind", flat=True))
+    assert {Note.Kind.VISIT, Note.Kind.MOMENT, Note.Kind.FAMILY_UPDATE} <= kinds
+    assert NotePhoto.objects.filter(note__in=last_week).exists(), "a good moment with a photo"
+    assert Reply.objects.filter(note__in=last_week).exists()
+    assert Reaction.objects.filter(note__in=last_week, user__email="sarah@kith.example").exists()
+    carers = set(last_week.values_list("author__display_name", flat=True))
+    assert {"Angela Okafor", "Priya Shah", "Gareth Llewellyn"} <= carers
+
+
+def test_nothing_team_only_reaches_sarah(lived_in):
+    access = person_access(user("sarah@kith.example"), jean().pk)
+    shown = visible_notes(access)
+    assert not shown.filter(audience=Note.Audience.TEAM).exists()
+    assert not shown.filter(kind__in=[Note.Kind.CONCERN, Note.Kind.HANDOVER]).exists()
+    team_only = jean().notes.filter(audience=Note.Audience.TEAM)
+    assert set(team_only.values_list("kind", flat=True)) == {
+        Note.Kind.VISIT,
+        Note.Kind.CONCERN,
+        Note.Kind.HANDOVER,
+    }, "the demo has something for Sarah not to see"
+    for note in team_only:
+        assert not access.may_see_note(
+            kind=note.kind, audience=note.audience, author_id=note.author_id
+        )
+
+
+def test_nina_sees_jeans_concerns_but_not_the_teams_handovers(lived_in):
+    access = person_access(user("nina@kith.example"), jean().pk)
+    kinds = set(visible_notes(access).values_list("kind", flat=True))
+    assert kinds == {Note.Kind.VISIT, Note.Kind.CONCERN}
+    assert not visible_notes(access).filter(kind=Note.Kind.VISIT, audience=Note.Audience.TEAM)
+
+
+def test_jean_has_one_concern_handled_and_one_open(lived_in):
+    concerns = jean().notes.filter(kind=Note.Kind.CONCERN)
+    handled = concerns.filter(handled_at__isnull=False)
+    still_open = concerns.filter(handled_at__isnull=True)
+    assert handled.count() == 1 and still_open.count() == 1
+    done = handled.get()
+    assert done.handled_by is not None and "Nina" in done.handled_note
+    assert done.created_at < done.handled_at < timezone.now()
+    assert not Reaction.objects.filter(note__kind=Note.Kind.CONCERN).exists()
+
+
+def test_goals_in_their_own_words_show_progress_over_the_weeks(lived_in):
+    team = person_access(user("angela@kith.example"), jean().pk)
+    for goal in jean().outcomes.all():
+        weeks = [week.count for week in progress_by_week(team, goal)]
+        assert sum(1 for count in weeks if count) >= 2, goal.title
+    assert Outcome.objects.filter(status=Outcome.Status.ACHIEVED).exists()
+    george = Person.objects.get(user__email="george@kith.example")
+    assert george.outcomes.count() == 2
+
+
+def test_angela_finds_a_handover_and_a_visit_to_go_to(lived_in):
+    today = local_today()
+    handover = jean().notes.filter(kind=Note.Kind.HANDOVER).order_by("-created_at").first()
+    assert handover is not None
+    assert handover.created_at > timezone.now() - dt.timedelta(days=2)
+    angela = user("angela@kith.example")
+    coming = Visit.objects.filter(carer=angela, date__gte=today, date__lte=today).exists() or (
+        Visit.objects.filter(carer=angela, date=today + dt.timedelta(days=1)).exists()
+    )
+    assert coming
+
+
+def test_visits_already_done_were_checked_in_and_none_to_come(lived_in):
+    today = local_today()
+    done = Visit.objects.filter(date__lt=today, carer__isnull=False)
+    assert done.exists()
+    assert not done.filter(checked_in_at__isnull=True).exists()
+    for visit in done.filter(person__full_name="Jean Margaret Hughes"):
+        assert visit.checked_in_by_id == visit.carer_id
+        assert timezone.localdate(visit.checked_in_at) == visit.date
+    assert not Visit.objects.filter(date__gte=today, checked_in_at__isnull=False).exists()
+
+
+def test_every_account_person_and_circle_member_has_a_drawn_face(lived_in):
+    faces = (
+        [account.photo for account in User.objects.all()]
+        + [person.photo for person in Person.objects.all()]
+        + [member.photo for member in CircleMember.objects.all()]
+    )
+    drawn = set()
+    for photo in faces:
+        assert photo.name, "everyone has a face"
+        with Image.open(photo) as picture:
+            assert picture.format == "JPEG" and picture.size == (192, 192)
+        photo.seek(0)
+        drawn.add(hashlib.sha256(photo.read()).hexdigest())
+    assert len(drawn) > 40, "faces differ from one person to the next"
+    sarah = user("sarah@kith.example")
+    sarah_place = jean().circle.get(user=sarah)
+    assert sarah_place.photo.name != sarah.photo.name, "each has its own file"
+    sarah_place.photo.seek(0)
+    sarah.photo.seek(0)
+    assert sarah_place.photo.read() == sarah.photo.read(), "the same face for the same name"
+
+
+def test_if_empty_adds_no_history_the_second_time(lived_in):
+    models = (Note, Reply, Reaction, Outcome, NotePhoto, NoteOutcome)
+    before = [model.objects.count() for model in models]
+    files = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*"))
+    seed("--if-empty")
+    assert [model.objects.count() for model in models] == before
+    assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*")) == files

@@ -11,9 +11,9 @@ from django.urls import resolve
 from django.utils.translation import gettext as _
 
 from core.models import User
-from families import demo_data
+from families import demo_data, demo_history
 from families import services as family_services
-from families.models import Person
+from families.models import CircleMember, Person
 from teams import services as team_services
 from teams.models import Team
 from teams.rota.clock import local_today
@@ -92,8 +92,16 @@ def build_demo() -> None:
     }
     # One day for the whole demo, even when seeding runs across midnight.
     today = local_today()
+    people: dict[str, Person] = {}
     for team in demo_data.TEAMS:
-        _build_team(team, carers=carers, accounts=accounts, today=today)
+        people |= _build_team(team, carers=carers, accounts=accounts, today=today)
+    users = carers | accounts
+    demo_history.build_history(today=today, users=users, people=people)
+    demo_history.draw_faces(
+        list(users.values()),
+        list(people.values()),
+        list(CircleMember.objects.filter(person__in=people.values()).order_by("pk")),
+    )
 
 
 def _user(name: str, email: str, phone: str, password_hash: str) -> User:
@@ -107,7 +115,7 @@ def _build_team(
     carers: dict[str, User],
     accounts: dict[str, User],
     today: dt.date,
-) -> None:
+) -> dict[str, Person]:
     team = team_services.team_create(
         name=data.name, area=data.area, founder=carers[data.carers[0].key]
     )
@@ -117,10 +125,11 @@ def _build_team(
             team_services.membership_set_role_label(
                 membership=membership, role_label=carer.role_label
             )
-    people = [
-        _build_person(supported, team=team, carers=carers, accounts=accounts)
+    by_key = {
+        supported.key: _build_person(supported, team=team, carers=carers, accounts=accounts)
         for supported in data.people
-    ]
+    }
+    people = list(by_key.values())
     # Four weeks of rota. The featured person (the first listed, Jean in Riverside) comes
     # first with their coordinator first among the carers, so they keep a small core of
     # familiar faces; build_demo_rota puts the last person above the continuity goal.
@@ -130,6 +139,7 @@ def _build_team(
         key=lambda user: featured is None or user != carers[featured.coordinator],
     )
     build_demo_rota(team, people, team_carers, today)
+    return by_key
 
 
 def _build_person(
