@@ -65,8 +65,9 @@ def _message(page: Page) -> Locator:
 
 
 def _open_visits_page(page: Page) -> None:
-    """As a carer would: My week, then the team's visits nobody has taken yet."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My week").click()
+    """As a carer would: Today, My week, then the team's visits nobody has taken yet."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="My week", exact=True).click()
     page.get_by_role("link", name=f"Visits nobody has taken yet ({TEAM})").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Visits to take")
 
