@@ -24,8 +24,8 @@ def wait_until_live(page: Page) -> None:
 
 
 def open_jeans_timeline(page: Page, server: str) -> int:
-    """As a person would: My people, Jean, then her notes; live. Answers Jean's id."""
-    page.goto(f"{server}/")
+    """As a person would: the people they see, Jean, then her notes; live. Answers Jean's id."""
+    page.goto(f"{server}/people/")
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
     page.get_by_role("link", name="Notes and news").click()
     expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))

@@ -25,6 +25,7 @@ TWO_NOTES = ["Jean enjoyed her soup and we talked about the roses.", "Jean slept
 
 def _open_jeans_timeline(page: Page, base: str) -> str:
     sign_in(page, base, "angela@kith.example")
+    page.goto(f"{base}/people/")  # a carer's home is her Today; everyone is on /people/
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
     page.get_by_role("link", name="Notes and news").click()
     expect(page.get_by_role("heading", name="Jean's timeline")).to_be_visible()

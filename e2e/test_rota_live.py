@@ -65,8 +65,9 @@ def _message(page: Page) -> Locator:
 
 
 def _open_visits_page(page: Page) -> None:
-    """As a carer would: My week, then the team's visits nobody has taken yet."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My week").click()
+    """As a carer would: Today, My week, then the team's visits nobody has taken yet."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="My week", exact=True).click()
     page.get_by_role("link", name=f"Visits nobody has taken yet ({TEAM})").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Visits to take")
 
@@ -101,7 +102,8 @@ def _add_an_early_visit_tomorrow(page: Page, day: dt.date) -> None:
 
 
 def _offer_to_the_team_from_my_week(page: Page, day: dt.date) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My week").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    page.get_by_role("link", name="My week", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My week")
     if day.weekday() == 0:  # tomorrow is in next week
         page.get_by_role("link", name="Week after").click()

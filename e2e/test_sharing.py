@@ -75,6 +75,7 @@ def test_a_carer_changes_it_for_george_writing_down_how_he_agreed(
 ) -> None:
     angela = phone_context().new_page()
     sign_in(angela, server, "angela@kith.example")
+    angela.goto(f"{server}/people/")  # a carer's home is her Today; everyone is on /people/
     angela.get_by_role("link", name=re.compile(r"^\s*George\b")).first.click()
     angela.get_by_role("link", name="Who sees what").click()
     angela.get_by_role("link", name="Change what Abena Mensah sees").click()

@@ -46,7 +46,12 @@ def test_a_carer_and_a_daughter_each_see_their_own_people(
     sign_in(angela, server, "angela@kith.example")
     sign_in(sarah, server, "sarah@kith.example")
 
-    _shows_my_people(angela, server)
+    # A carer lands on her Today; everyone the team supports is one tap away.
+    expect(angela).to_have_url(f"{server}/")
+    expect(angela.get_by_role("heading", level=1)).to_contain_text("Today")
+    angela.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    expect(angela).to_have_url(f"{server}/people/")
+    expect(angela.get_by_role("heading", level=1)).to_have_text("My people")
     expect(angela.locator(".person-card")).to_have_count(len(RIVERSIDE))
     for preferred_name in RIVERSIDE:
         expect(_person_link(angela, preferred_name).first).to_be_visible()

@@ -1,9 +1,10 @@
 """Which pages a device keeps for reading without a signal.
 
-A carer keeps the pages they need for the coming week: "My week", then the people they will
-visit in the next 7 days (soonest first), then the rest of the people they may see, up to a
-cap. Anyone else (a daughter, a professional, the person themself) keeps the pages of the
-people they are connected to. Everything here is cleared on sign-out (Clear-Site-Data).
+A carer keeps the pages they need for the coming week: Today, "My week" and the list of
+everyone the team supports, then the people they will visit in the next 7 days (soonest
+first), then the rest of the people they may see, up to a cap. Anyone else (a daughter, a
+professional, the person themself) keeps the pages of the people they are connected to.
+Everything here is cleared on sign-out (Clear-Site-Data).
 
 The list is asked for on every page load, so it costs the same few queries however many
 visits and people there are.
@@ -29,7 +30,8 @@ def pages_to_save(user: User, *, today: dt.date | None = None) -> list[str]:
     urls = [reverse("home")]
     people = people_for_user(user).all
     if current_team_ids(user).exists():
-        urls.append(reverse("rota_my_week"))
+        # Home is a carer's Today; the list of everyone the team supports is its own page.
+        urls += [reverse("rota_my_week"), reverse("people_directory")]
         people = _visited_first(user, people, today=today or local_today())
     for person in people[:MAX_PEOPLE]:
         urls += [reverse("person", args=[person.pk]), reverse("timeline", args=[person.pk])]

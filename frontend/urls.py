@@ -17,10 +17,13 @@ from frontend.views import (
     sharing,
     teams,
     timeline,
+    today,
 )
 
 urlpatterns = [
-    path("", people.my_people, name="home"),
+    # A team member's Today; everyone else's list of their people (frontend/views/today.py).
+    path("", today.home, name="home"),
+    path("people/", people.my_people, name="people_directory"),
     # The installable app: served from the root so the worker's scope is the whole site.
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),

@@ -30,6 +30,8 @@ MOMENT = {"kind": "moment", "body": "We sang together.", "audience": "circle"}
 # name -> (method, who may use it[, what to send])
 MATRIX: dict[str, tuple] = {
     "home": ("get", EVERYONE),
+    # Everyone this user may see (the access layer lists them): a carer's directory.
+    "people_directory": ("get", EVERYONE),
     "profile": ("get", EVERYONE),
     "person": ("get", SEES_PERSON),
     "person_edit": ("get", EDITS_PERSON),

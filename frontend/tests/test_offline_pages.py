@@ -48,10 +48,10 @@ def test_a_carer_keeps_her_week_first_then_the_people_she_will_visit_soonest_fir
 
     urls = pages_to_save(personas.carer, today=TODAY)
 
-    assert urls[:2] == [reverse("home"), reverse("rota_my_week")]
-    assert urls[2:6] == pages_of(personas.neighbour) + pages_of(later)
+    assert urls[:3] == [reverse("home"), reverse("rota_my_week"), reverse("people_directory")]
+    assert urls[3:7] == pages_of(personas.neighbour) + pages_of(later)
     # Everyone else she may see comes after, once each.
-    assert set(urls[6:]) == set(pages_of(personas.person))
+    assert set(urls[7:]) == set(pages_of(personas.person))
     assert len(urls) == len(set(urls))
 
 

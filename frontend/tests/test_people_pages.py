@@ -15,7 +15,7 @@ def _png(size=(60, 40)) -> SimpleUploadedFile:
 
 
 def test_my_people_groups_people_by_how_you_know_them(personas):
-    page = _client(personas.carer).get(reverse("home")).text
+    page = _client(personas.carer).get(reverse("people_directory")).text
     assert "People our team supports" in page
     assert "Jean" in page and "Neville Neighbour" in page
     assert "Olive Otherteam" not in page
@@ -46,10 +46,10 @@ def test_my_people_costs_the_same_queries_however_many_people(
 
     client = _client(personas.carer)
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("home"))
+        client.get(reverse("people_directory"))
     PersonFactory.create_batch(10, team=personas.team, coordinator=personas.carer)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse("home"))
+        client.get(reverse("people_directory"))
 
 
 def test_the_person_page_puts_the_named_coordinator_first(personas):

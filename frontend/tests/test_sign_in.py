@@ -6,12 +6,12 @@ def _sign_in(client, email, password="correct horse battery"):
     return client.post(reverse("login"), {"username": email, "password": password})
 
 
-def test_it_signs_in_by_email_and_lands_on_my_people(personas):
+def test_it_signs_in_by_email_and_lands_on_today(personas):
     client = Client()
     response = _sign_in(client, "angela@example.org")
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert "Jean" in client.get(reverse("home")).text
+    assert "You have no visits today." in client.get(reverse("home")).text
 
 
 def test_it_accepts_the_email_in_any_case(personas):

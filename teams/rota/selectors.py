@@ -252,17 +252,26 @@ def _clock(at: dt.time) -> str:
     return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"
 
 
+def _times(visit: Visit) -> str:
+    """ "between 9 and 11", or "at 9.30" when an exact time was agreed."""
+    if visit.exact_time:
+        return _("at %(time)s") % {"time": _clock(visit.exact_time)}
+    return _("between %(start)s and %(end)s") % {
+        "start": _clock(visit.window_start),
+        "end": _clock(visit.window_end),
+    }
+
+
+def window_words(visit: Visit, today: dt.date) -> str:
+    """ "this morning, between 8 and 10": the agreed window as people say it."""
+    return _("%(when)s, %(times)s") % {"when": _when(visit, today), "times": _times(visit)}
+
+
 def coming_sentence(visit: Visit, today: dt.date) -> str:
     """ "Angela is coming tomorrow morning, between 9 and 11." """
     when = _when(visit, today)
     names = [u.get_short_name() for u in (visit.carer, visit.second_carer) if u is not None]
-    if visit.exact_time:
-        times = _("at %(time)s") % {"time": _clock(visit.exact_time)}
-    else:
-        times = _("between %(start)s and %(end)s") % {
-            "start": _clock(visit.window_start),
-            "end": _clock(visit.window_end),
-        }
+    times = _times(visit)
     if not names:
         return _("Someone from the team is coming %(when)s, %(times)s.") % {
             "when": when,

@@ -196,6 +196,7 @@
         list.appendChild(li);
       });
       renderPending(items);
+      renderSummary(items.length);
       return items;
     });
   }
@@ -247,6 +248,15 @@
       }
     }
     return card;
+  }
+
+  // A page may carry a one-line summary of the outbox (Today does), linking to the panel.
+  function renderSummary(count) {
+    var summary = document.querySelector("[data-outbox-summary]");
+    if (!summary) return;
+    summary.hidden = count === 0;
+    summary.querySelector("a").textContent =
+      (count === 1 ? text.countOne : text.countMany).replace("__N__", count);
   }
 
   function renderPending(items) {
