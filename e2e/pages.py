@@ -34,7 +34,23 @@ def open_jeans_timeline(page: Page, server: str) -> int:
     return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
 
 
+def open_composer(page: Page) -> None:
+    """Tap "Write a note" when the composer is closed (it stays open once opened)."""
+    closed = page.locator("details.composer:not([open]) > summary")
+    if closed.count():
+        closed.click()
+
+
+def open_reply(card: Locator) -> Locator:
+    """Tap "Reply" on a note card; answers its reply form."""
+    box = card.locator("details.reply-box")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    return box.locator("form.reply-form")
+
+
 def write_note(page: Page, *, kind: str, body: str, who_sees: str | None = None) -> None:
+    open_composer(page)
     form = page.locator("#note-form")
     form.get_by_label(kind, exact=True).check()
     if who_sees is not None:
