@@ -92,6 +92,7 @@ def circle_member_view(member: CircleMember, access: PersonAccess) -> dict[str, 
 @dataclass(frozen=True)
 class WhosWho:
     coordinator: User | None
+    coordinator_phone: str
     carers: list[User]
     family_and_friends: list[CircleMember]
     professionals: list[CircleMember]
@@ -114,6 +115,7 @@ def whos_who(access: PersonAccess) -> WhosWho:
         member.phone, member.email = shown["phone"] or "", shown["email"] or ""
     return WhosWho(
         coordinator=person.coordinator,
+        coordinator_phone=coordinator_phone_for(access),
         carers=carers,
         family_and_friends=[m for m in circle if m.kind != CircleMember.Kind.PROFESSIONAL],
         professionals=[m for m in circle if m.kind == CircleMember.Kind.PROFESSIONAL],
@@ -138,3 +140,15 @@ def team_note_also_seen_by(person_id: int, kind: str) -> list[CircleMember]:
         .order_by("name")
     )
     return [m for m in members if kind in circle_kinds_for(m.person, m)]
+
+
+def coordinator_phone_for(access: PersonAccess) -> str:
+    """The named coordinator's phone, for those the access layer lets call them.
+
+    Being the first contact is the coordinator's job, so everyone who may see the person
+    (their team, the person, their circle) may call them; access.can_call_coordinator says so.
+    """
+    coordinator = access.person.coordinator
+    if coordinator is None or not access.can_call_coordinator:
+        return ""
+    return coordinator.phone or ""
