@@ -121,7 +121,8 @@ def test_the_circle_sees_the_latest_updates_before_anything_else(personas, as_us
 
     assert "Latest news" in html
     newest, older = html.index("Jean sang in the garden."), html.index("An older walk")
-    assert newest < older < html.index("Who")  # news, then who's coming
+    # The newest update, then who's coming (both on a phone's first screen), then older news.
+    assert newest < html.index("Who's coming") < older
     assert "Seemed:" in html
     assert "Write an update" in html and '<details class="composer"' in html
     assert html.index("Jean sang in the garden.") < html.index('id="note-form"')
