@@ -27,7 +27,8 @@ def open_jeans_timeline(page: Page, server: str) -> int:
     """As a person would: My people, Jean, then her notes; live. Answers Jean's id."""
     page.goto(f"{server}/")
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
-    page.get_by_role("link", name="Notes and news").click()
+    # The team's page says "Notes and news"; the family's, below Jean's latest news, "All the news".
+    page.get_by_role("link", name=re.compile(r"^(Notes and news|All the news)$")).click()
     expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
     wait_until_live(page)
