@@ -115,6 +115,12 @@ class PersonAccess:
         return shown
 
     @property
+    def can_call_coordinator(self) -> bool:
+        """The named coordinator is everyone's first contact: their phone is for all who see
+        the person. Circle members' own numbers stay the team's (can_see_contact_details)."""
+        return self.role in (Role.TEAM, Role.SELF, Role.CIRCLE)
+
+    @property
     def is_team(self) -> bool:
         return self.role is Role.TEAM
 

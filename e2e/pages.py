@@ -27,14 +27,31 @@ def open_jeans_timeline(page: Page, server: str) -> int:
     """As a person would: the people they see, Jean, then her notes; live. Answers Jean's id."""
     page.goto(f"{server}/people/")
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
-    page.get_by_role("link", name="Notes and news").click()
+    # The team's page says "Notes and news"; the family's, below Jean's latest news, "All the news".
+    page.get_by_role("link", name=re.compile(r"^(Notes and news|All the news)$")).click()
     expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
     wait_until_live(page)
     return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
 
 
+def open_composer(page: Page) -> None:
+    """Tap "Write a note" when the composer is closed (it stays open once opened)."""
+    closed = page.locator("details.composer:not([open]) > summary")
+    if closed.count():
+        closed.click()
+
+
+def open_reply(card: Locator) -> Locator:
+    """Tap "Reply" on a note card; answers its reply form."""
+    box = card.locator("details.reply-box")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    return box.locator("form.reply-form")
+
+
 def write_note(page: Page, *, kind: str, body: str, who_sees: str | None = None) -> None:
+    open_composer(page)
     form = page.locator("#note-form")
     form.get_by_label(kind, exact=True).check()
     if who_sees is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import sign_in
+from e2e.pages import open_composer
 
 # Screenshots for a person to look at, kept when KITH_SCREENSHOTS names a folder.
 SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
@@ -56,6 +57,7 @@ def _go_online(context: BrowserContext) -> None:
 
 
 def _write(page: Page, words: str) -> None:
+    open_composer(page)
     form = page.locator("#note-form")
     form.get_by_label(re.compile("^What happened|^Your note|^The note", re.I)).fill(words)
     form.get_by_role("button", name="Share the note").click()

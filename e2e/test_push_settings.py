@@ -29,6 +29,8 @@ def test_a_daughter_chooses_quiet_hours_and_what_she_is_told(
     status = section.locator("[data-push-status]")
     expect(section.get_by_role("heading", name="Notifications on this device")).to_be_visible()
     expect(status).not_to_have_text(JS_MISSING)
+    # Notifications are off here: the page must not offer to turn them off.
+    expect(section.get_by_role("button", name="Turn off notifications")).to_be_hidden()
 
     section.get_by_label("New notes").uncheck()
     section.get_by_label("Quiet from").fill("21:30")
@@ -40,7 +42,8 @@ def test_a_daughter_chooses_quiet_hours_and_what_she_is_told(
     # What a fresh load shows came from the server, so it was really saved.
     page.reload()
     expect(section.get_by_label("New notes")).not_to_be_checked()
-    expect(section.get_by_label("Concerns")).to_be_checked()
+    # Concerns go to the team only: she is never offered them.
+    expect(section.get_by_label("Concerns")).to_have_count(0)
     expect(section.get_by_label("Quiet from")).to_have_value("21:30")
     expect(section.get_by_label("Quiet until")).to_have_value("07:00")
     expect(section.get_by_label("Show what the note says in the notification")).to_be_checked()

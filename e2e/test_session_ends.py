@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import DEMO_PASSWORD, field, sign_in
-from e2e.pages import MARK_LIVE, note, open_jeans_timeline, unique, write_note
+from e2e.pages import MARK_LIVE, note, open_jeans_timeline, open_reply, unique, write_note
 
 # Screenshots for a person to look at, kept when KITH_SCREENSHOTS names a folder.
 SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
@@ -134,8 +134,8 @@ def test_a_reply_written_after_the_session_ended_is_sent_once_after_signing_in(
         f"Session.objects.filter(session_key={_session_key(page)!r}).delete()",
     )
     words = unique("Thank you, she loved the photos")
-    reply_form = note(page, first).locator("form.reply-form")
-    reply_form.get_by_label("Reply").fill(words)
+    reply_form = open_reply(note(page, first))
+    reply_form.get_by_label("Your reply").fill(words)
 
     reply_form.get_by_role("button", name="Send").click()
 

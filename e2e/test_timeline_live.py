@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from playwright.sync_api import BrowserContext, Page, WebSocket, expect
 
 from e2e.conftest import sign_in
-from e2e.pages import MARK_LIVE, note, open_jeans_timeline, unique, wait_until_live, write_note
+from e2e.pages import (
+    MARK_LIVE,
+    note,
+    open_jeans_timeline,
+    open_reply,
+    unique,
+    wait_until_live,
+    write_note,
+)
 
 LIVE_WITHIN_MS = 1_000
 NEVER_WAIT_MS = 2_000
@@ -135,7 +143,7 @@ def test_a_moment_reaches_the_daughters_open_page_within_a_second_and_a_handover
     angelas_navigations = angela.navigations
     thanks = unique("Thank you Angela, that made my day")
     on_sarahs_page = note(sarah.page, moment)
-    on_sarahs_page.get_by_label("Reply").fill(thanks)
+    open_reply(on_sarahs_page).get_by_label("Your reply").fill(thanks)
     on_sarahs_page.get_by_role("button", name="Send").click()
     on_sarahs_page.get_by_role("button", name=HEART).click()
 

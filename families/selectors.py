@@ -5,7 +5,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from core.access import PersonAccess, current_team_ids, visible_people
+from core.access import (
+    TEAM_AUDIENCE_KINDS_SHAREABLE,
+    PersonAccess,
+    circle_kinds_for,
+    current_team_ids,
+    visible_people,
+)
 from core.models import User
 from families.models import CircleMember, Invitation, Person
 from teams.models import Membership
@@ -86,6 +92,7 @@ def circle_member_view(member: CircleMember, access: PersonAccess) -> dict[str, 
 @dataclass(frozen=True)
 class WhosWho:
     coordinator: User | None
+    coordinator_phone: str
     carers: list[User]
     family_and_friends: list[CircleMember]
     professionals: list[CircleMember]
@@ -108,7 +115,40 @@ def whos_who(access: PersonAccess) -> WhosWho:
         member.phone, member.email = shown["phone"] or "", shown["email"] or ""
     return WhosWho(
         coordinator=person.coordinator,
+        coordinator_phone=coordinator_phone_for(access),
         carers=carers,
         family_and_friends=[m for m in circle if m.kind != CircleMember.Kind.PROFESSIONAL],
         professionals=[m for m in circle if m.kind == CircleMember.Kind.PROFESSIONAL],
     )
+
+
+def team_note_also_seen_by(person_id: int, kind: str) -> list[CircleMember]:
+    """Who in the circle, besides the team, sees a team note of this kind about the person.
+
+    A concern is written for the team, but the person may let someone they name see concerns
+    (families.services.sharing); core.access decides it and this asks the same question, so
+    a note never claims "the team only" while a district nurse reads it. Members without an
+    account cannot see anything in Kith, so they are not named.
+    """
+    if kind not in TEAM_AUDIENCE_KINDS_SHAREABLE:
+        return []
+    members = (
+        CircleMember.objects.filter(
+            person_id=person_id, removed_at__isnull=True, user__isnull=False
+        )
+        .select_related("person")
+        .order_by("name")
+    )
+    return [m for m in members if kind in circle_kinds_for(m.person, m)]
+
+
+def coordinator_phone_for(access: PersonAccess) -> str:
+    """The named coordinator's phone, for those the access layer lets call them.
+
+    Being the first contact is the coordinator's job, so everyone who may see the person
+    (their team, the person, their circle) may call them; access.can_call_coordinator says so.
+    """
+    coordinator = access.person.coordinator
+    if coordinator is None or not access.can_call_coordinator:
+        return ""
+    return coordinator.phone or ""

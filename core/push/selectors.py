@@ -15,3 +15,18 @@ def push_preferences_for(user: User) -> PushPreferences:
 
 def push_devices_for(user: User) -> QuerySet[PushSubscription]:
     return PushSubscription.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def push_choices_offered(user: User) -> frozenset[str]:
+    """The notification choices (PushPreferences fields) this person can ever receive.
+
+    Concerns and rota changes go to the team only (their news is for the team audience, see
+    families.services.notes._push_note and teams.rota.notify), so nobody else is asked about
+    them: a daughter ticking "Concerns" would wait for something that never comes.
+    """
+    from core.access import current_team_ids
+
+    offered = {"notes", "family_updates"}
+    if current_team_ids(user).exists():
+        offered |= {"concerns", "rota"}
+    return frozenset(offered)

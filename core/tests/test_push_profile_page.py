@@ -52,7 +52,8 @@ def test_the_form_shows_the_saved_choices(personas):
         include_content=True,
     )
     page = profile_page(personas.family)
-    assert re.search(r'name="concerns" checked', page)
+    # Concerns and rota are not hers to receive: kept as they were, but not offered.
+    assert 'type="hidden" name="concerns" value="true"' in page
     assert not re.search(r'name="notes" checked', page)
     assert not re.search(r'name="family_updates" checked', page)
     assert re.search(r'name="include_content" checked', page)
@@ -77,3 +78,28 @@ def test_the_script_registers_no_service_worker():
     source = PUSH_JS.read_text()
     assert "serviceWorker.register" not in source
     assert "getRegistration()" in source
+
+
+@pytest.mark.parametrize("who", ["family", "professional", "person_user", "outsider"])
+def test_nobody_outside_the_team_is_offered_concerns_or_rota_changes(personas, who):
+    page = profile_page(personas.all_users()[who])
+    assert "New notes" in page
+    assert "Family updates" in page
+    assert "Concerns" not in page
+    assert "Rota changes that affect me" not in page
+    assert re.search(r'type="hidden" name="concerns"', page)
+    assert re.search(r'type="hidden" name="rota"', page)
+
+
+def test_the_team_is_offered_every_choice(personas):
+    page = profile_page(personas.carer)
+    for label in ("Concerns", "New notes", "Rota changes that affect me", "Family updates"):
+        assert label in page
+    assert re.search(r'type="checkbox" id="push-rota" name="rota"', page)
+
+
+def test_a_hidden_button_stays_hidden_whatever_its_style():
+    # .button sets display, which beats the hidden attribute unless the sheet says otherwise:
+    # "Turn off notifications" showed while they were off.
+    css = (Path(settings.BASE_DIR) / "frontend" / "static" / "kith" / "kith.css").read_text()
+    assert ".button[hidden] { display: none; }" in css

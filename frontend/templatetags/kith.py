@@ -1,8 +1,10 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import User
 from families.models import CircleMember, Person
+from families.selectors import team_note_also_seen_by
 
 register = template.Library()
 
@@ -35,3 +37,28 @@ def given_by_viewer(context: template.Context, reactors: str) -> bool:
     viewer say so without scripts; shared fragments (no viewer) leave it to the page script."""
     viewer_id = context.get("viewer_id")
     return bool(viewer_id) and f"|{viewer_id}|" in (reactors or "")
+
+
+@register.simple_tag(takes_context=True)
+def seen_by(context: template.Context, note) -> str:
+    """Who sees a note, in words. Depends on the note and the person's sharing, never on the
+    viewer, so the one rendering per audience stays right for everyone who gets it."""
+    if note.audience != "team":
+        return _("Seen by the team and the circle")
+    # Asked once per person and kind in a rendering, so a page's query count stays constant.
+    asked = context.render_context.setdefault("kith_seen_by", {})
+    key = (note.person_id, note.kind)
+    if key not in asked:
+        asked[key] = team_note_also_seen_by(note.person_id, note.kind)
+    named = asked[key]
+    if not named:
+        return _("Seen by the team only")
+    people = [f"{m.name} ({m.relationship})" if m.relationship else m.name for m in named]
+    return _("Seen by the team and %(people)s") % {"people": list_in_words(people)}
+
+
+def list_in_words(items: list[str]) -> str:
+    """ "Angela, Priya and Gareth": a list as a sentence says it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}

@@ -81,6 +81,7 @@ MATRIX: dict[str, tuple] = {
     "note_react": ("post", TEAM_NOTE, {"kind": "heart", "active": "true"}),
     "concern_handled": ("post", TEAM_NOTE, {"handled_note": "Called the GP."}),
     "note_photo": ("get", TEAM_NOTE),
+    "note_photo_view": ("get", TEAM_NOTE),
     "outcome_list": ("get", SEES_PERSON),
     "outcome_detail": ("get", SEES_PERSON),
     "api:note_list": ("get", SEES_PERSON),

@@ -516,6 +516,8 @@ ADDRESSES = [
     ("note_detail", "concern", "get", {}, TEAM),
     ("note_photo", "shared_photo", "get", {}, SEES_PERSON),
     ("note_photo", "concern_photo", "get", {}, TEAM),
+    ("note_photo_view", "shared_photo", "get", {}, SEES_PERSON),
+    ("note_photo_view", "concern_photo", "get", {}, TEAM),
     ("note_react", "shared", "post", {"kind": "heart", "active": "true"}, SEES_PERSON),
     ("note_react", "concern", "post", {"kind": "heart", "active": "true"}, TEAM),
     ("note_reply", "concern", "post", {"body": "Seen"}, TEAM),

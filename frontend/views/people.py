@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import person_access_or_404
+from core.access import Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from families import selectors, services
+from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
+from frontend.views.timeline import NoteForm
 from teams.selectors import team_members
 
 
@@ -32,6 +34,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "whos_who": selectors.whos_who(access),
         "nav": "people",
     }
+    if access.role is Role.CIRCLE:
+        # The family and visiting professionals came for the news: it comes first.
+        context["news"] = family_news(access)
+        context["form"] = NoteForm(access=access)
     if access.is_team:
         context["coordinator_form"] = CoordinatorForm(
             initial={"coordinator": access.person.coordinator_id},

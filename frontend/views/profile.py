@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.push.selectors import push_preferences_for
+from core.push.selectors import push_choices_offered, push_preferences_for
 from core.services import user_update_profile
 from frontend.forms import ProfileForm, add_service_errors
 
@@ -39,6 +39,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "form": form,
         "nav": "profile",
         "push_preferences": push_preferences_for(user),
+        "push_offered": push_choices_offered(user),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
     }
     return render(request, "frontend/profile.html", context)

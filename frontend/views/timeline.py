@@ -526,6 +526,21 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     return _serve(photo.image)
 
 
+@require_GET
+@login_required
+def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+    """A photo inside Kith with a way back: the installed app has no browser Back button."""
+    from families.models import NotePhoto
+
+    photo = NotePhoto.objects.filter(pk=photo_id).only("note_id").first()
+    if photo is None:
+        raise Http404
+    found = note_access_or_404(request.user, photo.note_id)
+    note = found.note
+    context = {"photo": photo, "note": note, "person": found.access.person, "nav": "people"}
+    return render(request, "frontend/timeline/photo.html", context)
+
+
 # Outcomes --------------------------------------------------------------------------------------
 
 

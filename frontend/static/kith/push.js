@@ -65,7 +65,11 @@
   form.hidden = false;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var checked = function (name) { return form.elements[name].checked; };
+    // A choice this person cannot receive is not offered: its hidden field keeps it as it was.
+    var checked = function (name) {
+      var field = form.elements[name];
+      return field.type === "checkbox" ? field.checked : field.value === "true";
+    };
     var timeOf = function (name) { return form.elements[name].value || null; };
     say("working");
     api("PUT", preferencesUrl, {
