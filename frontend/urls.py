@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from frontend.forms import PasswordResetInOwnLanguageForm
 from frontend.views import (
     account_deletion,
     accounts,
@@ -8,6 +9,7 @@ from frontend.views import (
     circle,
     export,
     invitations,
+    language,
     people,
     photos,
     profile,
@@ -32,8 +34,11 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetInOwnLanguageForm,
             email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
+            # Not "password_reset_subject.txt": django.contrib.auth ships one by that name,
+            # found before ours.
+            subject_template_name="registration/kith_password_reset_subject.txt",
         ),
         name="password_reset",
     ),
@@ -55,6 +60,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", profile.profile_edit, name="profile"),
+    # Switching language: a plain POST form on every page, no script needed.
+    path("language/", language.language_choose, name="set_language"),
     # People and their circles.
     path("people/<id:person_id>/", people.person_detail, name="person"),
     path("people/<id:person_id>/edit/", people.person_edit, name="person_edit"),

@@ -1,6 +1,7 @@
 """Rota pages, walked through by each persona."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -200,8 +201,8 @@ def test_the_team_week_highlights_the_open_count(personas, rota):
 def test_a_carer_gets_a_private_calendar_feed_and_can_stop_it(personas, rota):
     client = _client(personas.carer)
     page = client.post(reverse("rota_calendar"), {"action": "new"}, expect=200).content.decode()
-    start = page.index("/rota/calendar/")
-    feed = page[start : page.index('"', start)]
+    # The feed's own address (the page's address also appears, in the language switch).
+    feed = re.search(r'/rota/calendar/[^"/]+\.ics', page).group(0)
     response = Client().get(feed)
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.content.decode()
