@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.access import current_team_ids
+from core.dates import weekday_in_words
 from core.models import User
 from families.models import Person
 from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
@@ -184,6 +185,13 @@ class Coming:
     sentence: str
 
 
+def _with_now(name: str, person_name: str) -> str:
+    return _("%(name)s is with %(person)s now.") % {"name": name, "person": person_name}
+
+
+_lazy_with_now = lazy(_with_now, str)
+
+
 def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 3) -> list[Coming]:
     """The next visits to a person, in plain words. Family-safe: names, faces and times only."""
     now = (now or timezone.now()).astimezone(UTC)
@@ -202,13 +210,11 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
         if visit.date == today and aware(visit.date, visit.window_end).astimezone(UTC) <= now:
             continue
         carers = [u for u in (visit.carer, visit.second_carer) if u is not None]
+        # Said in whichever language it is shown in: read once, shown in each (lazy).
         if visit.checked_in_at is not None and visit.checked_in_by and shares:
-            sentence = _("%(name)s is with %(person)s now.") % {
-                "name": visit.checked_in_by.get_short_name(),
-                "person": person.name,
-            }
+            sentence = _lazy_with_now(visit.checked_in_by.get_short_name(), person.name)
         else:
-            sentence = coming_sentence(visit, today)
+            sentence = _lazy_coming(visit, today)
         coming.append(Coming(visit=visit, carers=carers, sentence=sentence))
         if len(coming) == limit:
             break
@@ -238,7 +244,7 @@ def _when(visit: Visit, today: dt.date) -> str:
             "afternoon": _("tomorrow afternoon"),
             "evening": _("tomorrow evening"),
         }[part]
-    weekday = WEEKDAYS[visit.date.weekday()]
+    weekday = weekday_in_words(visit.date)
     return {
         "morning": _("on %(day)s morning"),
         "afternoon": _("on %(day)s afternoon"),
@@ -246,10 +252,21 @@ def _when(visit: Visit, today: dt.date) -> str:
     }[part] % {"day": weekday}
 
 
+# 1, 8 and 11 o'clock: "un", "wyth", "un ar ddeg".
+_VOWEL_HOURS = {1, 8, 11}
+
+
 def _clock(at: dt.time) -> str:
     """12-hour times as people say them: 9, 9.30, 2.15."""
     hour = at.hour % 12 or 12
     return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"
+
+
+def _coming_lazily(visit: Visit, today: dt.date) -> str:
+    return coming_sentence(visit, today)
+
+
+_lazy_coming = lazy(_coming_lazily, str)
 
 
 def coming_sentence(visit: Visit, today: dt.date) -> str:
@@ -259,10 +276,15 @@ def coming_sentence(visit: Visit, today: dt.date) -> str:
     if visit.exact_time:
         times = _("at %(time)s") % {"time": _clock(visit.exact_time)}
     else:
-        times = _("between %(start)s and %(end)s") % {
-            "start": _clock(visit.window_start),
-            "end": _clock(visit.window_end),
-        }
+        start, end = _clock(visit.window_start), _clock(visit.window_end)
+        if visit.window_end.hour % 12 in _VOWEL_HOURS:
+            # Welsh says "and" as "ac" before a vowel: "rhwng 9 ac 11", "rhwng 6 ac 8".
+            times = pgettext(
+                "the end hour begins with a vowel sound: one, eight, eleven",
+                "between %(start)s and %(end)s",
+            ) % {"start": start, "end": end}
+        else:
+            times = _("between %(start)s and %(end)s") % {"start": start, "end": end}
     if not names:
         return _("Someone from the team is coming %(when)s, %(times)s.") % {
             "when": when,
