@@ -27,6 +27,8 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    # The words of Kith's scripts, in the page's language.
+    path("jsi18n/", pwa.KithJavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("offline/pages.json", pwa.offline_pages, name="offline_pages"),
     # Accounts: Django's own views, our templates.
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),

@@ -113,3 +113,34 @@ def test_an_invitation_to_a_welsh_speaker_reads_in_welsh(
         "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
         "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
     }  # fmt: skip
+
+
+def test_the_scripts_words_come_from_a_catalogue_file_in_the_pages_language(personas):
+    client = Client()
+    client.force_login(personas.carer)
+    page = client.get(reverse("home")).text
+    assert f'<script src="{reverse("javascript_catalog")}" defer></script>' in page
+    _switch(client, "cy", reverse("home"))
+    catalogue = client.get(reverse("javascript_catalog"))
+    assert catalogue["Content-Type"].startswith("text/javascript")
+    assert "Mae dau nodyn yn aros i'w hanfon." in catalogue.text
+    assert "(n==6) ? 4 : 5" in catalogue.text
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "Does dim nodyn yn aros i'w anfon."),
+        (1, "Mae un nodyn yn aros i'w anfon."),
+        (2, "Mae dau nodyn yn aros i'w hanfon."),
+        (3, "Mae tri nodyn yn aros i'w hanfon."),
+        (6, "Mae chwe nodyn yn aros i'w hanfon."),
+        (7, "Mae %s nodyn yn aros i'w hanfon."),
+    ],
+)
+def test_welsh_plurals_take_all_six_forms(n, words):
+    import gettext
+
+    catalogue = gettext.translation("djangojs", settings.LOCALE_PATHS[0], languages=["cy"])
+    said = catalogue.ngettext("%s note is waiting to send.", "%s notes are waiting to send.", n)
+    assert said == words
