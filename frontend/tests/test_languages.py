@@ -88,8 +88,8 @@ def test_a_password_reset_email_is_in_the_readers_language(personas):
     personas.family.save()
     Client().post(reverse("password_reset"), {"email": personas.family.email})
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Dewiswch gyfrinair newydd i Kith"
-    assert mail.outbox[0].body.startswith("Helo Sarah Daughter,\n\nMae rhywun wedi gofyn")
+    assert mail.outbox[0].subject == "Dewiswch gyfrinair newydd ar gyfer Kith"
+    assert mail.outbox[0].body.startswith("Helo Sarah Daughter,\n\nGofynnodd rhywun am gael")
 
 
 @pytest.mark.django_db
@@ -106,9 +106,9 @@ def test_an_invitation_to_a_welsh_speaker_reads_in_welsh(
             site_url="http://testserver",
         )
     message = mail.outbox[-1]
-    assert message.subject == "Mae Angela Carer wedi'ch gwahodd i Kith"
-    assert message.body.startswith("Helo Gwen,\n\nMae Angela Carer wedi'ch gwahodd i ymuno â ")
-    month = re.search(r"a than \d+ (\w+) \d{4}:", message.body)
+    assert message.subject == "Mae Angela Carer wedi'ch gwahodd chi i Kith"
+    assert message.body.startswith("Helo Gwen,\n\nMae Angela Carer wedi'ch gwahodd chi i ymuno")
+    month = re.search(r"tan \d+ (\w+) \d{4}:", message.body)
     assert month and month.group(1) in {
         "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
         "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
