@@ -69,7 +69,11 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    shell = [static(path) for path in SHELL_STATIC] + [reverse("offline")]
+    # The scripts' words too, in this device's language: pages opened offline need them.
+    shell = [static(path) for path in SHELL_STATIC] + [
+        reverse("offline"),
+        reverse("javascript_catalog"),
+    ]
     language = translation.get_language()
     config = {
         # A new version whenever a shell file changes (static URLs carry content hashes) or
@@ -78,6 +82,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "language": language,
         "shell": shell,
         "offline": reverse("offline"),
+        "catalogue": reverse("javascript_catalog"),
         "savedList": reverse("offline_pages"),
         "icon": static("kith/icons/kith-192.png"),
         "outboxScript": static("kith/outbox-core.js"),

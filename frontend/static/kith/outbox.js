@@ -156,6 +156,12 @@
 
   // Plurals in the page's language from Django's JavaScript catalogue (/jsi18n/): Welsh
   // has six forms, so the choice cannot be "one or many".
+  // Without the catalogue (an old saved page), English is better than nothing at all.
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace("%s", values[0]);
+  };
+
   function waitingText(n) {
     return interpolate(ngettext(
       "%s note is waiting to send.", "%s notes are waiting to send.", n), [n]);
