@@ -13,6 +13,7 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/requirements.lock.installed
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+MSGFMT := /usr/bin/msgfmt
 
 .PHONY: run test lint day-sweep
 
@@ -40,9 +41,22 @@ test: lint $(CHROMIUM) $(NGINX)
 day-sweep: $(INSTALLED)
 	.ci/day-sweep
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) $(MSGFMT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Every template word marked; every catalogue whole, current and compiled (.mo committed).
+	$(MANAGE) check_translations
+
+# The translation check reads and compiles catalogues with GNU gettext (Debian's gettext).
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's gettext for the translation check"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	else \
+	  echo "The translation check needs GNU gettext. Install it, then run make again:" >&2; \
+	  echo "    sudo apt-get update && sudo apt-get install -y gettext" >&2; \
+	  exit 1; \
+	fi
 
 $(BIN)/python:
 	@# Debian ships venv separately; a half-made .venv would only confuse the next run.

@@ -9,7 +9,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2999, 12, 31)
@@ -45,3 +47,30 @@ class DayField(forms.DateField):
     """A form's date, refused with a message outside the bounds every other date keeps."""
 
     default_validators = [validate_day]
+
+
+# Weekday names as they stand inside a sentence ("on Wednesday morning", "Wednesday 2
+# December"). Django's own names are capitalised for headings ("Dydd Mercher"); in Welsh a
+# weekday inside a sentence is not ("fore dydd Mercher"), so Kith keeps its own, by context.
+WEEKDAYS_IN_A_SENTENCE = {
+    0: pgettext_lazy("weekday inside a sentence", "Monday"),
+    1: pgettext_lazy("weekday inside a sentence", "Tuesday"),
+    2: pgettext_lazy("weekday inside a sentence", "Wednesday"),
+    3: pgettext_lazy("weekday inside a sentence", "Thursday"),
+    4: pgettext_lazy("weekday inside a sentence", "Friday"),
+    5: pgettext_lazy("weekday inside a sentence", "Saturday"),
+    6: pgettext_lazy("weekday inside a sentence", "Sunday"),
+}
+
+
+def weekday_in_words(day: dt.date) -> str:
+    return str(WEEKDAYS_IN_A_SENTENCE[day.weekday()])
+
+
+def day_in_words(day: dt.date) -> str:
+    """ "Tuesday 24 November", "dydd Mawrth 24 Tachwedd": in the active language."""
+    return _("%(weekday)s %(day)s %(month)s") % {
+        "weekday": weekday_in_words(day),
+        "day": day.day,
+        "month": MONTHS[day.month],
+    }

@@ -30,3 +30,13 @@ def user_update_profile(
     replace_photo(user, "photo", cleaned, remove=remove_photo)
     user.save()
     return user
+
+
+def user_choose_language(*, user: User, language: str) -> User:
+    """The language Kith speaks to this person in: pages, live updates, emails, phones."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Please choose one of the languages listed.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -11,7 +11,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
-from django.utils.translation import gettext_lazy as _
 
 from core.channel_layers import memory_channel_layer, redis_channel_layer
 from core.env import envbool, envint, envlist, envstr
@@ -94,6 +93,10 @@ MIDDLEWARE = [
     # below the innermost sync-only one (see bench/fanout_bench.py).
     "core.middleware.NoStoreForSignedInMiddleware",
 ]
+
+LANGUAGE_COOKIE_NAME = "kith_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the device remembers the choice for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 ROOT_URLCONF = "core.urls"
 ASGI_APPLICATION = "core.asgi.application"
@@ -189,7 +192,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# Each language is named in its own words, so a reader finds theirs whatever the page is in.
+# Adding one: see "How to add a language" in the README.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -239,7 +244,7 @@ CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves; scripts never r
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS (every real deployment): secure, host-locked cookies and HSTS.
 SECURE_COOKIES = envbool("SECURE_COOKIES", False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 if SECURE_COOKIES:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -49,7 +49,8 @@ def _write_for_jean(server_manage, *, kind: str, body: str, audience: str) -> No
 
 
 def _jeans_page(page: Page, server: str) -> None:
-    page.goto(f"{server}/")
+    # Everyone's list of their people (a carer's home is Today, which links visits too).
+    page.goto(f"{server}/people/")
     page.get_by_role("link", name=re.compile(r"^\s*Jean\b")).first.click()
     expect(page).to_have_url(re.compile(r"/people/\d+/$"))
 
@@ -92,7 +93,8 @@ def test_nina_and_angela_see_jeans_pages_without_sideways_scroll(
     phone_context: Callable[[], BrowserContext], server: str, server_manage
 ) -> None:
     words = unique("Jean walked to the gate with her frame.")
-    _write_for_jean(server_manage, kind="moment", body=words, audience="circle")
+    # A visit note: Jean shares those with Nina (the demo's sharing), and the team sees all.
+    _write_for_jean(server_manage, kind="visit", body=words, audience="circle")
 
     for who in ("nina", "angela"):
         page = phone_context().new_page()

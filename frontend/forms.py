@@ -2,8 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from families.models import CircleMember
@@ -41,6 +42,15 @@ class SignInForm(AuthenticationForm):
             attrs={"autocomplete": "email", "autofocus": True, "inputmode": "email"}
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class PasswordResetInOwnLanguageForm(PasswordResetForm):
+    """The reset email reaches its reader in the language they chose, not the asker's page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = getattr(context.get("user"), "language", "")
+        with translation.override(language if language in dict(settings.LANGUAGES) else None):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ProfileForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from frontend.forms import PasswordResetInOwnLanguageForm
 from frontend.views import (
     account_deletion,
     accounts,
@@ -8,6 +9,7 @@ from frontend.views import (
     circle,
     export,
     invitations,
+    language,
     people,
     photos,
     profile,
@@ -28,6 +30,8 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    # The words of Kith's scripts, in the page's language.
+    path("jsi18n/", pwa.KithJavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("offline/pages.json", pwa.offline_pages, name="offline_pages"),
     # Accounts: Django's own views, our templates.
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
@@ -35,8 +39,11 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetInOwnLanguageForm,
             email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
+            # Not "password_reset_subject.txt": django.contrib.auth ships one by that name,
+            # found before ours.
+            subject_template_name="registration/kith_password_reset_subject.txt",
         ),
         name="password_reset",
     ),
@@ -56,6 +63,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", profile.profile_edit, name="profile"),
+    # Switching language: a plain POST form on every page, no script needed.
+    path("language/", language.language_choose, name="set_language"),
     # People and their circles.
     path("people/<id:person_id>/", people.person_detail, name="person"),
     path("people/<id:person_id>/edit/", people.person_edit, name="person_edit"),

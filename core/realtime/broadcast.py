@@ -1,14 +1,18 @@
 """Telling open pages what changed, after the change is committed and never before."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from core.access import Audience
 from core.models import Event, EventStream
+from core.realtime import presence
 from core.realtime.groups import (
+    language_group,
     person_group,
     person_topic_group,
     session_group,
@@ -17,6 +21,39 @@ from core.realtime.groups import (
 )
 
 MESSAGE = "event.message"
+
+Fragments = Mapping[Audience, str]
+
+
+def languages_listening(person_id: int | None, team_id: int | None = None) -> list[str]:
+    """The site's language, and those of the pages open about this person now.
+
+    A team-wide page (the rota) keeps no presence, so what a team page hears goes out in
+    every language Kith speaks: still a fixed number, never one per viewer.
+    """
+    known = [code for code, _name in settings.LANGUAGES]
+    if person_id is None or team_id is not None:
+        return known
+    listening = presence.languages_listening(person_id=person_id)
+    return [code for code in known if code == settings.LANGUAGE_CODE or code in listening]
+
+
+def _per_language(
+    fragments: Fragments | Callable[[], Fragments], person_id: int | None, team_id: int | None
+) -> dict[str, Fragments]:
+    """Each language's fragments: rendered once per language listening, never per viewer.
+
+    Fragments given as a callable are rendered in each language; plain ones (a removal, which
+    holds no words) are the same bytes in every language.
+    """
+    wanted = languages_listening(person_id, team_id)
+    if not callable(fragments):
+        return dict.fromkeys(wanted, fragments)
+    rendered = {}
+    for language in wanted:
+        with translation.override(language):
+            rendered[language] = fragments()
+    return rendered
 
 
 def cursor_html(event_id: int, *, stream: str = "", previous: int = 0) -> str:
@@ -33,7 +70,7 @@ def cursor_html(event_id: int, *, stream: str = "", previous: int = 0) -> str:
 def publish(
     *,
     kind: str,
-    fragments: Mapping[Audience, str],
+    fragments: Fragments | Callable[[], Fragments],
     person_id: int | None = None,
     team_id: int | None = None,
     topic: str = "",
@@ -45,6 +82,9 @@ def publish(
     bytes go to every viewer in that audience, however many there are. Each open page listens
     to exactly one audience (the team's or the circle's), so nobody hears an event twice.
 
+    ``fragments`` is best a callable that renders them in the active language: it is called
+    once per language, so each page hears the frame in its own user's language.
+
     ``topic`` (a note's kind) sends the circle's fragment only to those in the circle the
     person shows that kind to; without it, the whole circle hears it. ``subject_id`` names
     what it happened to (a note, a visit, an offer): catch-up renders that afresh, since the
@@ -52,17 +92,24 @@ def publish(
     """
     if person_id is None and team_id is None:
         raise ValueError("an event belongs to a person, a team or both")
-    if team_id is not None and person_id is None and set(fragments) != {Audience.TEAM}:
+    by_language = _per_language(fragments, person_id, team_id)
+    audiences = list(by_language[settings.LANGUAGE_CODE])
+    if team_id is not None and person_id is None and set(audiences) != {Audience.TEAM}:
         raise ValueError("team-wide events are for the team only")
-    if Audience.CIRCLE in fragments and Audience.TEAM not in fragments:
+    if Audience.CIRCLE in audiences and Audience.TEAM not in audiences:
         # Shared with the circle and the same for everyone: the team hears it in its own group.
-        fragments = {**fragments, Audience.TEAM: fragments[Audience.CIRCLE]}
-    streams: dict[str, tuple[Audience, str]] = {}
-    for audience, html in fragments.items():
+        audiences.append(Audience.TEAM)
+
+    def html_of(audience: Audience) -> dict[str, str]:
+        shown = audience if audience in by_language[settings.LANGUAGE_CODE] else Audience.CIRCLE
+        return {language: frags[shown] for language, frags in by_language.items()}
+
+    streams: dict[str, tuple[Audience, dict[str, str]]] = {}
+    for audience in audiences:
         if person_id is not None:
-            streams[_person_group_for(person_id, audience, topic)] = (audience, html)
+            streams[_person_group_for(person_id, audience, topic)] = (audience, html_of(audience))
         if team_id is not None and audience is Audience.TEAM:
-            streams[team_group(team_id)] = (audience, html)
+            streams[team_group(team_id)] = (audience, html_of(audience))
     events = _log(
         streams, kind=kind, person_id=person_id, team_id=team_id, topic=topic, subject_id=subject_id
     )
@@ -73,7 +120,7 @@ def publish(
 
 
 def _log(
-    streams: Mapping[str, tuple[Audience, str]],
+    streams: Mapping[str, tuple[Audience, dict[str, str]]],
     *,
     kind: str,
     person_id: int | None,
@@ -99,7 +146,7 @@ def _log(
     )
     events = []
     for name in names:
-        audience, html = streams[name]
+        audience, html_by_language = streams[name]
         event = Event.objects.create(
             person_id=person_id,
             team_id=team_id,
@@ -110,7 +157,9 @@ def _log(
             subject_id=subject_id,
         )
         # Kept on the object only, for sending: the log itself holds no fragment.
-        event.html, event.previous_id = html, last[name]
+        event.html_by_language = html_by_language
+        event.html = html_by_language[settings.LANGUAGE_CODE]
+        event.previous_id = last[name]
         EventStream.objects.filter(name=name).update(last_event_id=event.pk)
         events.append(event)
     return events
@@ -127,7 +176,9 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
     send = async_to_sync(layer.group_send)
     for event in events:
         cursor = cursor_html(event.pk, stream=event.stream, previous=event.previous_id)
-        send(event.stream, {"type": MESSAGE, "id": event.pk, "html": event.html + cursor})
+        for language, html in event.html_by_language.items():
+            group = language_group(event.stream, language)
+            send(group, {"type": MESSAGE, "id": event.pk, "html": html + cursor})
 
 
 def access_changed(*, user_id: int) -> None:

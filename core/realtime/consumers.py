@@ -8,15 +8,18 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 
 from core.access import Audience, person_access, team_access
 from core.realtime import catch_up, presence
 from core.realtime.groups import (
+    language_group,
     person_group,
     person_topic_group,
     session_group,
     team_group,
     user_group,
+    without_language,
 )
 from core.realtime.sessions import session_user
 
@@ -41,6 +44,11 @@ def rounds_seconds() -> float:
     return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
 
 
+def _language_of(user) -> str:
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class _PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
@@ -55,6 +63,8 @@ class _PageConsumer(AsyncWebsocketConsumer):
         finally:
             await self.ended()
 
+    language: str = settings.LANGUAGE_CODE
+
     async def connect(self) -> None:
         self.groups_joined = []
         user = self.scope.get("user")
@@ -66,6 +76,9 @@ class _PageConsumer(AsyncWebsocketConsumer):
             # Refused exactly as if the page did not exist.
             await self.close(code=CLOSE_NO_ACCESS)
             return
+        # Frames come rendered in each language: this page hears its user's only.
+        self.language = _language_of(user)
+        groups = [language_group(group, self.language) for group in groups]
         groups.append(user_group(user.pk))
         if session_key := self.scope["session"].session_key:
             groups.append(session_group(session_key))
@@ -170,7 +183,10 @@ class _PageConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_SIGNED_OUT)
 
     def content_groups(self) -> list[str]:
-        return [g for g in self.groups_joined if g.startswith(("person-", "team-"))]
+        """The streams this page hears (each joined in its user's language)."""
+        return [
+            without_language(g) for g in self.groups_joined if g.startswith(("person-", "team-"))
+        ]
 
     def after(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -203,7 +219,8 @@ class _PageConsumer(AsyncWebsocketConsumer):
         events = catch_up.missed_events(streams=streams, after=after)
         if events is None:
             return None
-        return self.missed_frames(events), heads
+        with translation.override(self.language):
+            return self.missed_frames(events), heads
 
     async def allowed_groups(self) -> list[str] | None:
         raise NotImplementedError

@@ -28,3 +28,16 @@ def user_group(user_id: int) -> str:
 def session_group(session_key: str) -> str:
     """Control messages for one signed-in session: it ended."""
     return f"session-{session_key}"
+
+
+def language_group(group: str, language: str) -> str:
+    """Where a group's frames go for the pages open in one language.
+
+    A frame is rendered once per audience and language, and each socket joins its groups in
+    its user's language only, so everyone reads a live note in their own words.
+    """
+    return f"{group}.{language}"
+
+
+def without_language(name: str) -> str:
+    return name.rpartition(".")[0] or name

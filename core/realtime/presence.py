@@ -37,3 +37,15 @@ def watching_live(*, person_id: int) -> set[int]:
             person_id=person_id, seen_at__gte=timezone.now() - FRESH_FOR
         ).values_list("user_id", flat=True)
     )
+
+
+def languages_listening(*, person_id: int) -> set[str]:
+    """The languages of the pages about this person open right now: one query, however many.
+
+    A live note is rendered in each of these (and the site's own language) and in no other.
+    """
+    return set(
+        LiveViewer.objects.filter(person_id=person_id, seen_at__gte=timezone.now() - FRESH_FOR)
+        .values_list("user__language", flat=True)
+        .distinct()
+    )

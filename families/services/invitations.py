@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.access import person_access_or_404, team_access_or_404
@@ -88,7 +88,21 @@ def _issue(*, site_url: str, **fields) -> IssuedInvitation:
     return IssuedInvitation(invitation=invitation, link=link)
 
 
+def _recipient_language(email: str) -> str | None:
+    """Someone who already has an account hears in their own language; anyone new, in the
+    language the inviter was using (the page they invited from)."""
+    user = User.objects.filter(email=email_normalise(email)).only("language").first()
+    if user is not None and user.language in dict(settings.LANGUAGES):
+        return user.language
+    return translation.get_language()
+
+
 def _send_invitation_email(invitation: Invitation, link: str) -> None:
+    with translation.override(_recipient_language(invitation.email)):
+        _write_invitation_email(invitation, link)
+
+
+def _write_invitation_email(invitation: Invitation, link: str) -> None:
     inviter = invitation.invited_by.display_name if invitation.invited_by else _("Your care team")
     if invitation.kind == Invitation.Kind.TEAM:
         where = invitation.team.name
@@ -104,7 +118,7 @@ def _send_invitation_email(invitation: Invitation, link: str) -> None:
             "name": invitation.name,
             "inviter": inviter,
             "where": where,
-            "expires": timezone.localtime(invitation.expires_at).strftime("%d %B %Y"),
+            "expires": formats.date_format(timezone.localtime(invitation.expires_at), "j F Y"),
             "link": link,
         },
         from_email=None,

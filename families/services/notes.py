@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import (
@@ -201,9 +200,8 @@ def render_note_fragments(
     """
     note = loaded or with_everything_shown(Note.objects.filter(pk=note_id)).get()
     partial = "note_created" if created else "note_changed"
-    # One language for everyone hearing it; pages rendered per viewer use their own.
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(f"{FRAGMENTS}#{partial}", {"note": note})
+    # In the active language: publish() calls this once per language listening.
+    html = render_to_string(f"{FRAGMENTS}#{partial}", {"note": note})
     return dict.fromkeys(_audiences_of(note), html)
 
 
@@ -213,13 +211,15 @@ def removal_html(note_id: int) -> str:
 
 def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
     # The topic keeps it to those in the circle the person shows this kind of note to. A note
-    # just created holds all it shows (shown_as_written); any other is read afresh.
+    # just created holds all it shows (shown_as_written); any other is read afresh, once for
+    # every language it is rendered in.
+    shown = note if created else with_everything_shown(Note.objects.filter(pk=note.pk)).get()
     publish(
         person_id=note.person_id,
         kind=kind,
         topic=note.kind,
         subject_id=note.pk,
-        fragments=render_note_fragments(note.pk, created=created, loaded=note if created else None),
+        fragments=lambda: render_note_fragments(note.pk, created=created, loaded=shown),
     )
 
 

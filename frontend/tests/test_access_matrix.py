@@ -117,6 +117,9 @@ PUBLIC = {
     "manifest",
     "service_worker",
     "offline",
+    # Choosing a language, and the words of the scripts: no care data (test_languages.py).
+    "set_language",
+    "javascript_catalog",
     # For load balancers: whether the parts answer, never who or what (core/tests/test_health.py).
     "health_live",
     "health_ready",

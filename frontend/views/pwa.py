@@ -3,14 +3,17 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from frontend.offline import pages_to_save
 
@@ -66,12 +69,20 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    shell = [static(path) for path in SHELL_STATIC] + [reverse("offline")]
+    # The scripts' words too, in this device's language: pages opened offline need them.
+    shell = [static(path) for path in SHELL_STATIC] + [
+        reverse("offline"),
+        reverse("javascript_catalog"),
+    ]
+    language = translation.get_language()
     config = {
-        # A new version whenever a shell file changes (static URLs carry content hashes).
-        "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
+        # A new version whenever a shell file changes (static URLs carry content hashes) or
+        # the device's language does: the offline page is then saved again in that language.
+        "version": hashlib.sha256("\n".join([language, *shell]).encode()).hexdigest()[:12],
+        "language": language,
         "shell": shell,
         "offline": reverse("offline"),
+        "catalogue": reverse("javascript_catalog"),
         "savedList": reverse("offline_pages"),
         "icon": static("kith/icons/kith-192.png"),
         "outboxScript": static("kith/outbox-core.js"),
@@ -99,3 +110,13 @@ def offline(request: HttpRequest) -> HttpResponse:
 def offline_pages(request: HttpRequest) -> JsonResponse:
     """Which pages this device should keep readable without a signal."""
     return JsonResponse({"urls": pages_to_save(request.user)})
+
+
+class KithJavaScriptCatalog(JavaScriptCatalog):
+    """The words Kith's own scripts say (gettext, ngettext), from locale/ in LOCALE_PATHS.
+
+    A script file from our own origin, so the Content Security Policy needs no inline script.
+    """
+
+    def get_paths(self, packages):
+        return [str(path) for path in settings.LOCALE_PATHS]

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -527,7 +527,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     start = local_today() - dt.timedelta(days=7)
     visits = selectors.my_week(user, start=start, days=7 * 9)
-    body = ical.calendar_text(visits, now=timezone.now(), host=request.get_host().split(":")[0])
+    # A calendar app asks with no cookie or session: the words are in the carer's language.
+    with translation.override(user.language or None):
+        body = ical.calendar_text(visits, now=timezone.now(), host=request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"

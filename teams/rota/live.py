@@ -19,10 +19,10 @@ from teams.rota import selectors
 from teams.rota.clock import local_today
 
 
-def _whos_coming_html(person) -> str:
+def _whos_coming_html(person, coming=None) -> str:
+    coming = selectors.whos_coming(person) if coming is None else coming
     return render_to_string(
-        "frontend/rota/_whos_coming.html",
-        {"person": person, "coming": selectors.whos_coming(person), "oob": True},
+        "frontend/rota/_whos_coming.html", {"person": person, "coming": coming, "oob": True}
     )
 
 
@@ -35,17 +35,21 @@ def visit_changed(
     agreed to share): then there is no circle fragment at all.
     """
     days = [visit.date] if old_date in (None, visit.date) else [old_date, visit.date]
-    team_html = _visit_team_html(visit, days)
+    # Read once, rendered in each language (publish calls the renderer once per language).
+    coming = selectors.whos_coming(visit.person) if circle else None
+
+    def fragments() -> dict[Audience, str]:
+        team_html = _visit_team_html(visit, days)
+        if not circle:
+            return {Audience.TEAM: team_html}
+        return {Audience.TEAM: team_html, Audience.CIRCLE: _whos_coming_html(visit.person, coming)}
+
     publish(
         kind=kind,
         person_id=visit.person_id,
         team_id=visit.team_id,
         subject_id=visit.pk,
-        fragments=(
-            {Audience.TEAM: team_html, Audience.CIRCLE: _whos_coming_html(visit.person)}
-            if circle
-            else {Audience.TEAM: team_html}
-        ),
+        fragments=fragments,
     )
 
 
@@ -74,7 +78,7 @@ def offer_changed(offer: Offer, *, kind: str) -> None:
         kind=kind,
         team_id=offer.visit.team_id,
         subject_id=offer.pk,
-        fragments={Audience.TEAM: _offer_html(offer)},
+        fragments=lambda: {Audience.TEAM: _offer_html(offer)},
     )
 
 
@@ -87,13 +91,14 @@ def team_rota_changed(team_id: int, *, person_id: int) -> None:
     from families.models import Person
 
     person = Person.objects.get(pk=person_id)
+    coming = selectors.whos_coming(person)
     publish(
         kind="rota.changed",
         person_id=person_id,
         team_id=team_id,
-        fragments={
+        fragments=lambda: {
             Audience.TEAM: render_to_string("frontend/rota/_stale.html", {}),
-            Audience.CIRCLE: _whos_coming_html(person),
+            Audience.CIRCLE: _whos_coming_html(person, coming),
         },
     )
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.access import current_team_ids
+from core.dates import weekday_in_words
 from core.models import User
 from families.models import Person
 from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
@@ -184,6 +185,13 @@ class Coming:
     sentence: str
 
 
+def _with_now(name: str, person_name: str) -> str:
+    return _("%(name)s is with %(person)s now.") % {"name": name, "person": person_name}
+
+
+_lazy_with_now = lazy(_with_now, str)
+
+
 def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 3) -> list[Coming]:
     """The next visits to a person, in plain words. Family-safe: names, faces and times only."""
     now = (now or timezone.now()).astimezone(UTC)
@@ -202,13 +210,11 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
         if visit.date == today and aware(visit.date, visit.window_end).astimezone(UTC) <= now:
             continue
         carers = [u for u in (visit.carer, visit.second_carer) if u is not None]
+        # Said in whichever language it is shown in: read once, shown in each (lazy).
         if visit.checked_in_at is not None and visit.checked_in_by and shares:
-            sentence = _("%(name)s is with %(person)s now.") % {
-                "name": visit.checked_in_by.get_short_name(),
-                "person": person.name,
-            }
+            sentence = _lazy_with_now(visit.checked_in_by.get_short_name(), person.name)
         else:
-            sentence = coming_sentence(visit, today)
+            sentence = _lazy_coming(visit, today)
         coming.append(Coming(visit=visit, carers=carers, sentence=sentence))
         if len(coming) == limit:
             break
@@ -238,12 +244,16 @@ def _when(visit: Visit, today: dt.date) -> str:
             "afternoon": _("tomorrow afternoon"),
             "evening": _("tomorrow evening"),
         }[part]
-    weekday = WEEKDAYS[visit.date.weekday()]
+    weekday = weekday_in_words(visit.date)
     return {
         "morning": _("on %(day)s morning"),
         "afternoon": _("on %(day)s afternoon"),
         "evening": _("on %(day)s evening"),
     }[part] % {"day": weekday}
+
+
+# 1, 8 and 11 o'clock: "un", "wyth", "un ar ddeg".
+_VOWEL_HOURS = {1, 8, 11}
 
 
 def _clock(at: dt.time) -> str:
@@ -256,15 +266,26 @@ def _times(visit: Visit) -> str:
     """ "between 9 and 11", or "at 9.30" when an exact time was agreed."""
     if visit.exact_time:
         return _("at %(time)s") % {"time": _clock(visit.exact_time)}
-    return _("between %(start)s and %(end)s") % {
-        "start": _clock(visit.window_start),
-        "end": _clock(visit.window_end),
-    }
+    start, end = _clock(visit.window_start), _clock(visit.window_end)
+    if visit.window_end.hour % 12 in _VOWEL_HOURS:
+        # Welsh says "and" as "ac" before a vowel: "rhwng 9 ac 11", "rhwng 6 ac 8".
+        return pgettext(
+            "the end hour begins with a vowel sound: one, eight, eleven",
+            "between %(start)s and %(end)s",
+        ) % {"start": start, "end": end}
+    return _("between %(start)s and %(end)s") % {"start": start, "end": end}
 
 
 def window_words(visit: Visit, today: dt.date) -> str:
     """ "this morning, between 8 and 10": the agreed window as people say it."""
     return _("%(when)s, %(times)s") % {"when": _when(visit, today), "times": _times(visit)}
+
+
+def _coming_lazily(visit: Visit, today: dt.date) -> str:
+    return coming_sentence(visit, today)
+
+
+_lazy_coming = lazy(_coming_lazily, str)
 
 
 def coming_sentence(visit: Visit, today: dt.date) -> str:

@@ -154,11 +154,31 @@
     return b;
   }
 
+  // Plurals in the page's language from Django's JavaScript catalogue (/jsi18n/): Welsh
+  // has six forms, so the choice cannot be "one or many".
+  // Without the catalogue (an old saved page), English is better than nothing at all.
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace("%s", values[0]);
+  };
+
+  function waitingText(n) {
+    return interpolate(ngettext(
+      "%s note is waiting to send.", "%s notes are waiting to send.", n), [n]);
+  }
+
+  function signOutText(n) {
+    return interpolate(ngettext(
+      "%s note has not been sent yet. Signing out deletes it from this phone. Sign out anyway?",
+      "%s notes have not been sent yet. Signing out deletes them from this phone. Sign out anyway?",
+      n), [n]);
+  }
+
   function render() {
     return Outbox.all().then(function (items) {
       panel.hidden = items.length === 0;
       var count = document.getElementById("outbox-count");
-      count.textContent = (items.length === 1 ? text.countOne : text.countMany).replace("__N__", items.length);
+      count.textContent = waitingText(items.length);
       var list = document.getElementById("outbox-items");
       list.textContent = "";
       items.forEach(function (item) {
@@ -315,7 +335,7 @@
     var form = event.target;
     if (!form.matches || !form.matches("form[data-sign-out]")) return;
     Outbox.all().then(function (items) {
-      if (items.length && !window.confirm(text.signOutConfirm.replace("__N__", items.length))) return;
+      if (items.length && !window.confirm(signOutText(items.length))) return;
       form.removeAttribute("data-sign-out");
       form.submit();
     });

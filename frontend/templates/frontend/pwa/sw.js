@@ -36,6 +36,9 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(request));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  } else if (url.pathname === CONFIG.catalogue) {
+    // The scripts' words: fresh when online (the language may have changed), kept for offline.
+    event.respondWith(fetch(request).catch(() => caches.match(request, { ignoreVary: true })));
   }
 });
 

@@ -1,0 +1,23 @@
+"""`make lint`: fails when a word is not marked for translation or a catalogue has drifted."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from core.i18n import catalogue_check, templates_check
+
+
+class Command(BaseCommand):
+    help = "Check that templates mark their words and every catalogue is whole and compiled."
+
+    def handle(self, *args, **options):
+        roots = sorted(Path(settings.BASE_DIR).glob("*/templates"))
+        problems = [
+            f"{path}: words not marked for translation: {' '.join(words[:8])}"
+            for path, words in templates_check.unmarked_in(roots).items()
+        ]
+        problems += catalogue_check.problems()
+        if problems:
+            raise CommandError("\n".join(problems))
+        self.stdout.write("Every word is marked, and every catalogue is whole and compiled.")

@@ -1,0 +1,64 @@
+"""The check behind `make lint`: unmarked template words and catalogues that drifted fail it."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.test.utils import override_settings
+
+from core.i18n import catalogue_check
+from core.i18n.templates_check import unmarked_words
+
+needs_gettext = pytest.mark.skipif(
+    shutil.which("msgfmt") is None, reason="make lint installs gettext"
+)
+
+
+def test_words_outside_translation_tags_are_found():
+    source = (
+        "{% load i18n %}<p>Hello {{ name }}</p><a href='/'>Kith</a>"
+        "{% translate 'Marked' %}{% blocktranslate %}Also {{ x }} marked{% endblocktranslate %}"
+        "{% comment %}Notes for us{% endcomment %}<script>var code = 1;</script>&nbsp;·, 12"
+        '<img alt="" src="{{ url }}">'
+    )
+    assert unmarked_words(source) == ["Hello"]
+
+
+def test_every_template_marks_its_words():
+    from core.i18n.templates_check import unmarked_in
+
+    assert unmarked_in(sorted(settings.BASE_DIR.glob("*/templates"))) == {}
+
+
+def _copy_of_locale(tmp_path):
+    copy = tmp_path / "locale"
+    shutil.copytree(settings.LOCALE_PATHS[0], copy)
+    return copy
+
+
+@needs_gettext
+def test_a_stale_mo_and_an_unfinished_entry_fail_the_check(tmp_path):
+    copy = _copy_of_locale(tmp_path)
+    po = copy / "cy" / "LC_MESSAGES" / "djangojs.po"
+    po.write_text(po.read_text().replace("Mae dau nodyn yn aros i'w hanfon.", ""))
+    with override_settings(LOCALE_PATHS=[copy]):
+        problems = catalogue_check.problems()
+    js = [p for p in problems if "djangojs" in p]
+    assert any("1 untranslated, 0 fuzzy" in p for p in js), problems
+    assert any("djangojs.mo is not compiled" in p for p in js), problems
+
+
+@needs_gettext
+def test_a_msgid_the_code_says_but_the_catalogue_lacks_fails_the_check(tmp_path):
+    copy = _copy_of_locale(tmp_path)
+    po = copy / "cy" / "LC_MESSAGES" / "djangojs.po"
+    text = po.read_text()
+    start = text.index("#: frontend/static/kith/outbox.js")
+    end = text.index("\n\n", start)
+    po.write_text(text[:start] + text[end + 2 :])
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)  # noqa: S603, S607
+    with override_settings(LOCALE_PATHS=[copy]):
+        problems = catalogue_check.problems()
+    assert any("not in the catalogue yet: '%s note is waiting to send.'" in p for p in problems)
+    assert not any("djangojs.mo is not compiled" in p for p in problems)
