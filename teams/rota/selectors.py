@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -120,9 +121,16 @@ def grid_cell(*, person_id: int, day: dt.date) -> list[Visit]:
 
 
 def open_visits(team: Team, *, today: dt.date, days: int = 14) -> list[Visit]:
+    return open_visits_in_teams([team.pk], today=today, days=days)
+
+
+def open_visits_in_teams(
+    team_ids: Iterable[int] | QuerySet, *, today: dt.date, days: int
+) -> list[Visit]:
+    """Visits nobody has taken yet in these teams, from today for ``days`` days."""
     return list(
         Visit.objects.filter(
-            team=team,
+            team_id__in=team_ids,
             status=Visit.Status.OPEN,
             date__gte=today,
             date__lt=today + dt.timedelta(days=days),

@@ -17,7 +17,7 @@ from core.models import User
 from families.models import Note
 from teams.models import Offer, Visit
 from teams.rota.clock import UTC, aware, rota_zone
-from teams.rota.selectors import window_words
+from teams.rota.selectors import open_visits_in_teams, window_words
 
 # How far ahead the next visit is looked for when today has none left.
 LOOK_AHEAD_DAYS = 7
@@ -117,16 +117,7 @@ def open_concerns_for_teams(user: User, *, limit: int = SHORT_LIST) -> list[Note
 
 def open_visits_soon(user: User, *, today: dt.date) -> list[Visit]:
     """Visits in the carer's teams that nobody has taken, from today for a week."""
-    return list(
-        Visit.objects.filter(
-            team_id__in=current_team_ids(user),
-            status=Visit.Status.OPEN,
-            date__gte=today,
-            date__lt=today + dt.timedelta(days=LOOK_AHEAD_DAYS),
-        )
-        .select_related("person")
-        .order_by("date", "window_start", "pk")
-    )
+    return open_visits_in_teams(current_team_ids(user), today=today, days=LOOK_AHEAD_DAYS)
 
 
 def offers_for(user: User, *, today: dt.date) -> list[Offer]:
