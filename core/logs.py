@@ -32,12 +32,28 @@ def new_request_id() -> str:
     return secrets.token_hex(16)
 
 
-def _blank_emails(value: Any) -> Any:
+def blank_emails(value: Any) -> Any:
     return _EMAIL.sub("[email]", value) if isinstance(value, str) else value
 
 
 def _no_emails(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
-    return {key: _blank_emails(value) for key, value in event.items()}
+    return {key: blank_emails(value) for key, value in event.items()}
+
+
+def _no_paths(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Django's own lines ("Not Found: /reset/<token>/") carry the path and the request: a
+    path can hold a token, so the line keeps the reason and names the route instead."""
+    request = event.pop("request", None)
+    event.pop("message", None)  # the record's own copy of the event's words
+    path = getattr(request, "path", None)
+    if isinstance(path, str) and isinstance(event.get("event"), str):
+        text = event["event"]
+        for shown in (request.get_full_path(), path):
+            text = text.replace(shown, "[path]")
+        event["event"] = text
+        match = getattr(request, "resolver_match", None)
+        event["route"] = match.view_name if match is not None else "unmatched"
+    return event
 
 
 def _shared_processors() -> list[Callable]:
@@ -57,7 +73,7 @@ def formatter(format: str) -> structlog.stdlib.ProcessorFormatter:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     return structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*_shared_processors(), structlog.stdlib.ExtraAdder()],
+        foreign_pre_chain=[*_shared_processors(), structlog.stdlib.ExtraAdder(), _no_paths],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,

@@ -327,3 +327,10 @@ PHOTO_MAX_SIDE = 1600
 # json in production (one object a line, for the log shipper); text, readable, embedded.
 LOG_FORMAT = envstr("LOG_FORMAT", "text")
 LOGGING = logging_settings(format=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))
+
+# Error reports go to Sentry only when SENTRY_DSN is set, scrubbed of personal data first.
+SENTRY_DSN = envstr("SENTRY_DSN")
+if SENTRY_DSN:
+    from core import error_reports
+
+    error_reports.start(dsn=SENTRY_DSN, environment=envstr("SENTRY_ENVIRONMENT", "production"))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import structlog
 
-from core.logs import formatter, job_context, logging_settings
+from core.logs import FORMATS, formatter, job_context, logging_settings
 
 NGINX_ID = "0f8e2c4a9b7d41e3a5c6f7081920a3b4"  # what nginx's $request_id looks like
 
@@ -105,6 +105,18 @@ def test_a_request_line_names_the_route_never_the_path(client, db, captured):
     assert "a-secret-token" not in "".join(
         line for line in stream.getvalue().splitlines() if '"event": "request"' in line
     )
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_djangos_own_lines_for_a_refused_address_carry_no_path(client, db, captured, format):
+    """A reset link's token is in its path: "Not Found: /reset/<token>/" must not be written."""
+    stream = captured(format)
+    client.get("/reset/a-secret-token-from-an-email/?next=/also-secret/")
+    client.post("/accounts/sign-in/?token=another-secret", {}, HTTP_HOST="evil.example")
+    written = stream.getvalue()
+    assert "Not Found: [path]" in written
+    assert "secret" not in written
+    assert "WSGIRequest" not in written
 
 
 def test_a_workers_job_lines_share_an_id_of_their_own(captured):
