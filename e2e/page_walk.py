@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 # htmx says so when a swap's target is missing; a listener makes it a console error.
 REPORT_HTMX_ERRORS = """
@@ -58,7 +58,16 @@ class Visit:
     visible_text: str = ""
 
 
-def walk(page: Page, server: str, *, start: str = "/", limit: int = 60) -> list[Visit]:
+def prepare(context: BrowserContext) -> None:
+    """Before the context's first page: htmx errors reported, axe-core loaded on every page
+    (outside the page's own scripts, so its Content Security Policy is not loosened)."""
+    context.add_init_script(REPORT_HTMX_ERRORS)
+    context.add_init_script(Axe().axe_script)
+
+
+def walk(
+    page: Page, server: str, *, start: str = "/", limit: int = 60, accessibility: bool = True
+) -> list[Visit]:
     """Every page reachable from start, breadth first, one per address shape."""
     origin = urlsplit(server).netloc
     axe = Axe()
@@ -76,7 +85,7 @@ def walk(page: Page, server: str, *, start: str = "/", limit: int = 60) -> list[
         errors.clear()
         response = page.goto(urljoin(server, path))
         page.wait_for_load_state("networkidle")
-        visit = check(page, axe, errors, path)
+        visit = check(page, axe if accessibility else None, errors, path)
         if response is None or response.status >= 400:
             visit.console_errors.append(f"answered {response.status if response else 'nothing'}")
         visits.append(visit)
@@ -92,17 +101,20 @@ def walk(page: Page, server: str, *, start: str = "/", limit: int = 60) -> list[
     return visits
 
 
-def check(page: Page, axe: Axe, errors: list[str], path: str) -> Visit:
+def check(page: Page, axe: Axe | None, errors: list[str], path: str) -> Visit:
     """What a person would meet on the page open now."""
     visit = Visit(url=path)
     width = page.evaluate("document.documentElement.scrollWidth")
     visit.sideways_px = max(0, width - page.viewport_size["width"])
     if visit.sideways_px:
         visit.widest = page.evaluate(WIDEST)
-    results = axe.run(page, options=AXE_OPTIONS)
-    for violation in results.response["violations"]:
-        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
-        visit.axe.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    if axe is not None:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe.axe_script)  # a page the walk's context did not load itself
+        results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+        for violation in results["violations"]:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+            visit.axe.append(f"{violation['id']} ({violation['impact']}): {targets}")
     visit.visible_text = page.locator("body").inner_text()
     visit.console_errors += [e for e in errors if "favicon" not in e]
     return visit

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext
 
 from e2e.conftest import sign_in
-from e2e.page_walk import REPORT_HTMX_ERRORS, check, problems, walk
+from e2e.page_walk import REPORT_HTMX_ERRORS, check, prepare, problems, walk
 
 PERSONAS = {
     "carer": "angela@kith.example",
@@ -24,7 +24,7 @@ def test_every_page_a_persona_reaches_works_on_a_phone_for_everyone(
     phone_context: Callable[[], BrowserContext], server: str, persona: str
 ) -> None:
     context = phone_context()
-    context.add_init_script(REPORT_HTMX_ERRORS)
+    prepare(context)
     page = context.new_page()
     sign_in(page, server, PERSONAS[persona])
     visits = walk(page, server)
