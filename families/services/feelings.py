@@ -7,6 +7,7 @@ write, with the face they chose. Sent twice with the same key, it is saved once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,7 +18,7 @@ from families.models import Note, Person
 from families.services.notes import note_create
 
 # In the person's own voice: what the note says under the face they chose.
-FEELING_WORDS = {
+FEELING_WORDS: dict[int, Callable[[], str]] = {
     Note.Wellbeing.VERY_LOW: lambda: _("I feel very low today."),
     Note.Wellbeing.LOW: lambda: _("I feel low today."),
     Note.Wellbeing.OKAY: lambda: _("I feel okay today."),
