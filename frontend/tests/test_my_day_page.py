@@ -119,6 +119,8 @@ def test_a_face_posts_a_note_of_their_own_and_comes_back_to_my_day(george):
     assert "You said: Very good." in page
     timeline = client.get(reverse("timeline", args=[george.person.pk])).text
     assert "I feel very good today." in timeline
+    # His own note says how he felt, not how he "seemed".
+    assert "Feeling: Very good" in timeline
 
 
 def test_with_htmx_only_the_faces_are_swapped(george):

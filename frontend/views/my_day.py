@@ -21,19 +21,16 @@ from django.views.decorators.vary import vary_on_headers
 from core.ids import parse_id
 from core.services import user_set_larger_text
 from families import services
-from families.models import WELLBEING_FACES, Note, Person
+from families.models import Note, Person
 from families.selectors import own_record
 from teams.rota.my_day import my_day_for
 
 TEMPLATE = "frontend/my_day.html"
 
 
-def _faces() -> list[tuple[int, str, str]]:
-    """The five faces, happiest first, each with its word."""
-    return [
-        (int(value), WELLBEING_FACES[value], str(label))
-        for value, label in reversed(Note.Wellbeing.choices)
-    ]
+def _faces() -> list[tuple[int, str]]:
+    """The five faces, happiest first, each with its word (drawn by components/face.html)."""
+    return [(int(value), str(label)) for value, label in reversed(Note.Wellbeing.choices)]
 
 
 def _context(person: Person) -> dict[str, Any]:
