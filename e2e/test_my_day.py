@@ -30,10 +30,10 @@ GREETING = re.compile(r"^Good (morning|afternoon|evening), George\.$")
 WELSH_GREETING = re.compile(r"^(Bore da|Prynhawn da|Noswaith dda), Gwen\.$")
 
 
-def _snap(page: Page, name: str) -> None:
+def _snap(page: Page, name: str, *, full_page: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -58,6 +58,7 @@ def test_georges_first_screen_says_who_is_coming_to_see_him_and_a_face_says_how_
     expect(george.locator(".my-day-next .avatar-xxl img").first).to_be_in_viewport(ratio=1)
     _no_sideways_scroll(george)
     _snap(george, "my-day-george")
+    _snap(george, "my-day-george-whole-page", full_page=True)
 
     # One tap on a face: a note of his own, with no page to fill in.
     george.get_by_role("button", name=re.compile(r"Very good")).tap()
@@ -145,6 +146,7 @@ def test_gwens_own_my_day_and_page_read_in_welsh_in_larger_text(
         assert english not in main, english
     _no_sideways_scroll(gwen)
     _snap(gwen, "my-day-gwen-cy")
+    _snap(gwen, "my-day-gwen-cy-whole-page", full_page=True)
 
     gwen.get_by_role("link", name="Eich tudalen").first.click()
     expect(gwen.get_by_role("heading", level=1)).to_have_text("Eich tudalen")
