@@ -212,3 +212,17 @@ def test_the_team_still_reads_about_george(george):
     timeline = visible_text(client.get(reverse("timeline", args=[george.person.pk])).text)
     assert "George's timeline" in timeline
     assert "How did they seem?" in timeline
+
+
+def test_my_day_and_the_persons_page_read_in_welsh_for_a_welsh_speaker(george):
+    george.person_user.language = "cy"
+    george.person_user.save()
+    client = signed_in(george.person_user)
+    text = visible_text(client.get(reverse("home")).text)
+    assert "Bore da, George." in text
+    assert "Mae Priya yn dod i'ch gweld chi y prynhawn 'ma, rhwng 12 ac 1.30." in text
+    assert "Sut ydych chi'n teimlo heddiw?" in text
+    for english in ("Good morning", "coming to see you", "How are you feeling", "Your goals"):
+        assert english not in text
+    page = visible_text(client.get(reverse("person", args=[george.person.pk])).text)
+    assert "Eich tudalen" in page and "Your page" not in page
