@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import uuid
+from html import unescape
 
 import pytest
 import time_machine
@@ -60,7 +61,7 @@ def george(personas):
 def visible_text(html: str) -> str:
     """The words a reader sees: no tags, no scripts."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_the_person_lands_on_my_day_with_who_is_coming_in_the_first_person(george):
