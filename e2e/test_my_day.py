@@ -32,6 +32,7 @@ WELSH_GREETING = re.compile(r"^(Bore da|Prynhawn da|Noswaith dda), Gwen\.$")
 
 def _snap(page: Page, name: str, *, full_page: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")  # the photos, which load lazily
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
