@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import sign_in
@@ -44,6 +45,14 @@ def _no_sideways_scroll(page: Page) -> None:
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
 
 
+def _no_axe_violations(page: Page) -> None:
+    """axe-core's WCAG 2.2 A and AA rules find nothing on the page."""
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    found = [(v["id"], len(v["nodes"])) for v in results.response["violations"]]
+    assert not found, f"axe-core found: {found}"
+
+
 def test_georges_first_screen_says_who_is_coming_to_see_him_and_a_face_says_how_he_feels(
     phone_context: Callable[[], BrowserContext], server: str
 ) -> None:
@@ -58,6 +67,7 @@ def test_georges_first_screen_says_who_is_coming_to_see_him_and_a_face_says_how_
     expect(next_words).to_be_in_viewport(ratio=1)
     expect(george.locator(".my-day-next .avatar-xxl img").first).to_be_in_viewport(ratio=1)
     _no_sideways_scroll(george)
+    _no_axe_violations(george)
     _snap(george, "my-day-george")
     _snap(george, "my-day-george-whole-page", full_page=True)
 
@@ -146,6 +156,7 @@ def test_gwens_own_my_day_and_page_read_in_welsh_in_larger_text(
     for english in ("coming to see you", "How are you feeling", "Your goals", "Good "):
         assert english not in main, english
     _no_sideways_scroll(gwen)
+    _no_axe_violations(gwen)
     _snap(gwen, "my-day-gwen-cy")
     _snap(gwen, "my-day-gwen-cy-whole-page", full_page=True)
 
