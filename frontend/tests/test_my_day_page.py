@@ -227,3 +227,15 @@ def test_my_day_and_the_persons_page_read_in_welsh_for_a_welsh_speaker(george):
         assert english not in text
     page = visible_text(client.get(reverse("person", args=[george.person.pk])).text)
     assert "Eich tudalen" in page and "Your page" not in page
+
+
+def test_a_face_chosen_after_the_session_ended_brings_them_back_to_my_day(george):
+    from django.test import Client
+
+    response = Client().post(reverse("my_day_feeling"), {"wellbeing": "4"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    # Signing in sends them to the address they were on, which now shows My day again.
+    again = signed_in(george.person_user).get(reverse("my_day_feeling"), expect=302)
+    assert again["Location"] == reverse("home")
+    signed_in(george.person_user).get(reverse("text_size"), expect=302)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from core.ids import parse_id
@@ -50,9 +50,12 @@ def my_day(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def feeling_share(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # Signing in again after the session ended comes back here: to My day, to choose again.
+        return redirect("home")
     person = own_record(request.user)
     if person is None:
         raise Http404
@@ -77,9 +80,11 @@ def feeling_share(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def text_size(request: HttpRequest) -> HttpResponse:
     """The "Larger text" switch: a plain POST, saved on the account, back to the same page."""
+    if request.method == "GET":
+        return redirect("home")  # after signing in again, never a "method not allowed"
     user_set_larger_text(user=request.user, larger=request.POST.get("larger") == "on")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
