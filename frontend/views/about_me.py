@@ -61,6 +61,8 @@ class AboutMeForm(forms.Form):
         ordered = list(self.fields.items())
         at = [key for key, _field in ordered].index("important_people") + 1
         self.fields = dict([*ordered[:at], ("important_members", chosen), *ordered[at:]])
+        # Who helped comes last, once the words are written.
+        self.fields["written_with"] = self.fields.pop("written_with")
         self.fields["written_with"].label = (
             _("Did anyone help you write this?") if own else _("Who did you write this with?")
         )
