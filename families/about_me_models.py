@@ -9,12 +9,15 @@ join instead of a query per person.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ABOUT_ME_MAX_CHARS = 2000
 CALLED_MAX_CHARS = 200
@@ -27,9 +30,9 @@ class Section:
     themself read it."""
 
     key: str
-    standard: Promise  # the standard's own first-person name, used in the record export
-    about_them: Promise  # on the team's and the circle's pages
-    about_you: Promise  # on the person's own pages
+    standard: StrPromise  # the standard's own first-person name, used in the record export
+    about_them: StrPromise  # on the team's and the circle's pages
+    about_you: StrPromise  # on the person's own pages
     max_chars: int = ABOUT_ME_MAX_CHARS
 
 

@@ -51,6 +51,7 @@ class AboutMeForm(forms.Form):
             )
         members = CircleMember.objects.filter(person=access.person, removed_at__isnull=True)
         chosen = self.fields.pop("important_members")
+        assert isinstance(chosen, forms.TypedMultipleChoiceField)
         chosen.label = (
             _("Who in your circle is important to you?")
             if own
