@@ -63,6 +63,14 @@ def circle_kinds_for(person: Person, circle_member: CircleMember | None) -> froz
     return frozenset(person.circle_note_kinds or ()) & frozenset(CIRCLE_DEFAULT_KINDS)
 
 
+def about_me_shown_to(circle_member: CircleMember) -> bool:
+    """Whether one circle member reads the person's About Me: the person's choice for them,
+    else yes for family and friends and no for visiting professionals."""
+    if circle_member.sees_about_me is not None:
+        return circle_member.sees_about_me
+    return circle_member.kind != CircleMember.Kind.PROFESSIONAL
+
+
 @dataclass(frozen=True)
 class PersonAccess:
     person: Person
@@ -113,6 +121,19 @@ class PersonAccess:
         if self.viewer_id is not None:
             shown |= Q(audience=Audience.CIRCLE.value, author_id=self.viewer_id)
         return shown
+
+    @property
+    def may_see_about_me(self) -> bool:
+        """About Me: the team and the person always; in the circle, as the person chose for
+        that member, or as usual: family and friends yes, visiting professionals no."""
+        if self.role in (Role.TEAM, Role.SELF):
+            return True
+        return self.circle_member is not None and about_me_shown_to(self.circle_member)
+
+    @property
+    def may_read_about_me_history(self) -> bool:
+        """Earlier versions are for the team and the person: the circle reads the current one."""
+        return self.role in (Role.TEAM, Role.SELF)
 
     @property
     def can_call_coordinator(self) -> bool:

@@ -37,6 +37,7 @@ from core.api_me import router as me_router
 from core.api_push import router as push_router
 from core.dates import out_of_range_message
 from families.api import router as people_router
+from families.api_about_me import router as about_me_router
 from families.api_notes import router as notes_router
 from teams.api import router as teams_router
 
@@ -216,6 +217,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/me", me_router)
 api.add_router("/people", people_router)
 api.add_router("/people", notes_router)
+api.add_router("/people", about_me_router)
 api.add_router("/teams", teams_router)
 api.add_router("/rota", "teams.api_rota.router")
 api.add_router("/push", push_router)

@@ -23,9 +23,11 @@ class Person(models.Model):
     )
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
-    about_me = models.TextField(_("about me"), blank=True)
-    what_matters = models.TextField(_("what matters to me"), blank=True)
-    how_to_support = models.TextField(_("how best to support me"), blank=True)
+    # The newest version of their About Me (families.about_me_models), kept beside the
+    # record so a list of people reads it with a join.
+    about_me = models.ForeignKey(
+        "AboutMe", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -71,6 +73,14 @@ class Person(models.Model):
         return self.preferred_name or self.full_name
 
     @property
+    def what_matters(self) -> str:
+        """What matters to them, from their current About Me: the line a carer's day shows.
+
+        Lists select_related("person__about_me") so this costs no query per person.
+        """
+        return self.about_me.what_matters if self.about_me_id else ""
+
+    @property
     def share_check_ins(self) -> bool:
         """Read by the rota when it tells the circle that a carer has arrived."""
         return self.check_ins_shared_with_circle
@@ -105,6 +115,9 @@ class CircleMember(models.Model):
     # The kinds of shared note the person lets this one member see; None means "the same as
     # the rest of the circle" (Person.circle_note_kinds).
     note_kinds = models.JSONField(_("what they see"), null=True, blank=True)
+    # Whether the person lets this member read their About Me. None: as usual, which is yes
+    # for family and friends and no for visiting professionals (core.access).
+    sees_about_me = models.BooleanField(_("reads About Me"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -504,3 +517,7 @@ class AccountDeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"deletion request #{self.pk}"
+
+
+# Registered with the app from their own module, to keep this one short.
+from families.about_me_models import AboutMe  # noqa: E402, F401

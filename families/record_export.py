@@ -24,12 +24,15 @@ from django.utils import timezone, translation
 from core.access import PersonAccess
 from core.audit import trail_entry_view
 from core.models import AuditEntry
+from families.about_me_models import SECTIONS, AboutMe
 from families.models import CircleMember, Note, Outcome, Person, SharingChange
 from families.selectors import circle_member_view
 
 # 2: the circle and the trail say what the reader's pages say (circle_member_view,
 # trail_entry_view), no longer every stored column.
-FORMAT_VERSION = 2
+# 3: About Me, in the sections of the PRSB standard, each version kept; the profile's
+# three free-text boxes are gone (their words are About Me's first version).
+FORMAT_VERSION = 3
 TEMPLATE = "frontend/export/record.html"
 
 
@@ -79,6 +82,44 @@ def _visits(person: Person) -> list[dict[str, Any]]:
     return [_row(v) for v in Visit.objects.filter(person=person).order_by("date", "pk")]
 
 
+def _about_me_version(version: AboutMe) -> dict[str, Any]:
+    # Section names as the standard gives them, in the site's own language, so another
+    # service reading the file knows each one whoever asked for the copy.
+    with translation.override(settings.LANGUAGE_CODE):
+        sections = [
+            {"key": s.key, "name": str(s.standard), "text": getattr(version, s.key)}
+            for s in SECTIONS
+        ]
+    return {
+        "version": version.number,
+        "written_by": version.written_by.display_name if version.written_by else "",
+        "written_with": version.written_with,
+        "written_at": _value(version.written_at),
+        "carried_over_from_earlier_profile": version.carried_over,
+        "sections": sections,
+        "important_people_in_circle": [
+            {"circle_member_id": m.pk, "name": m.name, "relationship": m.relationship}
+            for m in sorted(version.important_members.all(), key=lambda m: m.pk)
+        ],
+    }
+
+
+def _about_me(person: Person, reader: PersonAccess) -> dict[str, Any]:
+    """The person's About Me, current and earlier, as far as this reader may read it."""
+    if not reader.may_see_about_me:
+        return {"current": None, "versions": []}
+    versions = (
+        AboutMe.objects.filter(person=person)
+        .select_related("written_by")
+        .prefetch_related("important_members")
+        .order_by("number")
+    )
+    if not reader.may_read_about_me_history:
+        versions = versions.filter(pk=person.about_me_id)
+    shown = [_about_me_version(v) for v in versions]
+    return {"current": shown[-1] if shown else None, "versions": shown}
+
+
 def _plain(shown: dict[str, Any]) -> dict[str, Any]:
     return {key: _value(value) for key, value in shown.items()}
 
@@ -123,6 +164,7 @@ def collect(person: Person, reader: PersonAccess) -> tuple[dict[str, Any], _Phot
         "version": FORMAT_VERSION,
         "made_at": timezone.now().isoformat(),
         "person": profile,
+        "about_me": _about_me(person, reader),
         "circle": circle,
         "notes": notes,
         "outcomes": [_row(o) for o in Outcome.objects.filter(person=person).order_by("pk")],

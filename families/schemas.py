@@ -40,6 +40,9 @@ class PersonOut(Schema):
     preferred_name: str
     pronouns: str
     photo_url: str | None
+    # Kept for apps written before About Me (GET .../about-me has every section): a little
+    # about them, what matters, their routines and how best to support them. Empty for a
+    # reader the person has not shared About Me with.
     about_me: str
     what_matters: str
     how_to_support: str
@@ -87,6 +90,7 @@ def person_list_item(person: Person, role: Role) -> PersonListItemOut:
 
 def person_profile(access: PersonAccess) -> PersonOut:
     person = access.person
+    words = person.about_me if access.may_see_about_me else None
     return PersonOut(
         id=person.pk,
         name=person.name,
@@ -94,9 +98,9 @@ def person_profile(access: PersonAccess) -> PersonOut:
         preferred_name=person.preferred_name,
         pronouns=person.pronouns,
         photo_url=person_photo_url(person),
-        about_me=person.about_me,
-        what_matters=person.what_matters,
-        how_to_support=person.how_to_support,
+        about_me=words.story if words else "",
+        what_matters=words.what_matters if words else "",
+        how_to_support=words.routines if words else "",
         team=TeamBriefOut(id=person.team_id, name=person.team.name),
         coordinator=user_brief(person.coordinator) if person.coordinator else None,
         support_ended_at=person.support_ended_at,

@@ -76,13 +76,6 @@ class PersonProfileForm(forms.Form):
         help_text=_("What they like to be called."),
     )
     pronouns = forms.CharField(label=_("Pronouns"), max_length=40, required=False)
-    about_me = forms.CharField(label=_("About me"), required=False, widget=forms.Textarea)
-    what_matters = forms.CharField(
-        label=_("What matters to me"), required=False, widget=forms.Textarea
-    )
-    how_to_support = forms.CharField(
-        label=_("How best to support me"), required=False, widget=forms.Textarea
-    )
     photo = PhotoField(label=_("Photo"))
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 

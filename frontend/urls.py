@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from frontend.forms import PasswordResetInOwnLanguageForm
 from frontend.views import (
+    about_me,
     account_deletion,
     accounts,
     audit,
@@ -73,6 +74,12 @@ urlpatterns = [
     # People and their circles.
     path("people/<id:person_id>/", people.person_detail, name="person"),
     path("people/<id:person_id>/edit/", people.person_edit, name="person_edit"),
+    path("people/<id:person_id>/about-me/", about_me.about_me_edit, name="about_me_edit"),
+    path(
+        "people/<id:person_id>/about-me/history/",
+        about_me.about_me_versions,
+        name="about_me_history",
+    ),
     path(
         "people/<id:person_id>/coordinator/", people.person_coordinator, name="person_coordinator"
     ),

@@ -4,7 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from core.models import User
-from families.models import CircleMember, Person
+from families.models import AboutMe, CircleMember, Person
 from teams.models import Membership, Team
 
 
@@ -39,15 +39,29 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
+FIRST_ABOUT_ME = {
+    "story": "Loves the garden and a good crossword.",
+    "what_matters": "Seeing my grandchildren on Sundays.",
+    "routines": "Speak slowly and give me time to answer.",
+}
+
+
 class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     full_name = factory.Faker("name", locale="en_GB")
-    about_me = "Loves the garden and a good crossword."
-    what_matters = "Seeing my grandchildren on Sundays."
-    how_to_support = "Speak slowly and give me time to answer."
+
+    @factory.post_generation
+    def about_me_words(obj: Person, create: bool, extracted: dict | None, **kwargs) -> None:
+        """A first About Me, as if carried over from the old profile; {} for none."""
+        words = FIRST_ABOUT_ME if extracted is None else extracted
+        if not create or not words:
+            return
+        obj.about_me = AboutMe.objects.create(person=obj, number=1, carried_over=True, **words)
+        obj.save(update_fields=["about_me"])
 
 
 class CircleMemberFactory(DjangoModelFactory):

@@ -176,6 +176,8 @@ def test_the_openapi_schema_describes_every_endpoint(db):
         "/api/v1/people",
         "/api/v1/people/{person_id}",
         "/api/v1/people/{person_id}/circle",
+        "/api/v1/people/{person_id}/about-me",
+        "/api/v1/people/{person_id}/about-me/versions",
         "/api/v1/people/{person_id}/notes",
         "/api/v1/people/{person_id}/notes/with-photos",
         "/api/v1/people/{person_id}/notes/{note_id}",

@@ -12,7 +12,7 @@ def test_a_change_is_recorded_with_who_and_from_where(personas):
     client = _client(personas.carer, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="PhoneBrowser/1")
     client.post(
         reverse("person_edit", args=[personas.person.pk]),
-        {"full_name": "Jean Margaret Person", "about_me": "Changed"},
+        {"full_name": "Jean Margaret Person", "pronouns": "she/her"},
         expect=302,
     )
     entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGED_PROFILE)
@@ -21,7 +21,7 @@ def test_a_change_is_recorded_with_who_and_from_where(personas):
     assert entry.person_id == personas.person.pk
     assert entry.ip_address == "203.0.113.7"
     assert entry.device == "PhoneBrowser/1"
-    assert "about_me" in entry.detail["fields"]
+    assert "pronouns" in entry.detail["fields"]
 
 
 def test_looking_at_a_record_is_recorded(personas):

@@ -1,5 +1,6 @@
 """Every write in families/, whoever calls it: pages, the API, sockets and commands."""
 
+from families.services.about_me import about_me_write
 from families.services.circle import circle_member_add, circle_member_remove
 from families.services.invitations import (
     InvitationState,
@@ -23,6 +24,7 @@ __all__ = [
     "InvitationState",
     "InvitationUnusable",
     "IssuedInvitation",
+    "about_me_write",
     "circle_member_add",
     "circle_member_remove",
     "invitation_accept",

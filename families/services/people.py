@@ -1,4 +1,4 @@
-"""Writes about a person's own record: their profile in their own words and their coordinator."""
+"""Writes about a person's own record: their name, photo and coordinator."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,14 +13,8 @@ from core.models import AuditEntry, User
 from core.text import refuse_null_characters
 from families.models import Person
 
-PROFILE_FIELDS = (
-    "full_name",
-    "preferred_name",
-    "pronouns",
-    "about_me",
-    "what_matters",
-    "how_to_support",
-)
+# The person's own words are their About Me (families.services.about_me).
+PROFILE_FIELDS = ("full_name", "preferred_name", "pronouns")
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -168,8 +169,13 @@ def circle_member_sharing_update(
     circle_member_id: int,
     kinds: Iterable[str] | None,
     agreement: Agreement | None = None,
+    sees_about_me: bool | Literal["unchanged"] | None = "unchanged",
 ) -> CircleMember:
-    """What one member of the circle sees. ``None``: the same as the rest of the circle."""
+    """What one member of the circle sees. ``None``: the same as the rest of the circle.
+
+    ``sees_about_me``: whether they read the person's About Me; ``None`` as usual (family
+    and friends yes, visiting professionals no); "unchanged" leaves it as it is.
+    """
     found = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
     if found is None:
         raise Http404
@@ -177,16 +183,20 @@ def circle_member_sharing_update(
     chosen = None if kinds is None else _clean_kinds(kinds, CIRCLE_MEMBER_KINDS, "kinds")
     agreed = _clean_agreement(access, actor, agreement)
     member = CircleMember.objects.select_for_update().get(pk=found.pk)
-    if member.note_kinds == chosen:
+    about_me = member.sees_about_me if sees_about_me == "unchanged" else sees_about_me
+    if member.note_kinds == chosen and member.sees_about_me == about_me:
         return member
     member.note_kinds = chosen
-    member.save(update_fields=["note_kinds"])
+    member.sees_about_me = about_me
+    member.save(update_fields=["note_kinds", "sees_about_me"])
+    choices: dict[str, object] = {
+        "circle_member": member.pk,
+        "name": member.name,
+        "note_kinds": chosen,
+        "sees_about_me": about_me,
+    }
     _record(
-        actor=actor,
-        person=access.person,
-        agreement=agreed,
-        choices={"circle_member": member.pk, "name": member.name, "note_kinds": chosen},
-        circle_member=member,
+        actor=actor, person=access.person, agreement=agreed, choices=choices, circle_member=member
     )
     if member.user_id is not None:
         access_changed(user_id=member.user_id)

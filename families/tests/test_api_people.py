@@ -124,16 +124,17 @@ def test_the_list_costs_the_same_whatever_the_number_of_people(personas, django_
 
 
 @pytest.mark.parametrize(
-    ("who", "role", "can_edit", "can_manage_circle"),
+    ("who", "role", "can_edit", "can_manage_circle", "reads_about_me"),
     [
-        ("carer", "team", True, True),
-        ("person_user", "self", True, False),
-        ("family", "circle", False, False),
-        ("professional", "circle", False, False),
+        ("carer", "team", True, True, True),
+        ("person_user", "self", True, False, True),
+        ("family", "circle", False, False, True),
+        # A visiting professional reads About Me only when the person chooses so.
+        ("professional", "circle", False, False, False),
     ],
 )
 def test_those_who_may_see_the_person_get_the_full_profile(
-    personas, who, role, can_edit, can_manage_circle
+    personas, who, role, can_edit, can_manage_circle, reads_about_me
 ):
     response = get(personas.all_users()[who], person_url(personas.person.pk))
     assert response.status_code == 200
@@ -142,9 +143,13 @@ def test_those_who_may_see_the_person_get_the_full_profile(
     assert body["name"] == "Jean"
     assert body["full_name"] == "Jean Margaret Person"
     assert body["preferred_name"] == "Jean"
-    assert body["about_me"] == "Loves the garden and a good crossword."
-    assert body["what_matters"] == "Seeing my grandchildren on Sundays."
-    assert body["how_to_support"] == "Speak slowly and give me time to answer."
+    words = {
+        "about_me": "Loves the garden and a good crossword.",
+        "what_matters": "Seeing my grandchildren on Sundays.",
+        "how_to_support": "Speak slowly and give me time to answer.",
+    }
+    for field, text in words.items():
+        assert body[field] == (text if reads_about_me else ""), field
     assert body["team"] == {"id": personas.team.pk, "name": "Riverside neighbourhood team"}
     assert body["coordinator"]["display_name"] == "Angela Carer"
     assert body["support_ended_at"] is None

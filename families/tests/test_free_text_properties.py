@@ -88,16 +88,20 @@ def test_a_circle_members_name_is_kept_exactly_or_refused(personas, name, relati
 @given(about_me=FREE_TEXT, preferred_name=FREE_TEXT)
 def test_profile_words_are_kept_exactly_or_refused(personas, about_me, preferred_name):
     try:
-        person = services.person_update_profile(
+        services.person_update_profile(
             actor=personas.person_user,
             person_id=personas.person.pk,
-            about_me=about_me,
             preferred_name=preferred_name,
+        )
+        version = services.about_me_write(
+            actor=personas.person_user,
+            person_id=personas.person.pk,
+            sections={"story": about_me, "called": preferred_name},
         )
     except ValidationError as error:
         _refused_politely(error)
         return
-    assert person.about_me == about_me.strip()
+    assert version.story == about_me.strip()
     client = Client()
     client.force_login(personas.person_user)
     page = client.get(reverse("person", args=[personas.person.pk]))
@@ -209,7 +213,13 @@ def test_the_circle_form_answers_any_text_with_a_page(personas, name, relationsh
 def test_the_profile_form_answers_any_text_with_a_page(personas, full_name, about_me, pronouns):
     response = _poster(personas.person_user).post(
         reverse("person_edit", args=[personas.person.pk]),
-        {"full_name": full_name, "about_me": about_me, "pronouns": pronouns},
+        {"full_name": full_name, "pronouns": pronouns},
+    )
+    assert response.status_code in (200, 302, 422)
+    assert b"<script>alert(1)</script>" not in response.content
+    response = _poster(personas.person_user).post(
+        reverse("about_me_edit", args=[personas.person.pk]),
+        {"story": about_me, "called": full_name, "written_with": pronouns},
     )
     assert response.status_code in (200, 302, 422)
     assert b"<script>alert(1)</script>" not in response.content

@@ -111,9 +111,12 @@ def test_coordination_is_spread_across_the_riverside_team(seeded):
 def test_everyone_has_pronouns_and_a_profile_in_their_own_words(seeded):
     for person in Person.objects.all():
         assert person.pronouns, person.name
-        for text in (person.about_me, person.what_matters, person.how_to_support):
+        words = person.about_me
+        assert words is not None, person.name
+        for text in (words.story, words.what_matters, words.routines):
             assert len(text) > 40, person.name
-        assert person.about_me.startswith("I'm "), person.name
+        assert words.story.startswith("I'm "), person.name
+        assert words.called, person.name
 
 
 def test_jean_is_coordinated_by_angela_and_has_sarah_as_her_daughter(seeded):
@@ -542,3 +545,22 @@ def test_gwen_reads_kith_in_welsh_with_mei_her_coordinator_and_lowri_in_english(
     # Her goals are in her own words, in Welsh, and she wrote a note herself.
     assert "Ffonio Bron fy hun bob dydd Sul" in set(record.outcomes.values_list("title", flat=True))
     assert Note.objects.filter(person=record, author=gwen).exists()
+
+
+def test_jean_george_and_peggy_have_the_whole_about_me_with_its_history(seeded):
+    for name in ("Jean", "George", "Peggy"):
+        person = Person.objects.get(preferred_name=name)
+        current = person.about_me
+        assert current.number == 2, name
+        assert all(current.texts().values()), f"{name} has an empty section"
+        assert current.important_members.exists(), name
+        assert person.about_me_versions.count() == 2, name
+    george = Person.objects.get(preferred_name="George")
+    # George wrote his own on his tablet.
+    assert george.about_me.written_by == george.user
+    jean = Person.objects.get(preferred_name="Jean")
+    assert "Sarah" in jean.about_me.written_with
+    # Peggy chose to let her nurses read hers; Jean's GP reads it only if she chooses so.
+    peggy = Person.objects.get(preferred_name="Peggy")
+    assert peggy.circle.get(name="Nina Kowalski").sees_about_me is True
+    assert jean.circle.get(name="Nina Kowalski").sees_about_me is None

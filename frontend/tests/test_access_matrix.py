@@ -21,6 +21,8 @@ EVERYONE = frozenset({"carer", "other_carer", "family", "professional", "person_
 TEAM = frozenset({"carer"})
 SEES_PERSON = frozenset({"carer", "family", "professional", "person_user"})
 EDITS_PERSON = frozenset({"carer", "person_user"})
+# About Me: the team, the person and their family; a visiting professional only if chosen.
+READS_ABOUT_ME = frozenset({"carer", "family", "person_user"})
 SEES_ANGELA = SEES_PERSON  # those who see Jean see her team, Angela among them
 
 TEAM_NOTE = TEAM  # the world's note is a concern: team only, whoever asks
@@ -39,6 +41,8 @@ MATRIX: dict[str, tuple] = {
     "my_day_feeling": ("post", frozenset({"person_user"}), {"wellbeing": "4"}),
     "person": ("get", SEES_PERSON),
     "person_edit": ("get", EDITS_PERSON),
+    "about_me_edit": ("get", EDITS_PERSON),
+    "about_me_history": ("get", EDITS_PERSON),
     "person_coordinator": ("post", TEAM),
     "circle_add": ("get", TEAM),
     "circle_invite": ("post", TEAM),
@@ -69,6 +73,9 @@ MATRIX: dict[str, tuple] = {
     "api:people_list": ("get", EVERYONE),
     "api:person_detail": ("get", SEES_PERSON),
     "api:person_circle": ("get", SEES_PERSON),
+    "api:about_me_get": ("get", READS_ABOUT_ME),
+    "api:about_me_put": ("put", EDITS_PERSON, {"sections": {"called": "Jean"}}),
+    "api:about_me_versions": ("get", EDITS_PERSON),
     "api:teams_list": ("get", EVERYONE),
     "api:team_detail": ("get", TEAM),
     # One's own devices and choices: every signed-in persona, about themself only.

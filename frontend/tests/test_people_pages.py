@@ -73,9 +73,6 @@ def test_the_team_can_rewrite_the_profile(personas):
         {
             "full_name": "Jean Margaret Person",
             "preferred_name": "Jeannie",
-            "about_me": "I was a school secretary.",
-            "what_matters": "My garden.",
-            "how_to_support": "Give me time.",
             "pronouns": "she/her",
         },
         expect=302,
@@ -87,7 +84,7 @@ def test_the_team_can_rewrite_the_profile(personas):
 def test_the_person_can_rewrite_their_own_profile_with_a_photo(personas):
     url = reverse("person_edit", args=[personas.person.pk])
     _client(personas.person_user).post(
-        url, {"full_name": "Jean Margaret Person", "about_me": "Me!", "photo": _png()}, expect=302
+        url, {"full_name": "Jean Margaret Person", "photo": _png()}, expect=302
     )
     personas.person.refresh_from_db()
     assert personas.person.photo.name.endswith(".jpg")

@@ -51,8 +51,11 @@ def handover(personas, body, person=None):
 
 
 def test_a_carer_with_a_visit_today_sees_it_first_with_a_way_to_write(personas):
-    personas.person.what_matters = "My garden and my cat, Biscuit."
-    personas.person.save()
+    family_services.about_me_write(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        sections={"what_matters": "My garden and my cat, Biscuit."},
+    )
     visit(personas)
     handover(personas, "Jean slept badly; go gently.")
     response = _client(personas.carer).get(reverse("home"))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from families import selectors, services
+from families.about_me import about_me_current
 from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
 from frontend.speaking import spoken_to_the_person
@@ -33,6 +34,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "access": access,
         "person": access.person,
         "whos_who": selectors.whos_who(access),
+        "about_me": about_me_current(access),
         "nav": "people",
     }
     if access.role is Role.CIRCLE:

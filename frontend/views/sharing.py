@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import PersonAccess, Role, circle_kinds_for, person_access_or_404
+from core.access import (
+    PersonAccess,
+    Role,
+    about_me_shown_to,
+    circle_kinds_for,
+    person_access_or_404,
+)
 from core.dates import DayField
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
 from families.services.sharing import (
@@ -131,11 +137,24 @@ class MemberSharingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    about_me = forms.ChoiceField(
+        label=gettext_lazy("May they read About Me?"),
+        choices=[
+            (SAME, gettext_lazy("As usual: family and friends yes, visiting professionals no")),
+            ("yes", gettext_lazy("Yes")),
+            ("no", gettext_lazy("No")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     def chosen_kinds(self) -> list[str] | None:
         if self.cleaned_data["which"] == self.SAME:
             return None
         return list(self.cleaned_data["kinds"])
+
+    def chosen_about_me(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data["about_me"])
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -163,6 +182,7 @@ def _members(access: PersonAccess) -> list[dict[str, Any]]:
         {
             "member": member,
             "own_choice": member.note_kinds is not None,
+            "reads_about_me": about_me_shown_to(member),
             "kinds": [
                 KIND_WORDS[k]
                 for k in CIRCLE_MEMBER_KINDS
@@ -237,6 +257,10 @@ def member_sharing(request: HttpRequest, circle_member_id: int) -> HttpResponse:
             if member.note_kinds is None
             else MemberSharingForm.CHOSEN,
             "kinds": sorted(circle_kinds_for(access.person, member)),
+            "about_me": {True: "yes", False: "no"}.get(
+                member.sees_about_me,  # type: ignore[arg-type]
+                MemberSharingForm.SAME,
+            ),
         },
     )
     agreement_form = _agreement_form(request, access)
@@ -247,6 +271,7 @@ def member_sharing(request: HttpRequest, circle_member_id: int) -> HttpResponse:
                 actor=request.user,
                 circle_member_id=member.pk,
                 kinds=form.chosen_kinds(),
+                sees_about_me=form.chosen_about_me(),
                 agreement=agreement_form.agreement() if agreement_form else None,
             )
         except ValidationError as error:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from core.services import user_choose_language, user_set_larger_text
-from families import demo_data, demo_history
+from families import demo_about_me, demo_data, demo_history
 from families import services as family_services
 from families.models import CircleMember, Person
 from teams import services as team_services
@@ -100,6 +100,7 @@ def build_demo() -> None:
     for team in demo_data.TEAMS:
         people |= _build_team(team, carers=carers, accounts=accounts, today=today)
     users = carers | accounts
+    demo_about_me.seed_about_me(people=people, users=users)
     demo_history.build_history(today=today, users=users, people=people)
     demo_history.draw_faces(
         list(users.values()),
@@ -163,9 +164,6 @@ def _build_person(
         actor=coordinator,
         person_id=person.pk,
         pronouns=data.pronouns,
-        about_me=data.about_me,
-        what_matters=data.what_matters,
-        how_to_support=data.how_to_support,
     )
     family_services.person_set_coordinator(
         actor=coordinator, person_id=person.pk, coordinator_id=coordinator.pk
