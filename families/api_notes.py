@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from core.access import PersonAccess, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.models import User
 from core.schemas import ERRORS, Id, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
 from families import services
+from families.access import PersonAccess, person_access_or_404
 from families.models import Note, Outcome, Reaction, Reply
 from families.services.notes import EDIT_WINDOW
 from families.timeline import (

@@ -51,7 +51,7 @@ class Person(models.Model):
         _("share new notes with my circle"), default=True
     )
     # Which kinds of shared note the circle sees, unless the person chose otherwise for
-    # someone in particular (CircleMember.note_kinds). See core.access for the rule.
+    # someone in particular (CircleMember.note_kinds). See families.access for the rule.
     circle_note_kinds = models.JSONField(_("what the circle sees"), default=default_circle_kinds)
     # "Angela is with Jean now" reaches the circle only when the person agreed.
     check_ins_shared_with_circle = models.BooleanField(

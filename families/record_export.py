@@ -21,9 +21,9 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.access import PersonAccess
 from core.audit import trail_entry_view
 from core.models import AuditEntry
+from families.access import PersonAccess
 from families.models import CircleMember, Note, Outcome, Person, SharingChange
 from families.selectors import circle_member_view
 

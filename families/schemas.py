@@ -8,8 +8,8 @@ from datetime import datetime
 
 from ninja import Schema
 
-from core.access import PersonAccess, Role
 from core.schemas import TeamBriefOut, UserBriefOut, photo_url, user_brief
+from families.access import PersonAccess, Role
 from families.models import CircleMember, Person
 from families.selectors import circle_member_view
 

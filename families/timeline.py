@@ -1,6 +1,6 @@
 """Reads for the shared timeline: one person's notes, as one user may see them.
 
-Who may see a note follows from core.access: the person's page first, then the note's
+Who may see a note follows from families.access: the person's page first, then the note's
 audience. A note a user may not see answers exactly like one that does not exist.
 """
 
@@ -15,13 +15,13 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import PersonAccess, as_pk, person_access
 from core.ids import ID_MAX
 from core.models import Event
+from families.access import PersonAccess, as_pk, person_access
 from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
 
 if TYPE_CHECKING:
-    from core.access import AnyUser
+    from families.access import AnyUser
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from pywebpush import WebPusher, WebPushException
 
-from core.access import audience_users
+from core.audience import audience_users
 from core.models import PushKind, PushMessage, PushSubscription
 from core.push.endpoints import PublicOnlyResolver, endpoint_problem
 from core.push.services import push_news_expand
@@ -341,7 +341,7 @@ class Deliverer:
         return claimed
 
     def _allowed_users(self, messages: list[Claimed]) -> dict[tuple[int, str, str], set[int]]:
-        """Who may still hear about each person, asked of core.access once per person."""
+        """Who may still hear about each person, asked of the access layer once per person."""
         allowed: dict[tuple[int, str, str], set[int]] = {}
         for key in {(m.person_id, m.audience, m.topic) for m in messages}:
             person_id, audience, topic = key

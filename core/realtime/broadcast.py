@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from core.access import Audience
+from core.audience import Audience
 from core.models import Event, EventStream
 from core.realtime import presence
 from core.realtime.groups import (

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.access import Audience
+from core.audience import Audience
 from core.models import Event, EventStream
 
 log = logging.getLogger(__name__)

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import person_access_or_404
 from core.audit import audit_record
 from core.images import clean_photo, replace_photo
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
+from families.access import person_access_or_404
 from families.models import CircleMember, Invitation
 
 

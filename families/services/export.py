@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import PersonAccess, Role, person_access, person_access_or_404
 from core.audit import audit_record
 from core.logs import job_context
 from core.models import AuditEntry, User
+from families.access import PersonAccess, Role, person_access, person_access_or_404
 from families.models import RecordExport
 from families.record_export import build_zip
 

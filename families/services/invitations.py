@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from core.access import person_access_or_404, team_access_or_404
 from core.audit import audit_record
 from core.emails import email_normalise
 from core.models import AuditEntry, User
+from families.access import person_access_or_404, team_access_or_404
 from families.models import CircleMember, Invitation
 from teams import services as team_services
 

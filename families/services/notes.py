@@ -1,6 +1,6 @@
 """Writes on the shared timeline: notes, replies, reactions and handling concerns.
 
-Each write checks core.access, validates, saves in one transaction and tells open pages
+Each write checks families.access, validates, saves in one transaction and tells open pages
 through core.realtime inside that transaction (sent only once it commits); the push worker
 tells phones about a new note moments later. A user who may not see a note or its person gets
 Http404, exactly as if it did not exist.
@@ -22,19 +22,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import (
-    TEAM_AUDIENCE_KINDS_SHAREABLE,
-    Audience,
-    PersonAccess,
-    as_pk,
-    person_access_or_404,
-)
 from core.audit import audit_record
 from core.images import clean_photo
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
 from core.realtime import publish
 from core.text import refuse_null_characters
+from families.access import (
+    TEAM_AUDIENCE_KINDS_SHAREABLE,
+    Audience,
+    PersonAccess,
+    as_pk,
+    person_access_or_404,
+)
 from families.models import (
     NOTE_MAX_CHARS,
     NOTE_MAX_PHOTOS,

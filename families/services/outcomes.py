@@ -6,8 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import PersonAccess, person_access_or_404
 from core.models import User
+from families.access import PersonAccess, person_access_or_404
 from families.models import Outcome
 
 

@@ -18,11 +18,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import audit_record
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
+from families.access import PersonAccess, Role, person_access_or_404
 from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,

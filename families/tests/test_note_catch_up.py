@@ -14,12 +14,12 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from core.access import person_access
 from core.models import Event
 from core.realtime import broadcast
 from core.realtime.consumers import CLOSE_RELOAD
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from families import services
+from families.access import person_access
 from families.models import Note
 from families.timeline import latest_event_id, timeline_page
 

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import Audience, person_access
 from core.models import Event
-from core.realtime.testing import published
 from core.tests.factories import CircleMemberFactory, PersonFactory
+from core.tests.sockets import published
 from families import services
+from families.access import Audience, person_access
 from families.models import Note, NotePhoto, NoteVersion, Outcome, Reaction, Reply
 from families.tests.notes_helpers import (
     decompression_bomb,

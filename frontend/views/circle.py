@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import person_access_or_404
 from families import services
+from families.access import person_access_or_404
 from families.models import CircleMember
 from frontend.forms import CircleMemberForm, add_service_errors
 

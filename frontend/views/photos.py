@@ -1,11 +1,11 @@
-"""Photos, served only after core.access says the viewer may see whose photo it is."""
+"""Photos, served only after families.access says the viewer may see whose photo it is."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from core.access import person_access_or_404, visible_users
+from families.access import person_access_or_404, visible_users
 from families.models import CircleMember
 
 

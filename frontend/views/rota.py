@@ -21,9 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import Audience, team_access_or_404
 from core.dates import parse_day
 from core.models import Event
+from families.access import Audience, team_access_or_404
 from families.models import Note
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (

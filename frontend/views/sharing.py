@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import PersonAccess, Role, circle_kinds_for, person_access_or_404
 from core.dates import DayField
+from families.access import PersonAccess, Role, circle_kinds_for, person_access_or_404
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
 from families.services.sharing import (
     AGREED_BY_MAX,

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.access import PersonAccess, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
 from families import services
+from families.access import PersonAccess, person_access_or_404
 from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
 from families.outcome_progress import progress_by_week, progress_svg
 from families.services.notes import CIRCLE_KINDS, EDIT_WINDOW, TEAM_KINDS, TEAM_ONLY_KINDS

@@ -11,9 +11,9 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 
-from core.access import Audience
 from core.realtime import publish
 from core.realtime.catch_up import Missed
+from families.access import Audience
 from teams.models import Offer, Visit
 from teams.rota import selectors
 from teams.rota.clock import local_today

@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.access import Audience
 from core.audit import audit_record
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
+from families.access import Audience
 from teams.models import Offer, RotaChange, Visit
 
 

@@ -1,6 +1,6 @@
 """Writes to the rota. The team runs it: any current member may do any of these, nobody approves.
 
-Every service checks through core.access that the actor is a current member of the team the
+Every service checks through families.access that the actor is a current member of the team the
 visit belongs to (anything else is answered like something that does not exist), works in one
 transaction, records a RotaChange the team can read and undo, and tells open pages.
 """
@@ -22,8 +22,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import current_team_ids, person_access_or_404, team_access_or_404
 from core.models import User
+from families.access import current_team_ids, person_access_or_404, team_access_or_404
 from teams.models import (
     AgreedHours,
     Availability,

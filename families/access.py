@@ -27,6 +27,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from core.audience import Audience as Audience
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Person
 from teams.models import Membership, Team
 
@@ -39,13 +40,6 @@ if TYPE_CHECKING:
 class Role(StrEnum):
     TEAM = "team"
     SELF = "self"
-    CIRCLE = "circle"
-
-
-class Audience(StrEnum):
-    """Who an item about a person is for. A team-only item never reaches the circle."""
-
-    TEAM = "team"
     CIRCLE = "circle"
 
 
@@ -125,6 +119,20 @@ class PersonAccess:
         return self.role is Role.TEAM
 
     @property
+    def is_self(self) -> bool:
+        """The person themself, through their own account."""
+        return self.role is Role.SELF
+
+    @property
+    def person_id(self) -> int:
+        return self.person.pk
+
+    @property
+    def can_read_trail(self) -> bool:
+        """The person, their coordinator and their team read a person's trail; nobody else."""
+        return self.role in (Role.TEAM, Role.SELF)
+
+    @property
     def audiences(self) -> frozenset[Audience]:
         """The audiences whose items this user may receive for this person."""
         if self.is_team:
@@ -186,7 +194,11 @@ def visible_people(user: AnyUser) -> QuerySet[Person]:
 
 
 def person_access(user: AnyUser, person_id: int | str) -> PersonAccess | None:
-    """How this user may see one person, in one query; ``None`` if not at all."""
+    """How this user may see one person; ``None`` if not at all.
+
+    One query for the team and the person themself; two for a circle member (their place in
+    the circle is read once it is known they have one).
+    """
     if not _signed_in(user):
         return None
     person_pk = as_pk(person_id)
@@ -285,3 +297,8 @@ def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> Qu
             reached |= Q(pk__in=circle.values("user_id"))
             reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))
     return User.objects.filter(reached, is_active=True)
+
+
+def in_a_team(user: AnyUser) -> bool:
+    """Whether this account is a current member of any team."""
+    return _signed_in(user) and current_team_ids(user).exists()
