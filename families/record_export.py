@@ -12,13 +12,13 @@ import io
 import json
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.audit import trail_entry_view
@@ -30,7 +30,14 @@ from families.selectors import circle_member_view
 # 2: the circle and the trail say what the reader's pages say (circle_member_view,
 # trail_entry_view), no longer every stored column.
 FORMAT_VERSION = 2
-TEMPLATE = "frontend/export/record.html"
+# The readable copy (record.html) is drawn by the web layer, which says how when it loads
+# (frontend.apps): the domain knows no template.
+ReadableCopy = Callable[[dict[str, Any], Person], str]
+_readable_copy: list[ReadableCopy] = []
+
+
+def register_readable_copy(draw: ReadableCopy) -> None:
+    _readable_copy[:] = [draw]
 
 
 def _value(value: Any) -> Any:
@@ -140,7 +147,7 @@ def build_zip(person: Person, reader: PersonAccess) -> bytes:
     """The ZIP's bytes for one reader: record.json, record.html and photos/."""
     record, photos = collect(person, reader)
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(TEMPLATE, {"record": record, "person": person})
+        html = _readable_copy[0](record, person)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))

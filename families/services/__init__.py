@@ -42,7 +42,6 @@ from families.services.notes import (
     note_edit,
     person_set_note_sharing,
     reaction_set,
-    render_note_fragments,
     reply_create,
     reply_create_once,
 )
@@ -58,7 +57,6 @@ __all__ += [
     "outcome_update",
     "person_set_note_sharing",
     "reaction_set",
-    "render_note_fragments",
     "reply_create",
     "reply_create_once",
 ]

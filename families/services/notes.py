@@ -1,9 +1,9 @@
 """Writes on the shared timeline: notes, replies, reactions and handling concerns.
 
-Each write checks families.access, validates, saves in one transaction and tells open pages
-through core.realtime inside that transaction (sent only once it commits); the push worker
-tells phones about a new note moments later. A user who may not see a note or its person gets
-Http404, exactly as if it did not exist.
+Each write checks families.access, validates, saves in one transaction and announces what
+happened through core.realtime inside that transaction (the web layer draws the fragments,
+sent only once it commits); the push worker tells phones about a new note moments later. A
+user who may not see a note or its person gets Http404, exactly as if it did not exist.
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import links
 from core.audit import audit_record
 from core.images import clean_photo
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
-from core.realtime import publish
+from core.realtime import Happened, announce
 from core.text import refuse_null_characters
 from families.access import (
     TEAM_AUDIENCE_KINDS_SHAREABLE,
@@ -56,8 +55,6 @@ TEAM_KINDS = frozenset({Note.Kind.VISIT, Note.Kind.MOMENT, Note.Kind.CONCERN, No
 # Family, friends, professionals and the person themself write for the circle.
 CIRCLE_KINDS = frozenset({Note.Kind.FAMILY_UPDATE, Note.Kind.MOMENT})
 TEAM_ONLY_KINDS = frozenset({Note.Kind.CONCERN, Note.Kind.HANDOVER})
-
-FRAGMENTS = "frontend/timeline/timeline.html"
 
 
 # Validation ------------------------------------------------------------------------------------
@@ -172,16 +169,16 @@ def _parse_key(client_key: uuid.UUID | str | None) -> uuid.UUID | None:
 
 
 def audience_of(note: Note) -> Audience:
-    """The one group that hears about a note.
+    """The audience a note is written for: the circle's, or the team's alone.
 
-    Team sockets join the circle's group as well as the team's, so a note shared with the
-    circle is sent once, to the circle, and reaches the team from there; a team-only note
-    goes to the team alone and never has a circle fragment.
+    A note shared with the circle is announced to the circle and reaches the team too
+    (core.realtime.publish sends it to the team's group as well, the same bytes); a
+    team-only note goes to the team alone and never has a circle fragment.
     """
     return Audience.CIRCLE if note.audience == Note.Audience.CIRCLE else Audience.TEAM
 
 
-def _audiences_of(note: Note) -> tuple[Audience, ...]:
+def audiences_of(note: Note) -> tuple[Audience, ...]:
     """Who hears about a note. A concern also goes to the circle's "concern" group, which
     only those the person named (say, their district nurse) ever join."""
     if note.audience != Note.Audience.CIRCLE and note.kind in TEAM_AUDIENCE_KINDS_SHAREABLE:
@@ -189,47 +186,33 @@ def _audiences_of(note: Note) -> tuple[Audience, ...]:
     return (audience_of(note),)
 
 
-def render_note_fragments(
-    note_id: int, *, created: bool = False, loaded: Note | None = None
-) -> dict[Audience, str]:
-    """The note as its audience sees it: rendered once, never per viewer.
-
-    Per-viewer details (the author's edit link, "you reacted") come from data attributes
-    and a small page script, so the same bytes go to every viewer. ``loaded``: the note
-    already holding what with_everything_shown loads, so it is not read again.
-    """
-    note = loaded or with_everything_shown(Note.objects.filter(pk=note_id)).get()
-    partial = "note_created" if created else "note_changed"
-    # In the active language: publish() calls this once per language listening.
-    html = render_to_string(f"{FRAGMENTS}#{partial}", {"note": note})
-    return dict.fromkeys(_audiences_of(note), html)
-
-
-def removal_html(note_id: int) -> str:
-    return f'<article id="note-{int(note_id)}" hx-swap-oob="delete"></article>'
-
-
 def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
     # The topic keeps it to those in the circle the person shows this kind of note to. A note
-    # just created holds all it shows (shown_as_written); any other is read afresh, once for
-    # every language it is rendered in.
+    # just created holds all it shows (shown_as_written); any other is read afresh, once, for
+    # every language the web layer draws it in.
     shown = note if created else with_everything_shown(Note.objects.filter(pk=note.pk)).get()
-    publish(
-        person_id=note.person_id,
-        kind=kind,
-        topic=note.kind,
-        subject_id=note.pk,
-        fragments=lambda: render_note_fragments(note.pk, created=created, loaded=shown),
+    announce(
+        Happened(
+            kind=kind,
+            audiences=audiences_of(note),
+            person_id=note.person_id,
+            topic=note.kind,
+            subject_id=note.pk,
+            subject=shown,
+            details={"created": created},
+        )
     )
 
 
 def _publish_removal(note: Note) -> None:
-    publish(
-        person_id=note.person_id,
-        kind="note.deleted",
-        topic=note.kind,
-        subject_id=note.pk,
-        fragments=dict.fromkeys(_audiences_of(note), removal_html(note.pk)),
+    announce(
+        Happened(
+            kind="note.deleted",
+            audiences=audiences_of(note),
+            person_id=note.person_id,
+            topic=note.kind,
+            subject_id=note.pk,
+        )
     )
 
 
@@ -404,7 +387,7 @@ def _push_note(note: Note, person: Person) -> None:
         # The title says nothing private; the words go only to those who chose to see them.
         title=_("New update about %(name)s") % {"name": person.name},
         body=note.body,
-        url=reverse("timeline", args=[note.person_id]),
+        url=links.page_for(links.PERSON_NOTES, note.person_id),
         exclude_user_ids={note.author_id},
         skip_watching_live=True,
     )

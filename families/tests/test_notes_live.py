@@ -125,7 +125,7 @@ async def test_catching_up_after_a_dropped_connection_has_no_gaps_or_repeats(per
 
 async def test_one_rendering_reaches_every_viewer(personas, monkeypatch):
     """However many pages are open, the note is rendered once and the same bytes go to all."""
-    from families.services import notes as notes_module
+    from frontend.live import notes as notes_module
 
     renders = []
     real_render = notes_module.render_to_string

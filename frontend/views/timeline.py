@@ -41,6 +41,7 @@ from families.timeline import (
     with_everything_shown,
 )
 from frontend import drafts
+from frontend.live.notes import note_fragment
 from frontend.views.photos import _serve
 
 TEMPLATE = "frontend/timeline/timeline.html"
@@ -349,7 +350,8 @@ def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     response = render(request, f"{TEMPLATE}#note_form", context)
     if note is not None:
         # The socket brings the note too; the page keeps whichever arrives first.
-        response.content += _note_fragment(note.pk, created=True).encode()
+        # The same bytes the sockets were sent, when drawn in this writer's language.
+        response.content += _note_fragment(note.pk, created=True, given=note).encode()
     return response
 
 
@@ -358,12 +360,13 @@ def _given_back(kept: dict[str, str]) -> dict[str, Any]:
     return {name: value for name, value in kept.items() if value}
 
 
-def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
-    from django.template.loader import render_to_string
-
+def _note_fragment(
+    note_id: int, *, created: bool = False, given: Note | None = None, **extra: Any
+) -> str:
+    if given is not None and not extra and hasattr(given, "live_fragments"):
+        return note_fragment(given, created=created)
     note = with_everything_shown(Note.objects.filter(pk=note_id)).get()
-    partial = "note_created" if created else "note_changed"
-    return render_to_string(f"{TEMPLATE}#{partial}", {"note": note, **extra})
+    return note_fragment(note, created=created, **extra)
 
 
 # One note --------------------------------------------------------------------------------------
