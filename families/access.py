@@ -21,14 +21,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.audience import Audience as Audience
-from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Person
+from families.models import (
+    CIRCLE_DEFAULT_KINDS,
+    CIRCLE_MEMBER_KINDS,
+    CircleMember,
+    Note,
+    NotePhoto,
+    Outcome,
+    Person,
+)
 from teams.models import Membership, Team
 
 if TYPE_CHECKING:
@@ -252,6 +260,110 @@ def team_access_or_404(user: AnyUser, team_id: int | str) -> Team:
     if team is None:
         raise Http404
     return team
+
+
+TeamRow = TypeVar("TeamRow", bound=Model)
+
+
+def team_row_access(user: AnyUser, rows: QuerySet[TeamRow], row_id: object) -> TeamRow | None:
+    """One row of a team's (a visit pattern, a rota change) by id, for its current members.
+
+    ``rows`` may be locked (select_for_update) or narrowed first; it must have a ``team``.
+    """
+    if not _signed_in(user):
+        return None
+    pk = as_pk(row_id)
+    if pk is None:
+        return None
+    return rows.filter(pk=pk, team_id__in=current_team_ids(user)).first()
+
+
+# A person's things, by id: found only with the person's access, else "not found". -----------
+
+
+@dataclass(frozen=True)
+class NoteAccess:
+    note: Note
+    access: PersonAccess
+
+
+def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
+    """A note and how this user sees its person, or None if they may not see it at all."""
+    note_pk = as_pk(note_id)
+    if note_pk is None:
+        return None
+    note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
+    if note is None:
+        return None
+    access = person_access(user, note.person_id)
+    if access is None:
+        return None
+    if not access.may_see_note(kind=note.kind, audience=note.audience, author_id=note.author_id):
+        return None
+    return NoteAccess(note=note, access=access)
+
+
+def note_access_or_404(user: AnyUser, note_id: int | str) -> NoteAccess:
+    found = note_access(user, note_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class PhotoAccess:
+    photo: NotePhoto
+    found: NoteAccess
+
+
+def note_photo_access_or_404(user: AnyUser, photo_id: int | str) -> PhotoAccess:
+    """A note's photo, for those who may see the note."""
+    pk = as_pk(photo_id)
+    photo = NotePhoto.objects.filter(pk=pk).first() if pk is not None else None
+    if photo is None:
+        raise Http404
+    return PhotoAccess(photo=photo, found=note_access_or_404(user, photo.note_id))
+
+
+@dataclass(frozen=True)
+class CircleMemberAccess:
+    member: CircleMember
+    access: PersonAccess
+
+
+def circle_member_access_or_404(
+    user: AnyUser, circle_member_id: int | str, *, without_account: bool = False
+) -> CircleMemberAccess:
+    """A current place in someone's circle, for those who see that person.
+
+    What they may do with it (manage the circle, choose what it sees) is the caller's to ask.
+    ``without_account``: only a place nobody has an account for yet.
+    """
+    pk = as_pk(circle_member_id)
+    places = CircleMember.objects.filter(removed_at__isnull=True)
+    if without_account:
+        places = places.filter(user__isnull=True)
+    member = places.filter(pk=pk).first() if pk is not None else None
+    if member is None:
+        raise Http404
+    return CircleMemberAccess(member=member, access=person_access_or_404(user, member.person_id))
+
+
+@dataclass(frozen=True)
+class OutcomeAccess:
+    outcome: Outcome
+    access: PersonAccess
+
+
+def outcome_access_or_404(
+    user: AnyUser, outcome_id: int | str, *, person_id: int | str | None = None
+) -> OutcomeAccess:
+    """One of a person's goals, for those who see the person (and, given, of that person)."""
+    pk = as_pk(outcome_id)
+    outcome = Outcome.objects.filter(pk=pk).first() if pk is not None else None
+    if outcome is None or (person_id is not None and outcome.person_id != as_pk(person_id)):
+        raise Http404
+    return OutcomeAccess(outcome=outcome, access=person_access_or_404(user, outcome.person_id))
 
 
 def visible_users(user: AnyUser) -> QuerySet:

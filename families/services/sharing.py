@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
-from families.access import PersonAccess, Role, person_access_or_404
+from families.access import PersonAccess, Role, circle_member_access_or_404, person_access_or_404
 from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,
@@ -170,9 +170,7 @@ def circle_member_sharing_update(
     agreement: Agreement | None = None,
 ) -> CircleMember:
     """What one member of the circle sees. ``None``: the same as the rest of the circle."""
-    found = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if found is None:
-        raise Http404
+    found = circle_member_access_or_404(actor, circle_member_id).member
     access = _access_to_choose(actor, found.person_id)
     chosen = None if kinds is None else _clean_kinds(kinds, CIRCLE_MEMBER_KINDS, "kinds")
     agreed = _clean_agreement(access, actor, agreement)

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import DayField
-from families.access import PersonAccess, Role, circle_kinds_for, person_access_or_404
+from families.access import (
+    PersonAccess,
+    Role,
+    circle_kinds_for,
+    circle_member_access_or_404,
+    person_access_or_404,
+)
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
 from families.services.sharing import (
     AGREED_BY_MAX,
@@ -226,9 +232,7 @@ def circle_sharing(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def member_sharing(request: HttpRequest, circle_member_id: int) -> HttpResponse:
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
+    member = circle_member_access_or_404(request.user, circle_member_id).member
     access = _person_to_choose_for(request, member.person_id)
     form = MemberSharingForm(
         _posted(request),

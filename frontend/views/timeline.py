@@ -27,7 +27,12 @@ from django.views.decorators.vary import vary_on_headers
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
 from families import services
-from families.access import PersonAccess, person_access_or_404
+from families.access import (
+    PersonAccess,
+    note_photo_access_or_404,
+    outcome_access_or_404,
+    person_access_or_404,
+)
 from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
 from families.outcome_progress import progress_by_week, progress_svg
 from families.services.notes import CIRCLE_KINDS, EDIT_WINDOW, TEAM_KINDS, TEAM_ONLY_KINDS
@@ -351,7 +356,7 @@ def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     if note is not None:
         # The socket brings the note too; the page keeps whichever arrives first.
         # The same bytes the sockets were sent, when drawn in this writer's language.
-        response.content += _note_fragment(note.pk, created=True, given=note).encode()
+        response.content += _note_fragment(note, created=True).encode()
     return response
 
 
@@ -360,13 +365,15 @@ def _given_back(kept: dict[str, str]) -> dict[str, Any]:
     return {name: value for name, value in kept.items() if value}
 
 
-def _note_fragment(
-    note_id: int, *, created: bool = False, given: Note | None = None, **extra: Any
-) -> str:
-    if given is not None and not extra and hasattr(given, "live_fragments"):
-        return note_fragment(given, created=created)
-    note = with_everything_shown(Note.objects.filter(pk=note_id)).get()
-    return note_fragment(note, created=created, **extra)
+def _note_fragment(note: Note, *, created: bool = False, **extra: Any) -> str:
+    """A note the access layer let this user see (or wrote), as the timeline shows it.
+
+    A note just written keeps the fragment its sockets were sent: the writer gets those bytes.
+    """
+    if not extra and hasattr(note, "live_fragments"):
+        return note_fragment(note, created=created)
+    shown = with_everything_shown(Note.objects.filter(pk=note.pk)).get()
+    return note_fragment(shown, created=created, **extra)
 
 
 # One note --------------------------------------------------------------------------------------
@@ -460,13 +467,13 @@ def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
     except ValidationError as error:
         problem = " ".join(error.messages)
         if request.htmx:
-            html = _note_fragment(found.note.pk, reply_error=problem, reply_body=body)
+            html = _note_fragment(found.note, reply_error=problem, reply_body=body)
             return HttpResponse(html)
         # Without scripts too, the words stay in the box, never lost to a redirect.
         reply = {"body": body, "error": problem}
         return _note_page(request, found.note.pk, status=422, reply=reply)
     if request.htmx:
-        return HttpResponse(_note_fragment(found.note.pk))
+        return HttpResponse(_note_fragment(found.note))
     return redirect(f"{reverse('note_detail', args=[found.note.pk])}#replies")
 
 
@@ -492,7 +499,7 @@ def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=422, content_type="text/plain")
     if request.htmx:
-        return HttpResponse(_note_fragment(found.note.pk))
+        return HttpResponse(_note_fragment(found.note))
     return redirect("note_detail", note_id=found.note.pk)
 
 
@@ -519,12 +526,8 @@ def concern_handled(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
-    from families.models import NotePhoto
-
-    photo = NotePhoto.objects.filter(pk=photo_id).only("note_id", "image").first()
-    if photo is None:
-        raise Http404
-    found = note_access_or_404(request.user, photo.note_id)
+    shown = note_photo_access_or_404(request.user, photo_id)
+    photo, found = shown.photo, shown.found
     record_read(reader=request.user, access=found.access, channel=ReadChannel.PAGE)
     return _serve(photo.image)
 
@@ -533,12 +536,8 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 @login_required
 def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
     """A photo inside Kith with a way back: the installed app has no browser Back button."""
-    from families.models import NotePhoto
-
-    photo = NotePhoto.objects.filter(pk=photo_id).only("note_id").first()
-    if photo is None:
-        raise Http404
-    found = note_access_or_404(request.user, photo.note_id)
+    shown = note_photo_access_or_404(request.user, photo_id)
+    photo, found = shown.photo, shown.found
     note = found.note
     context = {"photo": photo, "note": note, "person": found.access.person, "nav": "people"}
     return render(request, "frontend/timeline/photo.html", context)
@@ -584,10 +583,8 @@ def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    outcome = Outcome.objects.filter(pk=outcome_id).first()
-    if outcome is None:
-        raise Http404
-    access = person_access_or_404(request.user, outcome.person_id)
+    found = outcome_access_or_404(request.user, outcome_id)
+    outcome, access = found.outcome, found.access
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
     if access.can_edit_profile:

@@ -23,7 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
-from families.access import current_team_ids, person_access_or_404, team_access_or_404
+from families.access import (
+    current_team_ids,
+    person_access_or_404,
+    team_access_or_404,
+    team_row_access,
+)
 from teams.models import (
     AgreedHours,
     Availability,
@@ -681,9 +686,7 @@ def pattern_create(
 @transaction.atomic
 def pattern_expand(*, actor: User, pattern_id: int, until: dt.date) -> int:
     """Make a pattern's visits up to ``until``; returns how many were new."""
-    pattern = VisitPattern.objects.filter(
-        pk=pattern_id, team_id__in=current_team_ids(actor)
-    ).first()
+    pattern = team_row_access(actor, VisitPattern.objects.all(), pattern_id)
     if pattern is None:
         raise Http404
     made = _expand(pattern, until=until)
@@ -811,11 +814,7 @@ UNDOABLE_KINDS = UNDOABLE_VISIT_KINDS | {
 @transaction.atomic
 def change_undo(*, actor: User, change_id: int) -> RotaChange:
     """Put back what a change did, if nothing has changed since. Recorded as a change itself."""
-    change = (
-        RotaChange.objects.select_for_update()
-        .filter(pk=change_id, team_id__in=current_team_ids(actor))
-        .first()
-    )
+    change = team_row_access(actor, RotaChange.objects.select_for_update(), change_id)
     if change is None:
         raise Http404
     if RotaChange.objects.filter(undoes=change).exists():
