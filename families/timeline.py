@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.ids import ID_MAX
-from core.models import Event
+from core.realtime.catch_up import resume_from
 from families.access import NoteAccess as NoteAccess
 from families.access import PersonAccess
 from families.access import note_access as note_access
@@ -138,11 +138,8 @@ def open_concerns(access: PersonAccess) -> list[Note]:
 
 
 def latest_event_id(access: PersonAccess) -> int:
-    """Where a freshly rendered page starts listening from, so catch-up skips nothing."""
-    found = Event.objects.filter(
-        person_id=access.person.pk, audience=access.live_audience.value
-    ).aggregate(latest=Max("id"))["latest"]
-    return found or 0
+    """Where a freshly rendered timeline starts listening from, so catch-up skips nothing."""
+    return resume_from(person_id=access.person.pk, audience=access.live_audience)
 
 
 def last_looked_and_mark_seen(*, user_id: int, access: PersonAccess) -> datetime | None:

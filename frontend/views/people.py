@@ -11,7 +11,7 @@ from families import selectors, services
 from families.access import Role, person_access_or_404
 from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
-from frontend.views.timeline import NoteForm
+from frontend.forms.timeline import NoteForm
 from teams.selectors import team_members
 
 
