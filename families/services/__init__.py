@@ -34,16 +34,18 @@ __all__ = [
     "person_set_coordinator",
     "person_update_profile",
 ]
-from families.services.notes import (
+from families.services.note_responses import (
     concern_mark_handled,
+    reaction_set,
+    reply_create,
+    reply_create_once,
+)
+from families.services.notes import (
     note_create,
     note_create_once,
     note_delete,
     note_edit,
     person_set_note_sharing,
-    reaction_set,
-    reply_create,
-    reply_create_once,
 )
 from families.services.outcomes import outcome_create, outcome_update
 
