@@ -72,7 +72,8 @@ class Event(models.Model):
     checked again, so a deleted note is a removal and an edited one its current words.
 
     One row per stream (the group a frame went to): a team-only item has no circle row, so
-    catch-up can never hand it to the circle. Rows older than the catch-up window are pruned.
+    catch-up can never hand it to the circle. Rows older than the catch-up window are deleted
+    by `apply_retention` (core.realtime.catch_up.events_prune), and with their person.
     """
 
     person = models.ForeignKey(
