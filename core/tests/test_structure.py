@@ -93,12 +93,12 @@ def _side_doors(path: Path) -> list[str]:
     return found
 
 
-def test_every_lookup_by_a_given_id_goes_through_the_access_layer():
+def test_every_lookup_by_a_given_id_goes_through_the_access_layer() -> None:
     doors = [door for path in _entry_points() for door in _side_doors(path)]
     assert doors == [], "fetch these through families.access instead:\n" + "\n".join(doors)
 
 
-def test_the_check_finds_a_side_door(tmp_path):
+def test_the_check_finds_a_side_door() -> None:
     # The walk itself must see one, or the test above would pass whatever the code does.
     sample = ROOT / "core" / "tests" / "_side_door_sample.py"
     sample.write_text(
@@ -122,7 +122,7 @@ def _domain_modules() -> list[Path]:
     return sorted(paths)
 
 
-def test_the_domain_renders_no_template_and_names_no_page():
+def test_the_domain_renders_no_template_and_names_no_page() -> None:
     drawn = []
     for path in _domain_modules():
         tree = ast.parse(path.read_text(), filename=str(path))
