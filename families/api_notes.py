@@ -11,12 +11,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core import links
 from core.audit import ReadChannel, record_read
 from core.models import User
 from core.schemas import ERRORS, Id, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
@@ -168,7 +168,7 @@ def _note(note: Note, viewer: User) -> NoteOut:
         created_at=note.created_at,
         edited_at=note.edited_at,
         can_edit=note.author_id == viewer.pk and timezone.now() - note.created_at <= EDIT_WINDOW,
-        photo_urls=[reverse("note_photo", args=[p.pk]) for p in note.photos.all()],
+        photo_urls=[links.page_for(links.NOTE_PHOTO, p.pk) for p in note.photos.all()],
         outcome_ids=[o.pk for o in note.outcomes.all()],
         needs_attention=note.is_open_concern,
         handled_at=note.handled_at,

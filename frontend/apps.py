@@ -1,6 +1,13 @@
+import functools
 from typing import Any
 
 from django.apps import AppConfig
+
+
+def _address(name: str, key: int | str) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[key])
 
 
 class FrontendConfig(AppConfig):
@@ -24,9 +31,18 @@ class FrontendConfig(AppConfig):
         register_frames("rota", rota.rota_frames)
         for thing in ("visit", "offer", "rota"):
             catch_up.register(thing, rota.rota_caught_up)
-        # The pages a notification opens.
+        # The pages a notification, an invitation or the API links to.
         links.register(links.PERSON_NOTES, lambda person_id: reverse("timeline", args=[person_id]))
         links.register(links.VISIT, lambda visit_id: reverse("rota_visit", args=[visit_id]))
+        links.register(links.INVITATION, lambda token: reverse("invitation", args=[token]))
+        # Photos, for the API's answers.
+        for page, name in (
+            (links.USER_PHOTO, "user_photo"),
+            (links.PERSON_PHOTO, "person_photo"),
+            (links.CIRCLE_PHOTO, "circle_photo"),
+            (links.NOTE_PHOTO, "note_photo"),
+        ):
+            links.register(page, functools.partial(_address, name))
 
         # The readable copy inside a person's record export.
         def readable_copy(record: dict[str, Any], person: Any) -> str:

@@ -5,8 +5,9 @@
   access layer (families.access), never with its own query by that id. The access layer
   answers "not found" the same way for what does not exist and what one may not see; a
   query of one's own by the given id is a side door round it.
-- The domain knows no HTML: families and teams render no template and build no address of
-  a page; they say what happened, and frontend draws it.
+- The domain knows no HTML: families, teams and core's kernel render no template and build no
+  address of a page; they say what happened, or name the page (core.links), and frontend
+  draws it.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def test_the_check_finds_a_side_door() -> None:
 
 
 def _domain_modules() -> list[Path]:
+    """families and teams, but their tests and migrations."""
     paths = []
     for app in ("families", "teams"):
         for path in (ROOT / app).rglob("*.py"):
@@ -124,18 +126,33 @@ def _domain_modules() -> list[Path]:
 
 def test_the_domain_renders_no_template_and_names_no_page() -> None:
     drawn = []
-    for path in _domain_modules():
+    kernel = [
+        p
+        for p in (ROOT / "core").rglob("*.py")
+        if not {"tests", "migrations"} & set(p.relative_to(ROOT).parts)
+    ]
+    for path in _domain_modules() + kernel:
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in {
-                "django.template.loader",
-                "django.shortcuts",
-            }:
+            if isinstance(node, ast.ImportFrom) and (
+                node.module == "django.template.loader"
+                or (
+                    node.module == "django.shortcuts"
+                    and {a.name for a in node.names} & {"render", "render_to_response"}
+                )
+            ):
                 drawn.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "django.urls"
+                and {a.name for a in node.names} & {"reverse", "reverse_lazy"}
+            ):
+                drawn.append(f"{path.relative_to(ROOT)}:{node.lineno} builds a page's address")
             if (
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
                 and node.value.startswith("frontend/")
+                and ".html" in node.value
             ):
                 drawn.append(f"{path.relative_to(ROOT)}:{node.lineno} names {node.value}")
     assert drawn == [], "the web layer (frontend) draws these:\n" + "\n".join(drawn)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from core import links
 from core.audit import audit_record
 from core.emails import email_normalise
 from core.models import AuditEntry, User
@@ -74,7 +74,7 @@ def _issue(*, site_url: str, **fields) -> IssuedInvitation:
     )
     invitation.full_clean()
     invitation.save()
-    link = site_url.rstrip("/") + reverse("invitation", args=[token])
+    link = site_url.rstrip("/") + links.page_for(links.INVITATION, token)
     if invitation.email:
         transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     audit_record(
