@@ -265,17 +265,34 @@ def team_access_or_404(user: AnyUser, team_id: int | str) -> Team:
 TeamRow = TypeVar("TeamRow", bound=Model)
 
 
-def team_row_access(user: AnyUser, rows: QuerySet[TeamRow], row_id: object) -> TeamRow | None:
-    """One row of a team's (a visit pattern, a rota change) by id, for its current members.
-
-    ``rows`` may be locked (select_for_update) or narrowed first; it must have a ``team``.
-    """
+def team_row_access(
+    user: AnyUser, rows: QuerySet[TeamRow], row_id: object, *, team: str = "team_id"
+) -> TeamRow | None:
+    """One row of a team's (a visit, an offer, a pattern, a rota change) by id, for its current
+    members only. ``rows`` may be locked or narrowed first; ``team`` names the row's team
+    ("visit__team_id" for an offer)."""
     if not _signed_in(user):
         return None
     pk = as_pk(row_id)
     if pk is None:
         return None
-    return rows.filter(pk=pk, team_id__in=current_team_ids(user)).first()
+    return rows.filter(pk=pk, **{f"{team}__in": current_team_ids(user)}).first()
+
+
+PersonRow = TypeVar("PersonRow", bound=Model)
+
+
+def person_row_access(
+    user: AnyUser, rows: QuerySet[PersonRow], row_id: object
+) -> tuple[PersonRow, PersonAccess] | None:
+    """One row about a person (it has a ``person``) by id, with how this user sees the person;
+    None when either is missing or the person is not theirs to see."""
+    pk = as_pk(row_id)
+    row = rows.filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        return None
+    access = person_access(user, row.person_id)  # type: ignore[attr-defined]
+    return None if access is None else (row, access)
 
 
 # A person's things, by id: found only with the person's access, else "not found". -----------

@@ -77,6 +77,14 @@ def _side_doors(path: Path) -> list[str]:
             continue
         args = function.args
         given = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+        # An id worked out from one given (``pk = int(visit_id)``) is still the one given.
+        for assign in ast.walk(function):
+            if (
+                isinstance(assign, ast.Assign)
+                and isinstance(assign.value, ast.Call)
+                and any(isinstance(a, ast.Name) and a.id in given for a in assign.value.args)
+            ):
+                given |= {t.id for t in assign.targets if isinstance(t, ast.Name)}
         for call in ast.walk(function):
             if not isinstance(call, ast.Call):
                 continue
@@ -105,11 +113,14 @@ def test_the_check_finds_a_side_door() -> None:
     sample.write_text(
         "def view(request, note_id):\n"
         "    return Note.objects.select_related('author').filter(pk=note_id).first()\n"
+        "def worked_out(request, visit_id):\n"
+        "    pk = int(visit_id)\n"
+        "    return Visit.objects.filter(pk=pk).first()\n"
         "def other(request, photo_id):\n"
         "    return get_object_or_404(NotePhoto, pk=photo_id)\n"
     )
     try:
-        assert len(_side_doors(sample)) == 2
+        assert len(_side_doors(sample)) == 3
     finally:
         sample.unlink()
 

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from families.access import (
-    current_team_ids,
     person_access_or_404,
     team_access_or_404,
     team_row_access,
@@ -75,33 +74,16 @@ class AlreadyTaken(ValidationError):
 
 def _visit_for_member(actor: User, visit_id: int | str, *, lock: bool = False) -> Visit:
     """A visit of one of the actor's current teams, or 404 exactly like a missing one."""
-    if not (actor is not None and actor.is_authenticated and actor.is_active):
-        raise Http404
-    try:
-        pk = int(visit_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    visits = Visit.objects.filter(pk=pk, team_id__in=current_team_ids(actor))
-    if lock:
-        visits = visits.select_for_update()
-    visit = visits.first()
+    visits = Visit.objects.select_for_update() if lock else Visit.objects.all()
+    visit = team_row_access(actor, visits, visit_id)
     if visit is None:
         raise Http404
     return visit
 
 
 def _offer_for_member(actor: User, offer_id: int | str) -> Offer:
-    if not (actor is not None and actor.is_authenticated and actor.is_active):
-        raise Http404
-    try:
-        pk = int(offer_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    offer = (
-        Offer.objects.select_related("visit", "from_user", "accepted_by")
-        .filter(pk=pk, visit__team_id__in=current_team_ids(actor))
-        .first()
-    )
+    offers = Offer.objects.select_related("visit", "from_user", "accepted_by")
+    offer = team_row_access(actor, offers, offer_id, team="visit__team_id")
     if offer is None:
         raise Http404
     return offer
