@@ -41,13 +41,17 @@ def _cursor(personas, user):
 
 
 async def _frames_until_streams(socket) -> list[str]:
-    """Every frame catch-up sends, leaving out the one saying where each stream got to."""
+    """Every frame catch-up sends, up to the one saying where each stream got to (its last).
+
+    Waiting for that frame, not for a quiet moment: on a busy machine catching up can take
+    longer than any pause chosen to mean "nothing more is coming".
+    """
     frames = []
-    while not await socket.receive_nothing(timeout=0.5):
-        frame = await socket.receive_from()
-        if 'id="kith-streams"' not in frame:
-            frames.append(frame)
-    return frames
+    while True:
+        frame = await socket.receive_from(timeout=20)
+        if 'id="kith-streams"' in frame:
+            return frames
+        frames.append(frame)
 
 
 def _ids(frames, pattern):
