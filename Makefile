@@ -44,6 +44,8 @@ day-sweep: $(INSTALLED)
 lint: $(INSTALLED) $(MSGFMT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The layers (.importlinter): frontend above families and teams, they above core's kernel.
+	$(BIN)/lint-imports
 	@# Every template word marked; every catalogue whole, current and compiled (.mo committed).
 	$(MANAGE) check_translations
 

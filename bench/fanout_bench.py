@@ -86,8 +86,8 @@ def make_sessions(count: int) -> None:
     from django.conf import settings
     from django.test import Client
 
-    from core.access import Audience, person_access
     from core.models import User
+    from families.access import Audience, person_access
     from families.models import Person
 
     jean = Person.objects.get(preferred_name="Jean")

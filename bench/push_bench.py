@@ -180,11 +180,11 @@ def main() -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
     from django.core.management import call_command
 
-    from core.access import Audience
     from core.models import PushKind, PushSubscription, User
     from core.push.delivery import Deliverer, settle_worker_process
     from core.push.services import push_news_expand, push_notify_later
     from core.tests.push_helpers import b64url
+    from families.access import Audience
     from families.models import Person
     from teams.models import Membership, Team
 

@@ -103,8 +103,8 @@ def main() -> int:
         from django.core.management import call_command
         from django.test import Client
 
-        from core.access import person_access
         from core.models import User
+        from families.access import person_access
         from families.models import Note
         from families.timeline import encode_cursor, timeline_page, visible_notes
 

@@ -33,13 +33,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
-from core.api_me import router as me_router
 from core.api_push import router as push_router
 from core.dates import out_of_range_message
 from families.api import router as people_router
 from families.api_about_me import router as about_me_router
 from families.api_notes import router as notes_router
 from teams.api import router as teams_router
+from teams.api_me import router as me_router
 
 logger = logging.getLogger("django.request")
 

@@ -12,8 +12,8 @@ from django.conf import settings  # noqa: E402
 
 from core.metrics import SocketMetrics  # noqa: E402
 from core.realtime.origin import SameOriginValidator  # noqa: E402
-from core.realtime.routing import websocket_urlpatterns  # noqa: E402
 from core.request_threads import RequestThreads  # noqa: E402
+from frontend.sockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

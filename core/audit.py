@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,8 +22,21 @@ from django.utils.translation import gettext_lazy
 
 from core.models import AuditEntry, User
 
-if TYPE_CHECKING:
-    from core.access import PersonAccess
+
+class Reading(Protocol):
+    """Someone's way into a person's record, as the access layer answers it (PersonAccess).
+
+    The trail asks it only these; it never works access out itself.
+    """
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def is_self(self) -> bool: ...
+
+    @property
+    def can_read_trail(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -97,7 +110,7 @@ def read_period_start(moment: datetime) -> datetime:
     return datetime.fromtimestamp(start, tz=UTC)
 
 
-def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -> None:
+def record_read(*, reader: User, access: Reading, channel: ReadChannel) -> None:
     """Write down that reader looked at the person's record, once per period.
 
     Every read of a record calls this, on every channel: the person's page, the timeline and
@@ -110,12 +123,10 @@ def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -
 
     The person's own looks are not written: the trail is theirs, to see who else looked.
     """
-    from core.access import Role
-
-    if access.role is Role.SELF or not reader.is_authenticated:
+    if access.is_self or not reader.is_authenticated:
         return
     period = read_period_start(timezone.now())
-    key = f"kith:read:{reader.pk}:{access.person.pk}:{int(period.timestamp())}"
+    key = f"kith:read:{reader.pk}:{access.person_id}:{int(period.timestamp())}"
     if cache.get(key):
         return
     origin = _origin.get() or Origin(ip_address=None, device="")
@@ -123,7 +134,7 @@ def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -
         actor=reader,
         actor_name=reader.display_name,
         action=AuditEntry.Action.VIEWED,
-        person_id=access.person.pk,
+        person_id=access.person_id,
         detail={"channel": str(channel)},
         ip_address=origin.ip_address,
         device=origin.device,
@@ -139,11 +150,12 @@ def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -
 # Reading the trail ---------------------------------------------------------------------------
 
 
-def can_read_trail(access) -> bool:
-    """The person, their coordinator and their team read a person's trail; nobody else."""
-    from core.access import Role
+def can_read_trail(access: Reading) -> bool:
+    """The person, their coordinator and their team read a person's trail; nobody else.
 
-    return access.role in (Role.TEAM, Role.SELF)
+    The access layer decides (``PersonAccess.can_read_trail``); the trail only asks.
+    """
+    return access.can_read_trail
 
 
 def audit_for_person(
@@ -167,7 +179,7 @@ def audit_for_person(
     return entries
 
 
-def trail_entry_view(entry: AuditEntry, access) -> dict:
+def trail_entry_view(entry: AuditEntry, access: Reading) -> dict:
     """What one reader of the trail is told about one entry, and nothing more.
 
     The one place that decides it: the trail page, its spreadsheet and the copy of the record

@@ -34,7 +34,7 @@ EXPIRY_SECONDS = 60
 
 # A group membership not renewed in this long is dropped: that is how the channels of a
 # process that died leave the groups. Each open socket re-joins its groups every
-# core.realtime.consumers.CHECK_SECONDS (60 s), well inside this, so a page left open all day
+# core.realtime.consumers.rounds_seconds (60 s), well inside this, so a page left open all day
 # keeps hearing (with the default of a day and no re-join, it went deaf after 24 hours).
 GROUP_EXPIRY_SECONDS = 15 * 60
 

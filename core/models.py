@@ -32,7 +32,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Anyone who signs in: a carer, a family member, a professional or the person themself.
 
     What they may see is never stored here: it follows from their memberships and circles,
-    and core.access is the one place that works it out.
+    and families.access is the one place that works it out.
     """
 
     email = models.EmailField(_("email address"), unique=True)
@@ -74,7 +74,8 @@ class Event(models.Model):
     checked again, so a deleted note is a removal and an edited one its current words.
 
     One row per stream (the group a frame went to): a team-only item has no circle row, so
-    catch-up can never hand it to the circle. Rows older than the catch-up window are pruned.
+    catch-up can never hand it to the circle. Rows older than the catch-up window are deleted
+    by `apply_retention` (core.realtime.catch_up.events_prune), and with their person.
     """
 
     person = models.ForeignKey(
@@ -330,26 +331,6 @@ class PushNews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} news #{self.pk}"
-
-
-class TeamSignInPolicy(models.Model):
-    """How a team's members sign in. Kept beside the team rather than on it: sign-in is core's.
-
-    When ``require_second_factor`` is on, every current member gives a code from an
-    authenticator app after their password (and sets one up at their next sign-in).
-    """
-
-    team = models.OneToOneField("teams.Team", on_delete=models.CASCADE, related_name="+")
-    require_second_factor = models.BooleanField(
-        _("everyone in the team uses a code from an app to sign in"), default=False
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"sign-in policy of team {self.team_id}"
 
 
 class LiveViewer(models.Model):

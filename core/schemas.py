@@ -5,11 +5,11 @@ import hashlib
 from typing import Annotated
 
 from django.db.models.fields.files import FieldFile
-from django.urls import reverse
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
+from core import links
 from core.dates import day_in_range
 from core.ids import Id
 from core.models import User
@@ -92,7 +92,7 @@ class PartialUpdateSchema(InputSchema):
         return value
 
 
-def photo_url(url_name: str, object_id: int, photo: FieldFile | None) -> str | None:
+def photo_url(page: str, object_id: int, photo: FieldFile | None) -> str | None:
     """The access-checked address of a photo, or None when there is no photo.
 
     The query string changes whenever the photo does, so a phone that cached the old
@@ -101,11 +101,11 @@ def photo_url(url_name: str, object_id: int, photo: FieldFile | None) -> str | N
     if not photo:
         return None
     version = hashlib.sha256(photo.name.encode()).hexdigest()[:12]
-    return f"{reverse(url_name, args=[object_id])}?v={version}"
+    return f"{links.page_for(page, object_id)}?v={version}"
 
 
 def user_photo_url(user: User) -> str | None:
-    return photo_url("user_photo", user.pk, user.photo)
+    return photo_url(links.USER_PHOTO, user.pk, user.photo)
 
 
 class UserBriefOut(Schema):

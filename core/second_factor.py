@@ -9,6 +9,9 @@ an app only for an account that has none yet (its team requires one), and never 
 removes one. Replacing the app, turning codes off and making new recovery codes all need a
 code from the current app or a recovery code, even in a signed-in session.
 
+Whether anyone must use a second factor is partly the team's rule (teams.sign_in), which
+core may not import: the teams app registers it here when it loads (``register_requirement``).
+
 Every wrong code counts with django-axes as a failed sign-in for the account, like a wrong
 password: starting the sign-in again brings no fresh guesses, and the account pauses after
 AXES_FAILURE_LIMIT of them.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -26,17 +30,14 @@ from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import recovery_codes
-from core.access import team_access_or_404
 from core.audit import audit_record
 from core.emails import email_normalise
-from core.models import AuditEntry, RecoveryCode, TeamSignInPolicy, User
+from core.models import AuditEntry, RecoveryCode, User
 from core.realtime import session_changed
-from teams.models import Membership
 
 PENDING = "kith_second_factor"
 MAX_ATTEMPTS = 5
@@ -45,9 +46,19 @@ PENDING_SECONDS = 5 * 60
 DEVICE_NAME = "Authenticator app"
 
 
-def team_requires_second_factor(user: User) -> bool:
-    teams = Membership.objects.current().filter(user_id=user.pk).values("team_id")
-    return TeamSignInPolicy.objects.filter(team_id__in=teams, require_second_factor=True).exists()
+# Rules that may require a second factor of an account (a team's, from teams.sign_in).
+_requirements: list[Callable[[User], bool]] = []
+
+
+def register_requirement(rule: Callable[[User], bool]) -> None:
+    """``rule(user)`` says whether something (their team) requires this account to use codes."""
+    if rule not in _requirements:
+        _requirements.append(rule)
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether a rule someone else set (their team's) requires this account to use codes."""
+    return any(rule(user) for rule in _requirements)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -55,7 +66,7 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def needs_second_factor(user: User) -> bool:
-    return confirmed_device(user) is not None or team_requires_second_factor(user)
+    return confirmed_device(user) is not None or second_factor_required(user)
 
 
 # The pending sign-in ----------------------------------------------------------------------------
@@ -95,7 +106,7 @@ def pending_may_set_up(pending: Pending) -> bool:
     Anyone else with a pending sign-in has given only a password: showing them a new secret
     would hand the account's second factor to whoever knows it.
     """
-    return confirmed_device(pending.user) is None and team_requires_second_factor(pending.user)
+    return confirmed_device(pending.user) is None and second_factor_required(pending.user)
 
 
 def pending_failed(request: HttpRequest, pending: Pending) -> bool:
@@ -243,7 +254,7 @@ class TurnOff:
 @transaction.atomic
 def second_factor_turn_off(*, actor: User, proof: str) -> TurnOff:
     """Someone stops using codes: not while their team requires them, and only with proof."""
-    if team_requires_second_factor(actor):
+    if second_factor_required(actor):
         return TurnOff(done=False, team_requires=True)
     _lock_account(actor)
     if confirmed_device(actor) is None or not factor_check(actor, proof):
@@ -278,19 +289,3 @@ def recovery_codes_renew(*, actor: User, proof: str) -> list[str] | None:
 def factor_check(user: User, code: str) -> bool:
     """Proof of the second factor: the current app's code, or else a recovery code (used up)."""
     return code_check(user, code) is not None or recovery_codes.use(user=user, code=code)
-
-
-# The team's rule ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def team_require_second_factor(*, actor: User, team_id: int, required: bool) -> TeamSignInPolicy:
-    """Any member of a self-managing team may set it: the team decides together."""
-    team = team_access_or_404(actor, team_id)
-    policy, _created = TeamSignInPolicy.objects.select_for_update().get_or_create(team=team)
-    if policy.require_second_factor != required:
-        policy.require_second_factor = required
-        policy.changed_by = actor
-        policy.changed_at = timezone.now()
-        policy.save(update_fields=["require_second_factor", "changed_by", "changed_at"])
-    return policy

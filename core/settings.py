@@ -204,7 +204,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
 # Uploaded photos are care data: they live outside the static tree and are only ever
-# served by views that ask core.access first. There is deliberately no MEDIA_URL route.
+# served by views that ask families.access first. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(envstr("KITH_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

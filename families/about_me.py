@@ -1,4 +1,4 @@
-"""Reads of a person's About Me, already scoped by core.access.
+"""Reads of a person's About Me, already scoped by families.access.
 
 The person's page, the history page, the API and the copy of the record all read it from
 here, so none can show it to someone the person did not choose.
@@ -12,8 +12,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.access import PersonAccess, Role
 from families.about_me_models import SECTIONS, AboutMe, Section
+from families.access import PersonAccess, Role
 from families.models import CircleMember
 
 

@@ -3,9 +3,9 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from core.access import Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.schemas import ERRORS, user_brief
+from families.access import Role, person_access_or_404
 from families.schemas import (
     CircleOut,
     PersonListItemOut,

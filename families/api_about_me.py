@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.schemas import ERRORS, Id, InputSchema
 from families.about_me import AboutMeView, about_me_current, about_me_history
 from families.about_me_models import SECTIONS
+from families.access import PersonAccess, Role, person_access_or_404
 from families.services.about_me import about_me_write
 
 router = Router(tags=["about me"])

@@ -11,17 +11,17 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from core.access import PersonAccess, person_access_or_404
+from core import links
 from core.audit import ReadChannel, record_read
 from core.models import User
 from core.schemas import ERRORS, Id, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
 from families import services
+from families.access import PersonAccess, outcome_access_or_404, person_access_or_404
 from families.models import Note, Outcome, Reaction, Reply
 from families.services.notes import EDIT_WINDOW
 from families.timeline import (
@@ -168,7 +168,7 @@ def _note(note: Note, viewer: User) -> NoteOut:
         created_at=note.created_at,
         edited_at=note.edited_at,
         can_edit=note.author_id == viewer.pk and timezone.now() - note.created_at <= EDIT_WINDOW,
-        photo_urls=[reverse("note_photo", args=[p.pk]) for p in note.photos.all()],
+        photo_urls=[links.page_for(links.NOTE_PHOTO, p.pk) for p in note.photos.all()],
         outcome_ids=[o.pk for o in note.outcomes.all()],
         needs_attention=note.is_open_concern,
         handled_at=note.handled_at,
@@ -187,8 +187,9 @@ def _note(note: Note, viewer: User) -> NoteOut:
     )
 
 
-def _note_by_id(note_id: int, viewer: User) -> NoteOut:
-    return _note(with_everything_shown(Note.objects.filter(pk=note_id)).get(), viewer)
+def _note_shown(note: Note, viewer: User) -> NoteOut:
+    """A note the access layer already let this viewer see, read again with all it shows."""
+    return _note(with_everything_shown(Note.objects.filter(pk=note.pk)).get(), viewer)
 
 
 def _outcome(outcome: Outcome) -> OutcomeOut:
@@ -263,7 +264,7 @@ def _create(
     if created:
         # Saved just now: it already holds everything it shows.
         return Status(201, _note(note, request.user))
-    return Status(200, _note_by_id(note.pk, request.user))
+    return Status(200, _note_shown(note, request.user))
 
 
 @router.post(
@@ -300,7 +301,7 @@ def note_edit(request: HttpRequest, person_id: int, note_id: int, payload: NoteE
     # Leaving wellbeing out keeps it; sending null clears it.
     kept = {"wellbeing": payload.wellbeing} if "wellbeing" in payload.model_fields_set else {}
     services.note_edit(actor=request.user, note_id=note.pk, body=payload.body, **kept)
-    return _note_by_id(note.pk, request.user)
+    return _note_shown(note, request.user)
 
 
 @router.delete(
@@ -360,7 +361,7 @@ def concern_handled(
     services.concern_mark_handled(
         actor=request.user, note_id=note.pk, handled_note=payload.handled_note
     )
-    return _note_by_id(note.pk, request.user)
+    return _note_shown(note, request.user)
 
 
 # Outcomes --------------------------------------------------------------------------------------
@@ -401,8 +402,7 @@ def outcome_create(request: HttpRequest, person_id: int, payload: OutcomeIn) -> 
 def outcome_update(
     request: HttpRequest, person_id: int, outcome_id: int, payload: OutcomeUpdateIn
 ) -> OutcomeOut:
-    if not Outcome.objects.filter(pk=outcome_id, person_id=person_id).exists():
-        raise Http404
+    outcome_access_or_404(request.user, outcome_id, person_id=person_id)
     given = payload.model_fields_set
     outcome = services.outcome_update(
         actor=request.user,

@@ -53,7 +53,7 @@ class Person(models.Model):
         _("share new notes with my circle"), default=True
     )
     # Which kinds of shared note the circle sees, unless the person chose otherwise for
-    # someone in particular (CircleMember.note_kinds). See core.access for the rule.
+    # someone in particular (CircleMember.note_kinds). See families.access for the rule.
     circle_note_kinds = models.JSONField(_("what the circle sees"), default=default_circle_kinds)
     # "Angela is with Jean now" reaches the circle only when the person agreed.
     check_ins_shared_with_circle = models.BooleanField(
@@ -116,7 +116,7 @@ class CircleMember(models.Model):
     # the rest of the circle" (Person.circle_note_kinds).
     note_kinds = models.JSONField(_("what they see"), null=True, blank=True)
     # Whether the person lets this member read their About Me. None: as usual, which is yes
-    # for family and friends and no for visiting professionals (core.access).
+    # for family and friends and no for visiting professionals (families.access).
     sees_about_me = models.BooleanField(_("reads About Me"), null=True, blank=True)
 
     class Meta:

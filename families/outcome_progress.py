@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.access import PersonAccess
+from families.access import PersonAccess
 from families.models import Outcome
 from families.timeline import visible_notes
 

@@ -12,19 +12,19 @@ import io
 import json
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.access import PersonAccess
 from core.audit import trail_entry_view
 from core.models import AuditEntry
 from families.about_me_models import SECTIONS, AboutMe
+from families.access import PersonAccess
 from families.models import CircleMember, Note, Outcome, Person, SharingChange
 from families.selectors import circle_member_view
 
@@ -33,7 +33,14 @@ from families.selectors import circle_member_view
 # 3: About Me, in the sections of the PRSB standard, each version kept; the profile's
 # three free-text boxes are gone (their words are About Me's first version).
 FORMAT_VERSION = 3
-TEMPLATE = "frontend/export/record.html"
+# The readable copy (record.html) is drawn by the web layer, which says how when it loads
+# (frontend.apps): the domain knows no template.
+ReadableCopy = Callable[[dict[str, Any], Person], str]
+_readable_copy: list[ReadableCopy] = []
+
+
+def register_readable_copy(draw: ReadableCopy) -> None:
+    _readable_copy[:] = [draw]
 
 
 def _value(value: Any) -> Any:
@@ -182,7 +189,7 @@ def build_zip(person: Person, reader: PersonAccess) -> bytes:
     """The ZIP's bytes for one reader: record.json, record.html and photos/."""
     record, photos = collect(person, reader)
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(TEMPLATE, {"record": record, "person": person})
+        html = _readable_copy[0](record, person)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))

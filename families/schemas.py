@@ -8,18 +8,19 @@ from datetime import datetime
 
 from ninja import Schema
 
-from core.access import PersonAccess, Role
+from core import links
 from core.schemas import TeamBriefOut, UserBriefOut, photo_url, user_brief
+from families.access import PersonAccess, Role
 from families.models import CircleMember, Person
 from families.selectors import circle_member_view
 
 
 def person_photo_url(person: Person) -> str | None:
-    return photo_url("person_photo", person.pk, person.photo)
+    return photo_url(links.PERSON_PHOTO, person.pk, person.photo)
 
 
 def circle_photo_url(member: CircleMember) -> str | None:
-    return photo_url("circle_photo", member.pk, member.photo)
+    return photo_url(links.CIRCLE_PHOTO, member.pk, member.photo)
 
 
 class PersonListItemOut(Schema):

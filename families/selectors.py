@@ -1,18 +1,18 @@
-"""Reads about people and their circles, already scoped by core.access."""
+"""Reads about people and their circles, already scoped by families.access."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from core.access import (
+from core.models import User
+from families.access import (
     TEAM_AUDIENCE_KINDS_SHAREABLE,
     PersonAccess,
     circle_kinds_for,
     current_team_ids,
     visible_people,
 )
-from core.models import User
 from families.models import CircleMember, Invitation, Person
 from teams.models import Membership
 
@@ -126,7 +126,7 @@ def team_note_also_seen_by(person_id: int, kind: str) -> list[CircleMember]:
     """Who in the circle, besides the team, sees a team note of this kind about the person.
 
     A concern is written for the team, but the person may let someone they name see concerns
-    (families.services.sharing); core.access decides it and this asks the same question, so
+    (families.services.sharing); families.access decides it and this asks the same question, so
     a note never claims "the team only" while a district nurse reads it. Members without an
     account cannot see anything in Kith, so they are not named.
     """

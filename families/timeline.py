@@ -1,6 +1,6 @@
 """Reads for the shared timeline: one person's notes, as one user may see them.
 
-Who may see a note follows from core.access: the person's page first, then the note's
+Who may see a note follows from families.access: the person's page first, then the note's
 audience. A note a user may not see answers exactly like one that does not exist.
 """
 
@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from core.access import PersonAccess, as_pk, person_access
 from core.ids import ID_MAX
-from core.models import Event
+from core.realtime.catch_up import resume_from
+from families.access import NoteAccess as NoteAccess
+from families.access import PersonAccess
+from families.access import note_access as note_access
+from families.access import note_access_or_404 as note_access_or_404
 from families.models import Note, NotePhoto, Outcome, Reply, TimelineVisit
 
 if TYPE_CHECKING:
-    from core.access import AnyUser
+    pass
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -68,35 +70,6 @@ def shown_as_written(
         cache[name] = queryset
     note._prefetched_objects_cache = cache
     return note
-
-
-@dataclass(frozen=True)
-class NoteAccess:
-    note: Note
-    access: PersonAccess
-
-
-def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
-    """A note and how this user sees its person, or None if they may not see it at all."""
-    note_pk = as_pk(note_id)
-    if note_pk is None:
-        return None
-    note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
-    if note is None:
-        return None
-    access = person_access(user, note.person_id)
-    if access is None:
-        return None
-    if not access.may_see_note(kind=note.kind, audience=note.audience, author_id=note.author_id):
-        return None
-    return NoteAccess(note=note, access=access)
-
-
-def note_access_or_404(user: AnyUser, note_id: int | str) -> NoteAccess:
-    found = note_access(user, note_id)
-    if found is None:
-        raise Http404
-    return found
 
 
 # Keyset pagination: the cursor names the last note shown, as "<microseconds>.<id>".
@@ -166,11 +139,8 @@ def open_concerns(access: PersonAccess) -> list[Note]:
 
 
 def latest_event_id(access: PersonAccess) -> int:
-    """Where a freshly rendered page starts listening from, so catch-up skips nothing."""
-    found = Event.objects.filter(
-        person_id=access.person.pk, audience=access.live_audience.value
-    ).aggregate(latest=Max("id"))["latest"]
-    return found or 0
+    """Where a freshly rendered timeline starts listening from, so catch-up skips nothing."""
+    return resume_from(person_id=access.person.pk, audience=access.live_audience)
 
 
 def last_looked_and_mark_seen(*, user_id: int, access: PersonAccess) -> datetime | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from core.access import PersonAccess
+from families.access import PersonAccess
 from families.models import Note
 from families.timeline import visible_notes, with_everything_shown
 from frontend.templatetags.kith import list_in_words

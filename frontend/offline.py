@@ -14,8 +14,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from core.access import current_team_ids
 from core.models import User
+from families.access import current_team_ids
 from families.models import Person
 from families.selectors import people_for_user
 from teams.rota import selectors as rota_selectors

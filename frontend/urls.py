@@ -12,6 +12,7 @@ from frontend.views import (
     invitations,
     language,
     my_day,
+    outcomes,
     people,
     photos,
     profile,
@@ -138,8 +139,8 @@ urlpatterns += [
     path("notes/<id:note_id>/handled/", timeline.concern_handled, name="concern_handled"),
     path("note-photos/<id:photo_id>/", timeline.note_photo, name="note_photo"),
     path("note-photos/<id:photo_id>/view/", timeline.note_photo_view, name="note_photo_view"),
-    path("people/<id:person_id>/goals/", timeline.outcome_list, name="outcome_list"),
-    path("goals/<id:outcome_id>/", timeline.outcome_detail, name="outcome_detail"),
+    path("people/<id:person_id>/goals/", outcomes.outcome_list, name="outcome_list"),
+    path("goals/<id:outcome_id>/", outcomes.outcome_detail, name="outcome_detail"),
     path("people/<id:person_id>/sharing/", timeline.note_sharing, name="note_sharing"),
 ]
 

@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from core.access import team_access_or_404
 from core.schemas import ERRORS
+from families.access import team_access_or_404
 from teams.schemas import SupportedPersonOut, TeamDetailOut, TeamOut, member
 from teams.selectors import team_members, team_people, teams_with_members_for_user
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from core.access import team_access_or_404
 from core.schemas import ERRORS, Day, ErrorOut, Id, InputSchema, UserBriefOut, user_brief
+from families.access import team_access_or_404
 from teams.models import Availability, Offer, Visit
 from teams.rota import selectors, services
 from teams.rota.clock import local_today

@@ -60,6 +60,28 @@ class Membership(models.Model):
 # both sides of a clock change.
 
 
+class TeamSignInPolicy(models.Model):
+    """How a team's members sign in: a team may require a second factor of all its members.
+
+    When ``require_second_factor`` is on, every current member gives a code from an
+    authenticator app after their password (and sets one up at their next sign-in). Sign-in
+    itself is core's (core.second_factor); the team's rule is the team's, and teams.sign_in
+    tells core of it.
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
+    require_second_factor = models.BooleanField(
+        _("everyone in the team uses a code from an app to sign in"), default=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sign-in policy of team {self.team_id}"
+
+
 class RotaSettings(models.Model):
     """What a team has agreed about its rota. One row per team, made when first needed."""
 

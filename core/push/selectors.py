@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from core.audience import in_a_team
 from core.models import PushPreferences, PushSubscription, User
 
 
@@ -24,9 +25,7 @@ def push_choices_offered(user: User) -> frozenset[str]:
     families.services.notes._push_note and teams.rota.notify), so nobody else is asked about
     them: a daughter ticking "Concerns" would wait for something that never comes.
     """
-    from core.access import current_team_ids
-
     offered = {"notes", "family_updates"}
-    if current_team_ids(user).exists():
+    if in_a_team(user):
         offered |= {"concerns", "rota"}
     return frozenset(offered)

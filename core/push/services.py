@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.access import Audience, audience_users
+from core.audience import Audience, audience_users
 from core.models import (
     PushKind,
     PushMessage,
@@ -198,7 +198,8 @@ def push_notify(
     anyone watching the timeline live. ``only_user_ids``: for news that concerns a few
     people (a rota change that affects them), just those, and still only if the audience
     includes them. ``topic``: a note's kind, so the circle hears only about the kinds each
-    member is shown (as core.access.audience_users decides). Returns how many were queued.
+    member is shown (as the access layer decides, asked through core.audience). Returns how
+    many were queued.
     """
     kind = PushKind(kind)
     audience = Audience(audience)

@@ -1,6 +1,13 @@
-"""Telling open pages what changed, after the change is committed and never before."""
+"""Telling open pages what changed, after the change is committed and never before.
+
+Services say what happened (``announce``: a note was created, a visit changed, for whom); the
+web layer turns that into fragments, registered here per kind of thing (``register_frames``),
+once per audience and language listening. Core renders nothing and knows no template.
+"""
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -8,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from core.access import Audience
+from core.audience import Audience
 from core.models import Event, EventStream
 from core.realtime import presence
 from core.realtime.groups import (
@@ -23,6 +30,65 @@ from core.realtime.groups import (
 MESSAGE = "event.message"
 
 Fragments = Mapping[Audience, str]
+
+
+@dataclass(frozen=True)
+class Happened:
+    """Something a service did, for the pages that show it: what, about whom, for whom.
+
+    ``kind`` is namespaced ("note.created"); its first part names the thing, whose registered
+    renderer draws the frames. ``audiences`` are who hears it. ``subject`` is the thing as the
+    service holds it (already loaded, so the renderer need not read it again) and ``details``
+    anything else the renderer needs (a visit's old date).
+    """
+
+    kind: str
+    audiences: tuple[Audience, ...]
+    person_id: int | None = None
+    team_id: int | None = None
+    topic: str = ""
+    subject_id: int | None = None
+    subject: Any = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def thing(self) -> str:
+        return self.kind.partition(".")[0]
+
+
+# A renderer is called once per announcement, where it reads what it needs; the function it
+# returns is called once per language listening and draws each audience's fragment.
+FrameRenderer = Callable[[Happened], Callable[[], Fragments]]
+_frame_renderers: dict[str, FrameRenderer] = {}
+
+
+def register_frames(thing: str, renderer: FrameRenderer) -> None:
+    """The web layer's renderer for what happens to ``thing`` ("note" for "note.created")."""
+    _frame_renderers[thing] = renderer
+
+
+def announce(happened: Happened) -> list[Event]:
+    """Say what happened: logged now, its frames drawn by the web layer and sent once committed.
+
+    Call inside the service's transaction (see ``publish``).
+    """
+    renderer = _frame_renderers.get(happened.thing)
+    if renderer is None:
+        raise LookupError(f"no frames registered for {happened.thing!r} (frontend.apps does it)")
+    draw = renderer(happened)
+
+    def fragments() -> Fragments:
+        drawn = draw()
+        return {audience: drawn[audience] for audience in happened.audiences if audience in drawn}
+
+    return publish(
+        kind=happened.kind,
+        fragments=fragments,
+        person_id=happened.person_id,
+        team_id=happened.team_id,
+        topic=happened.topic,
+        subject_id=happened.subject_id,
+    )
 
 
 def languages_listening(person_id: int | None, team_id: int | None = None) -> list[str]:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.access import Audience
+from core.audience import Audience
 from core.models import Event, EventStream
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,24 @@ def missed_events(*, streams: Sequence[str], after: int) -> list[Event] | None:
         Event.objects.filter(stream__in=streams, pk__gt=after).order_by("pk")[: CATCH_UP_LIMIT + 1]
     )
     return None if len(found) > CATCH_UP_LIMIT else found
+
+
+def resume_from(
+    *, person_id: int | None = None, team_id: int | None = None, audience: Audience | None = None
+) -> int:
+    """Where a freshly drawn page starts listening from: the last event already on it.
+
+    Every live page puts it in its socket's address (``?after=``), so catching up skips
+    nothing that came after the page was drawn, and anything sent twice is harmless by id.
+    """
+    events = Event.objects.all()
+    if person_id is not None:
+        events = events.filter(person_id=person_id)
+    if team_id is not None:
+        events = events.filter(team_id=team_id)
+    if audience is not None:
+        events = events.filter(audience=audience.value)
+    return events.aggregate(last=Max("id"))["last"] or 0
 
 
 def stream_heads(streams: Sequence[str]) -> dict[str, int]:

@@ -1,4 +1,9 @@
-"""One socket per open page. It hears only the groups core.access allows, re-checked on change."""
+"""One socket per open page: the plumbing every page's socket shares.
+
+What a socket may hear is the access layer's to say: each page's consumer (frontend.sockets)
+answers ``allowed_groups`` and ``missed_frames``; this base class joins those groups, keeps
+them joined, checks the session, catches the page up and ends cleanly.
+"""
 
 import asyncio
 import json
@@ -10,17 +15,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
-from core.access import Audience, person_access, team_access
 from core.realtime import catch_up, presence
-from core.realtime.groups import (
-    language_group,
-    person_group,
-    person_topic_group,
-    session_group,
-    team_group,
-    user_group,
-    without_language,
-)
+from core.realtime.groups import language_group, session_group, user_group, without_language
 from core.realtime.sessions import session_user
 
 CATCH_UP_LIMIT = catch_up.CATCH_UP_LIMIT
@@ -35,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 def rounds_seconds() -> float:
-    """How often each open socket does its rounds (see _PageConsumer.do_rounds).
+    """How often each open socket does its rounds (see PageConsumer.do_rounds).
 
     One minute: an ended session is noticed within it, and it sits well inside both the
     presence window (presence.FRESH_FOR) and the layer's group expiry
@@ -49,7 +45,7 @@ def _language_of(user) -> str:
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-class _PageConsumer(AsyncWebsocketConsumer):
+class PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
 
@@ -229,89 +225,12 @@ class _PageConsumer(AsyncWebsocketConsumer):
         raise NotImplementedError
 
 
-class PersonConsumer(_PageConsumer):
-    """A page about one person: the team hears the team's group, the circle the circle's.
+class NoSuchSocket(AsyncWebsocketConsumer):
+    """Any other socket address: refused like a page one may not see, with nothing logged.
 
-    Shared items are published to both groups, team-only items to the team's alone.
+    Without it the router raises for an address it does not know (``/ws/people/jean/``, an id
+    past 64 bits), and the server logs a traceback for what is only a wrong address.
     """
 
-    watching = False
-
     async def connect(self) -> None:
-        await super().connect()
-        if self.groups_joined:
-            await database_sync_to_async(presence.viewer_joined)(
-                channel_name=self.channel_name,
-                user_id=self.scope["user"].pk,
-                person_id=self.person_id,
-            )
-            self.watching = True
-
-    async def still_watching(self) -> None:
-        if self.watching:
-            await database_sync_to_async(presence.viewer_still_here)(channel_name=self.channel_name)
-
-    async def stopped_watching(self) -> None:
-        if not self.watching:
-            return
-        self.watching = False
-        try:
-            await database_sync_to_async(presence.viewer_left)(channel_name=self.channel_name)
-        except Exception:
-            # Not renewed any more, the row stops counting by itself (presence.FRESH_FOR).
-            logger.warning("socket could not end its presence", exc_info=True)
-
-    @property
-    def person_id(self) -> int:
-        return self.scope["url_route"]["kwargs"]["person_id"]
-
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
-        access = person_access(self.scope["user"], self.person_id)
-        if access is None:
-            return None
-        groups = [person_group(self.person_id, access.live_audience)]
-        if access.live_audience is Audience.CIRCLE:
-            # One group per kind of note the person shows this viewer, and no others.
-            groups += [
-                person_topic_group(self.person_id, kind)
-                for kind in sorted(access.note_kinds_visible)
-            ]
-        return groups
-
-    def missed_frames(self, events: list) -> list[str]:
-        access = person_access(self.scope["user"], self.person_id)
-        if access is None:
-            return []
-        return catch_up.frames_for(
-            user=self.scope["user"],
-            audience=access.live_audience,
-            person_id=self.person_id,
-            team_id=None,
-            events=events,
-        )
-
-
-class TeamConsumer(_PageConsumer):
-    """A team-wide page such as the rota grid: current team members only."""
-
-    @property
-    def team_id(self) -> int:
-        return self.scope["url_route"]["kwargs"]["team_id"]
-
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
-        if team_access(self.scope["user"], self.team_id) is None:
-            return None
-        return [team_group(self.team_id)]
-
-    def missed_frames(self, events: list) -> list[str]:
-        if team_access(self.scope["user"], self.team_id) is None:
-            return []
-        return catch_up.frames_for(
-            user=self.scope["user"],
-            audience=Audience.TEAM,
-            person_id=None,
-            team_id=self.team_id,
-            events=events,
-        )
+        await self.close(code=CLOSE_NO_ACCESS)

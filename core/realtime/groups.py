@@ -1,6 +1,6 @@
 """Group names: the only places a frame can be sent. Each one maps to exactly one audience."""
 
-from core.access import Audience
+from core.audience import Audience
 
 
 def person_group(person_id: int, audience: Audience) -> str:

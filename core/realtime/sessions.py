@@ -64,8 +64,8 @@ def _second_factor_removed(user: User, device_id: str | None) -> bool:
         return False
     from django_otp.models import Device
 
-    from core.second_factor import team_requires_second_factor
+    from core.second_factor import second_factor_required
 
     device = Device.from_persistent_id(device_id)
     still_there = device is not None and device.user_id == user.pk and device.confirmed
-    return not still_there and team_requires_second_factor(user)
+    return not still_there and second_factor_required(user)

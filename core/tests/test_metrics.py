@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from core.metrics import SocketMetrics
 from core.models import PushMessage, PushNews
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from families.models import RecordExport
 
 TOKEN = "a-long-random-scrape-token"

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.access import Audience
 from core.models import PushKind, PushMessage, PushSubscription
 from core.push.delivery import (
     MAX_ATTEMPTS,
@@ -23,6 +22,7 @@ from core.push.delivery import (
 from core.push.services import push_notify, push_preferences_update
 from core.push.vapid import generate_keys
 from core.tests.push_helpers import LocalPushService, Reply, b64url
+from families.access import Audience
 from teams.models import Membership
 
 SUBJECT = "mailto:care-team@kith.example"

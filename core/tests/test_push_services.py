@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.access import Audience, audience_users, person_access
 from core.models import PushKind, PushMessage, PushPreferences, PushSubscription
 from core.push.services import (
     MAX_DEVICES_PER_USER,
@@ -17,6 +16,7 @@ from core.push.services import (
     push_unsubscribe,
 )
 from core.tests.push_helpers import b64url
+from families.access import Audience, audience_users, person_access
 from teams.models import Membership
 
 VALID_P256DH = (

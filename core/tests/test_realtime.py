@@ -1,13 +1,13 @@
-"""Sockets hear exactly what core.access allows: live, after reconnecting, and after a change."""
+"""Sockets hear exactly what the access layer allows: live, after reconnecting, after a change."""
 
 import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 
-from core.access import Audience
 from core.realtime import catch_up, publish, session_ended
 from core.realtime.consumers import CLOSE_NO_ACCESS, CLOSE_SIGNED_OUT
-from core.realtime.testing import connect
+from core.tests.sockets import connect
+from families.access import Audience
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from families import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ async def test_an_english_and_a_welsh_page_each_hear_the_note_in_their_own_words
 
 
 async def test_a_language_nobody_is_listening_in_is_not_rendered(personas, monkeypatch):
-    from families.services import notes as notes_module
+    from frontend.live import notes as notes_module
 
     languages = []
     real_render = notes_module.render_to_string

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import person_access
 from core.audit import ReadChannel, read_period_start, record_read
 from core.models import AuditEntry
 from families import services
+from families.access import person_access
 from families.tests.notes_helpers import photo_upload
 from families.timeline import encode_cursor
 

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from core.asgi import application
-from core.realtime.testing import _session_cookie, connect
+from core.tests.sockets import _session_cookie, connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -22,14 +22,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core.access import Audience
 from core.asgi import application
 from core.channel_layers import redis_channel_layer
 from core.models import LiveViewer, User
 from core.realtime import publish, session_changed
 from core.realtime.consumers import CLOSE_SIGNED_OUT
 from core.realtime.presence import watching_live
-from core.realtime.testing import ORIGIN, connect
+from core.tests.sockets import ORIGIN, connect
+from families.access import Audience
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -209,7 +209,7 @@ async def test_replacing_the_app_the_team_requires_ends_sessions_that_used_the_o
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from core import second_factor
-    from core.models import TeamSignInPolicy
+    from teams.models import TeamSignInPolicy
 
     def set_up():
         TeamSignInPolicy.objects.create(team=personas.team, require_second_factor=True)
@@ -237,7 +237,7 @@ async def test_replacing_the_app_the_team_requires_ends_sessions_that_used_the_o
 async def test_a_session_with_a_code_still_in_use_keeps_its_socket(personas, layer, quick_rounds):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from core.models import TeamSignInPolicy
+    from teams.models import TeamSignInPolicy
 
     def set_up():
         TeamSignInPolicy.objects.create(team=personas.team, require_second_factor=True)

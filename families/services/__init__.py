@@ -37,17 +37,18 @@ __all__ = [
     "person_update_profile",
 ]
 from families.services.feelings import person_share_feeling
-from families.services.notes import (
+from families.services.note_responses import (
     concern_mark_handled,
+    reaction_set,
+    reply_create,
+    reply_create_once,
+)
+from families.services.notes import (
     note_create,
     note_create_once,
     note_delete,
     note_edit,
     person_set_note_sharing,
-    reaction_set,
-    render_note_fragments,
-    reply_create,
-    reply_create_once,
 )
 from families.services.outcomes import outcome_create, outcome_update
 
@@ -62,7 +63,6 @@ __all__ += [
     "person_set_note_sharing",
     "person_share_feeling",
     "reaction_set",
-    "render_note_fragments",
     "reply_create",
     "reply_create_once",
 ]

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import audit_record
 from core.models import AuditEntry, User
 from core.text import refuse_null_characters
 from families.about_me_models import SECTION_KEYS, SECTIONS, WRITTEN_WITH_MAX_CHARS, AboutMe
+from families.access import PersonAccess, Role, person_access_or_404
 from families.models import CircleMember, Person
 
 

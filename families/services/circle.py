@@ -5,12 +5,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import person_access_or_404
 from core.audit import audit_record
 from core.images import clean_photo, replace_photo
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
+from families.access import circle_member_access_or_404, person_access_or_404
 from families.models import CircleMember, Invitation
 
 
@@ -55,10 +55,8 @@ def circle_member_add(
 @transaction.atomic
 def circle_member_remove(*, actor: User, circle_member_id: int) -> CircleMember:
     """Take someone out of the circle. They lose access at once; the history stays."""
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
-    access = person_access_or_404(actor, member.person_id)
+    found = circle_member_access_or_404(actor, circle_member_id)
+    member, access = found.member, found.access
     if not access.can_manage_circle:
         raise Http404
     member.removed_at = timezone.now()

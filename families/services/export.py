@@ -17,10 +17,15 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import PersonAccess, Role, person_access, person_access_or_404
 from core.audit import audit_record
 from core.logs import job_context
 from core.models import AuditEntry, User
+from families.access import (
+    PersonAccess,
+    Role,
+    person_access_or_404,
+    person_row_access,
+)
 from families.models import RecordExport
 from families.record_export import build_zip
 
@@ -94,15 +99,11 @@ def record_export_request(*, actor: User, person_id: int) -> RecordExport:
 
 def record_export_for_download(*, actor: User, export_id: int | str) -> RecordExport:
     """A finished copy, for the person or their coordinator; the download is audited."""
-    try:
-        pk = int(export_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    export = RecordExport.objects.filter(pk=pk, status=RecordExport.Status.READY).first()
-    if export is None or not export.file:
+    ready = RecordExport.objects.filter(status=RecordExport.Status.READY)
+    found = person_row_access(actor, ready, export_id)
+    if found is None or not found[0].file or not may_download(found[1], actor, found[0]):
         raise Http404
-    if not may_download(person_access(actor, export.person_id), actor, export):
-        raise Http404
+    export = found[0]
     audit_record(
         actor=actor,
         action=AuditEntry.Action.EXPORTED,

@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from core.access import person_access_or_404, team_access_or_404
+from core import links
 from core.audit import audit_record
 from core.emails import email_normalise
 from core.models import AuditEntry, User
+from families.access import circle_member_access_or_404, team_access_or_404
 from families.models import CircleMember, Invitation
 from teams import services as team_services
 
@@ -74,7 +74,7 @@ def _issue(*, site_url: str, **fields) -> IssuedInvitation:
     )
     invitation.full_clean()
     invitation.save()
-    link = site_url.rstrip("/") + reverse("invitation", args=[token])
+    link = site_url.rstrip("/") + links.page_for(links.INVITATION, token)
     if invitation.email:
         transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     audit_record(
@@ -146,12 +146,8 @@ def invitation_create_for_circle(
     *, actor: User, circle_member_id: int, site_url: str
 ) -> IssuedInvitation:
     """Invite someone already in the circle to have their own account."""
-    member = CircleMember.objects.filter(
-        pk=circle_member_id, removed_at__isnull=True, user__isnull=True
-    ).first()
-    if member is None:
-        raise Http404
-    access = person_access_or_404(actor, member.person_id)
+    found = circle_member_access_or_404(actor, circle_member_id, without_account=True)
+    member, access = found.member, found.access
     if not access.can_manage_circle:
         raise Http404
     # One live link per place: a new link replaces any earlier one.

@@ -1,187 +1,70 @@
 """Writes on the shared timeline: notes, replies, reactions and handling concerns.
 
-Each write checks core.access, validates, saves in one transaction and tells open pages
-through core.realtime inside that transaction (sent only once it commits); the push worker
-tells phones about a new note moments later. A user who may not see a note or its person gets
-Http404, exactly as if it did not exist.
+Each write checks families.access, validates, saves in one transaction and announces what
+happened through core.realtime inside that transaction (the web layer draws the fragments,
+sent only once it commits); the push worker tells phones about a new note moments later. A
+user who may not see a note or its person gets Http404, exactly as if it did not exist.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import (
-    TEAM_AUDIENCE_KINDS_SHAREABLE,
-    Audience,
-    PersonAccess,
-    as_pk,
-    person_access_or_404,
-)
+from core import links
 from core.audit import audit_record
-from core.images import clean_photo
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
-from core.realtime import publish
-from core.text import refuse_null_characters
+from core.realtime import Happened, announce
+from families.access import (
+    TEAM_AUDIENCE_KINDS_SHAREABLE,
+    Audience,
+    person_access_or_404,
+)
 from families.models import (
     NOTE_MAX_CHARS,
-    NOTE_MAX_PHOTOS,
-    REPLY_MAX_CHARS,
     Note,
     NoteOutcome,
     NotePhoto,
     NoteVersion,
-    Outcome,
     Person,
-    Reaction,
-    ReactionKey,
-    Reply,
+)
+from families.services.note_checks import CIRCLE_KINDS as CIRCLE_KINDS
+from families.services.note_checks import EDIT_WINDOW as EDIT_WINDOW
+from families.services.note_checks import TEAM_KINDS as TEAM_KINDS
+from families.services.note_checks import TEAM_ONLY_KINDS as TEAM_ONLY_KINDS
+from families.services.note_checks import (
+    choose_audience,
+    clean_body,
+    clean_kind,
+    clean_photos,
+    clean_wellbeing,
+    outcomes_of,
+    parse_key,
 )
 from families.timeline import note_access_or_404, shown_as_written, with_everything_shown
-
-EDIT_WINDOW = timedelta(hours=24)
-TEAM_KINDS = frozenset({Note.Kind.VISIT, Note.Kind.MOMENT, Note.Kind.CONCERN, Note.Kind.HANDOVER})
-# Family, friends, professionals and the person themself write for the circle.
-CIRCLE_KINDS = frozenset({Note.Kind.FAMILY_UPDATE, Note.Kind.MOMENT})
-TEAM_ONLY_KINDS = frozenset({Note.Kind.CONCERN, Note.Kind.HANDOVER})
-
-FRAGMENTS = "frontend/timeline/timeline.html"
-
-
-# Validation ------------------------------------------------------------------------------------
-
-
-def _clean_body(body: str, *, field: str, limit: int) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({field: _("Please write something first.")}, code="required")
-    refuse_null_characters(**{field: body})
-    if len(body) > limit:
-        raise ValidationError(
-            {
-                field: _(
-                    "Please keep this under %(limit)s characters. It has %(count)s at the moment."
-                )
-                % {"limit": f"{limit:,}", "count": f"{len(body):,}"}
-            },
-            code="too_long",
-        )
-    return body
-
-
-def _clean_wellbeing(wellbeing: int | None) -> int | None:
-    if wellbeing in (None, ""):
-        return None
-    if wellbeing not in Note.Wellbeing.values:
-        raise ValidationError(
-            {"wellbeing": _("Please choose one of the five faces, or leave it empty.")},
-            code="invalid",
-        )
-    return int(wellbeing)
-
-
-def _clean_kind(access: PersonAccess, kind: str) -> str:
-    allowed = TEAM_KINDS if access.is_team else CIRCLE_KINDS
-    if kind not in allowed:
-        raise ValidationError(
-            {"kind": _("Please choose what kind of note this is from the list.")}, code="invalid"
-        )
-    return kind
-
-
-def _choose_audience(access: PersonAccess, kind: str, audience: str | None) -> str:
-    if kind in TEAM_ONLY_KINDS:
-        # Always, whatever was asked: concerns and handovers are working notes for the team.
-        return Note.Audience.TEAM
-    if not access.is_team:
-        # A circle member writes for the circle: a team-only note would be hidden from them.
-        return Note.Audience.CIRCLE
-    if audience in (None, ""):
-        shared = access.person.notes_shared_with_circle_by_default
-        return Note.Audience.CIRCLE if shared else Note.Audience.TEAM
-    if audience not in Note.Audience.values:
-        raise ValidationError({"audience": _("Please choose who sees this note.")}, code="invalid")
-    return audience
-
-
-def _clean_photos(photos: Sequence[UploadedFile]) -> list[ContentFile]:
-    """Every photo checked before anything is saved: one bad photo means no note at all."""
-    if len(photos) > NOTE_MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": _("Please choose up to %(count)s photos.") % {"count": NOTE_MAX_PHOTOS}},
-            code="too_many",
-        )
-    cleaned = []
-    for number, photo in enumerate(photos, start=1):
-        try:
-            cleaned.append(clean_photo(photo))
-        except ValidationError as error:
-            raise ValidationError(
-                {
-                    "photos": _("Photo %(number)s: %(problem)s")
-                    % {"number": number, "problem": " ".join(error.messages)}
-                },
-                code=error.code,
-            ) from None
-    return cleaned
-
-
-def _outcomes_of(access: PersonAccess, outcome_ids: Iterable[int]) -> list[Outcome]:
-    given = list(outcome_ids)
-    if not given:
-        return []
-    # An id no row could have is simply not one of theirs (and never a database error).
-    wanted = {as_pk(i) for i in given}
-    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=wanted - {None}))
-    if len(found) != len(wanted):
-        # Another person's outcome, or none at all: the same answer for both.
-        raise ValidationError(
-            {"outcomes": _("Please choose from %(name)s's own goals.") % {"name": access.person}},
-            code="invalid",
-        )
-    return found
-
-
-def _parse_key(client_key: uuid.UUID | str | None) -> uuid.UUID | None:
-    if client_key in (None, ""):
-        return None
-    if isinstance(client_key, uuid.UUID):
-        return client_key
-    try:
-        return uuid.UUID(str(client_key))
-    except ValueError:
-        raise ValidationError(
-            {"client_key": _("This note could not be matched up. Please try again.")},
-            code="invalid",
-        ) from None
-
 
 # Telling open pages ----------------------------------------------------------------------------
 
 
 def audience_of(note: Note) -> Audience:
-    """The one group that hears about a note.
+    """The audience a note is written for: the circle's, or the team's alone.
 
-    Team sockets join the circle's group as well as the team's, so a note shared with the
-    circle is sent once, to the circle, and reaches the team from there; a team-only note
-    goes to the team alone and never has a circle fragment.
+    A note shared with the circle is announced to the circle and reaches the team too
+    (core.realtime.publish sends it to the team's group as well, the same bytes); a
+    team-only note goes to the team alone and never has a circle fragment.
     """
     return Audience.CIRCLE if note.audience == Note.Audience.CIRCLE else Audience.TEAM
 
 
-def _audiences_of(note: Note) -> tuple[Audience, ...]:
+def audiences_of(note: Note) -> tuple[Audience, ...]:
     """Who hears about a note. A concern also goes to the circle's "concern" group, which
     only those the person named (say, their district nurse) ever join."""
     if note.audience != Note.Audience.CIRCLE and note.kind in TEAM_AUDIENCE_KINDS_SHAREABLE:
@@ -189,47 +72,33 @@ def _audiences_of(note: Note) -> tuple[Audience, ...]:
     return (audience_of(note),)
 
 
-def render_note_fragments(
-    note_id: int, *, created: bool = False, loaded: Note | None = None
-) -> dict[Audience, str]:
-    """The note as its audience sees it: rendered once, never per viewer.
-
-    Per-viewer details (the author's edit link, "you reacted") come from data attributes
-    and a small page script, so the same bytes go to every viewer. ``loaded``: the note
-    already holding what with_everything_shown loads, so it is not read again.
-    """
-    note = loaded or with_everything_shown(Note.objects.filter(pk=note_id)).get()
-    partial = "note_created" if created else "note_changed"
-    # In the active language: publish() calls this once per language listening.
-    html = render_to_string(f"{FRAGMENTS}#{partial}", {"note": note})
-    return dict.fromkeys(_audiences_of(note), html)
-
-
-def removal_html(note_id: int) -> str:
-    return f'<article id="note-{int(note_id)}" hx-swap-oob="delete"></article>'
-
-
-def _publish_note(note: Note, kind: str, *, created: bool = False) -> None:
+def publish_note(note: Note, kind: str, *, created: bool = False) -> None:
     # The topic keeps it to those in the circle the person shows this kind of note to. A note
-    # just created holds all it shows (shown_as_written); any other is read afresh, once for
-    # every language it is rendered in.
+    # just created holds all it shows (shown_as_written); any other is read afresh, once, for
+    # every language the web layer draws it in.
     shown = note if created else with_everything_shown(Note.objects.filter(pk=note.pk)).get()
-    publish(
-        person_id=note.person_id,
-        kind=kind,
-        topic=note.kind,
-        subject_id=note.pk,
-        fragments=lambda: render_note_fragments(note.pk, created=created, loaded=shown),
+    announce(
+        Happened(
+            kind=kind,
+            audiences=audiences_of(note),
+            person_id=note.person_id,
+            topic=note.kind,
+            subject_id=note.pk,
+            subject=shown,
+            details={"created": created},
+        )
     )
 
 
 def _publish_removal(note: Note) -> None:
-    publish(
-        person_id=note.person_id,
-        kind="note.deleted",
-        topic=note.kind,
-        subject_id=note.pk,
-        fragments=dict.fromkeys(_audiences_of(note), removal_html(note.pk)),
+    announce(
+        Happened(
+            kind="note.deleted",
+            audiences=audiences_of(note),
+            person_id=note.person_id,
+            topic=note.kind,
+            subject_id=note.pk,
+        )
     )
 
 
@@ -286,7 +155,7 @@ def note_create_once(
     client_key: uuid.UUID | str | None = None,
 ) -> tuple[Note, bool]:
     """As note_create, also saying whether this call saved it (False: it already had it)."""
-    key = _parse_key(client_key)
+    key = parse_key(client_key)
     if key is not None:
         existing = _note_with_key(actor, key, person_id)
         if existing is not None:
@@ -343,14 +212,14 @@ def _note_create(
     errors: dict[str, list[str]] = {}
     values: dict[str, object] = {}
     checks = {
-        "kind": lambda: _clean_kind(access, kind),
-        "body": lambda: _clean_body(body, field="body", limit=NOTE_MAX_CHARS),
-        "wellbeing": lambda: _clean_wellbeing(wellbeing),
-        "photos": lambda: _clean_photos(photos),
-        "outcomes": lambda: _outcomes_of(access, outcome_ids),
+        "kind": lambda: clean_kind(access, kind),
+        "body": lambda: clean_body(body, field="body", limit=NOTE_MAX_CHARS),
+        "wellbeing": lambda: clean_wellbeing(wellbeing),
+        "photos": lambda: clean_photos(photos),
+        "outcomes": lambda: outcomes_of(access, outcome_ids),
     }
     if kind in Note.Kind.values:
-        checks["audience"] = lambda: _choose_audience(access, kind, audience)
+        checks["audience"] = lambda: choose_audience(access, kind, audience)
     for name, check in checks.items():
         try:
             values[name] = check()
@@ -378,7 +247,7 @@ def _note_create(
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
     shown_as_written(note, photos=photos, outcomes=values["outcomes"])
-    _publish_note(note, "note.created", created=True)
+    publish_note(note, "note.created", created=True)
     _push_note(note, access.person)
     return note
 
@@ -404,7 +273,7 @@ def _push_note(note: Note, person: Person) -> None:
         # The title says nothing private; the words go only to those who chose to see them.
         title=_("New update about %(name)s") % {"name": person.name},
         body=note.body,
-        url=reverse("timeline", args=[note.person_id]),
+        url=links.page_for(links.PERSON_NOTES, note.person_id),
         exclude_user_ids={note.author_id},
         skip_watching_live=True,
     )
@@ -431,8 +300,8 @@ def note_edit(
             _("A note can be changed for 24 hours after it is written. Please add a reply."),
             code="too_late",
         )
-    body = _clean_body(body, field="body", limit=NOTE_MAX_CHARS)
-    wellbeing = note.wellbeing if isinstance(wellbeing, _Keep) else _clean_wellbeing(wellbeing)
+    body = clean_body(body, field="body", limit=NOTE_MAX_CHARS)
+    wellbeing = note.wellbeing if isinstance(wellbeing, _Keep) else clean_wellbeing(wellbeing)
     if body == note.body and wellbeing == note.wellbeing:
         return note
     NoteVersion.objects.create(
@@ -446,7 +315,7 @@ def note_edit(
     note.edited_at = timezone.now()
     note.save(update_fields=["body", "wellbeing", "edited_at"])
     _audit(actor, AuditEntry.Action.NOTE_EDITED, note)
-    _publish_note(note, "note.edited")
+    publish_note(note, "note.edited")
     return note
 
 
@@ -462,108 +331,6 @@ def note_delete(*, actor: User, note_id: int) -> Note:
     note.save(update_fields=["deleted_at", "deleted_by"])
     _audit(actor, AuditEntry.Action.NOTE_DELETED, note)
     _publish_removal(note)
-    return note
-
-
-def reply_create(
-    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
-) -> Reply:
-    """Reply to a note. The same client key twice gives back the first reply, saved once."""
-    return reply_create_once(actor=actor, note_id=note_id, body=body, client_key=client_key)[0]
-
-
-def reply_create_once(
-    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
-) -> tuple[Reply, bool]:
-    """As reply_create, also saying whether this call saved it (False: it already had it)."""
-    key = _parse_key(client_key)
-    try:
-        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
-    except IntegrityError:
-        # The same reply sent twice at once: the other request saved it first.
-        if key is None:
-            raise
-        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
-
-
-@transaction.atomic
-def _reply_create(
-    *, actor: User, note_id: int, body: str, key: uuid.UUID | None
-) -> tuple[Reply, bool]:
-    note = note_access_or_404(actor, note_id).note
-    body = _clean_body(body, field="body", limit=REPLY_MAX_CHARS)
-    if key is not None:
-        existing = Reply.objects.filter(author=actor, note=note, client_key=key).first()
-        if existing is not None:
-            if existing.body != body:
-                # Not a repeat of the same reply: saying so keeps these words from being lost.
-                raise ValidationError(
-                    {"client_key": _("This reply could not be matched up. Please send it again.")},
-                    code="key_reused",
-                )
-            return existing, False
-    with transaction.atomic():
-        reply = Reply.objects.create(note=note, author=actor, body=body, client_key=key)
-    _publish_note(note, "note.replied")
-    return reply, True
-
-
-@transaction.atomic
-def reaction_set(
-    *,
-    actor: User,
-    note_id: int,
-    kind: str,
-    active: bool,
-    client_key: uuid.UUID | str | None = None,
-) -> bool:
-    """Give the reaction (active) or take it back. Answers whether it is there now.
-
-    Never a toggle: a request sent twice means the same both times. With a key, a request
-    already made (say, sent again late, after a newer one) changes nothing.
-    """
-    note = note_access_or_404(actor, note_id).note
-    if kind not in Reaction.Kind.values:
-        raise ValidationError({"kind": _("Please choose a heart or a thank you.")}, code="invalid")
-    key = _parse_key(client_key)
-    mine = Reaction.objects.filter(note=note, user=actor, kind=kind)
-    if key is not None:
-        try:
-            with transaction.atomic():
-                ReactionKey.objects.create(note=note, user=actor, kind=kind, client_key=key)
-        except IntegrityError:
-            return mine.exists()
-    if active == mine.exists():
-        return active
-    if active:
-        try:
-            with transaction.atomic():
-                Reaction.objects.create(note=note, user=actor, kind=kind)
-        except IntegrityError:
-            # A double tap that raced itself: the reaction is there, which is what was asked.
-            return True
-    else:
-        mine.delete()
-    _publish_note(note, "note.reacted")
-    return active
-
-
-@transaction.atomic
-def concern_mark_handled(*, actor: User, note_id: int, handled_note: str) -> Note:
-    """Someone in the team says what was done; the concern stops being highlighted."""
-    found = note_access_or_404(actor, note_id)
-    if not found.access.is_team or found.note.kind != Note.Kind.CONCERN:
-        raise Http404
-    note = Note.objects.select_for_update().get(pk=found.note.pk)
-    if note.handled_at is not None:
-        raise ValidationError(
-            _("Someone has already marked this concern as handled."), code="already_handled"
-        )
-    note.handled_note = _clean_body(handled_note, field="handled_note", limit=REPLY_MAX_CHARS)
-    note.handled_at = timezone.now()
-    note.handled_by = actor
-    note.save(update_fields=["handled_note", "handled_at", "handled_by"])
-    _publish_note(note, "note.handled")
     return note
 
 

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import PersonAccess, person_access_or_404
 from core.models import User
+from families.access import PersonAccess, outcome_access_or_404, person_access_or_404
 from families.models import Outcome
 
 
@@ -59,12 +59,11 @@ def outcome_update(
     status: str | None = None,
 ) -> Outcome:
     """Change what is given; leave out what stays the same."""
-    outcome = Outcome.objects.select_for_update().filter(pk=outcome_id).first()
-    if outcome is None:
-        raise Http404
-    access = person_access_or_404(actor, outcome.person_id)
+    found = outcome_access_or_404(actor, outcome_id)
+    access = found.access
     if not _may_set_goals(access):
         raise Http404
+    outcome = Outcome.objects.select_for_update().get(pk=found.outcome.pk)
     values = _clean(
         title=outcome.title if title is None else title,
         who_helps=outcome.who_helps if who_helps is None else who_helps,

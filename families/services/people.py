@@ -6,11 +6,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.access import person_access_or_404, team_access_or_404
 from core.audit import audit_record
 from core.images import clean_photo, replace_photo
 from core.models import AuditEntry, User
 from core.text import refuse_null_characters
+from families.access import person_access_or_404, team_access_or_404
 from families.models import Person
 
 # The person's own words are their About Me (families.services.about_me).

@@ -19,11 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import audit_record
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
+from families.access import PersonAccess, Role, circle_member_access_or_404, person_access_or_404
 from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,
@@ -176,9 +176,7 @@ def circle_member_sharing_update(
     ``sees_about_me``: whether they read the person's About Me; ``None`` as usual (family
     and friends yes, visiting professionals no); "unchanged" leaves it as it is.
     """
-    found = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if found is None:
-        raise Http404
+    found = circle_member_access_or_404(actor, circle_member_id).member
     access = _access_to_choose(actor, found.person_id)
     chosen = None if kinds is None else _clean_kinds(kinds, CIRCLE_MEMBER_KINDS, "kinds")
     agreed = _clean_agreement(access, actor, agreement)

@@ -8,10 +8,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from core.access import person_access, person_access_or_404
 from core.models import AuditEntry
 from families.about_me import about_me_current, about_me_history
 from families.about_me_models import ABOUT_ME_MAX_CHARS, SECTION_KEYS, AboutMe
+from families.access import person_access, person_access_or_404
 from families.services import about_me_write
 from families.services.sharing import Agreement, circle_member_sharing_update
 

@@ -4,8 +4,8 @@ import json
 
 from django.template.loader import render_to_string
 
-from core.access import person_access_or_404
 from families import record_export
+from families.access import person_access_or_404
 from families.services import about_me_write
 from families.services.sharing import circle_member_sharing_update
 
@@ -58,7 +58,9 @@ def test_the_readable_copy_shows_the_current_about_me(personas):
     _write_two_versions(personas)
     reader = person_access_or_404(personas.carer, personas.person.pk)
     data, _photos = record_export.collect(personas.person, reader)
-    html = render_to_string(record_export.TEMPLATE, {"record": data, "person": personas.person})
+    html = render_to_string(
+        "frontend/export/record.html", {"record": data, "person": personas.person}
+    )
     assert "My hopes and wishes, and any advance decisions I want known" in html
     assert "To stay at home, with my garden." in html
     assert "There are 2 versions, all in record.json." in html

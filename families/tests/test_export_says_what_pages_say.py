@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.access import person_access
 from core.models import AuditEntry
+from families.access import person_access
 from families.models import RecordExport
 from families.selectors import circle_member_view
 from families.services import export as export_services

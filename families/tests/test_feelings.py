@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
-from core.access import person_access
 from families import services
+from families.access import person_access
 from families.models import Note
 from families.timeline import visible_notes
 from teams.rota.my_day import my_day_for

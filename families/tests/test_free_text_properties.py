@@ -21,6 +21,7 @@ from core.images import clean_photo
 from families import services
 from families.models import NOTE_MAX_CHARS, CircleMember, Note
 from families.services.sharing import Agreement, circle_member_sharing_update
+from frontend.live.notes import render_note_fragments
 
 EXAMPLES = settings(
     max_examples=40,
@@ -58,7 +59,7 @@ def test_a_note_body_is_kept_exactly_or_refused(personas, body):
         assert not body.strip() or _unstorable(body) or len(body.strip()) > NOTE_MAX_CHARS
         return
     assert Note.objects.get(pk=note.pk).body == body.strip()
-    html = services.render_note_fragments(note.pk)
+    html = render_note_fragments(note.pk)
     assert "<script>alert(1)</script>" not in "".join(html.values())
 
 

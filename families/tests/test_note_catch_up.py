@@ -14,12 +14,12 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from core.access import person_access
 from core.models import Event
 from core.realtime import broadcast
 from core.realtime.consumers import CLOSE_RELOAD
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from families import services
+from families.access import person_access
 from families.models import Note
 from families.timeline import latest_event_id, timeline_page
 
@@ -41,13 +41,17 @@ def _cursor(personas, user):
 
 
 async def _frames_until_streams(socket) -> list[str]:
-    """Every frame catch-up sends, leaving out the one saying where each stream got to."""
+    """Every frame catch-up sends, up to the one saying where each stream got to (its last).
+
+    Waiting for that frame, not for a quiet moment: on a busy machine catching up can take
+    longer than any pause chosen to mean "nothing more is coming".
+    """
     frames = []
-    while not await socket.receive_nothing(timeout=0.5):
-        frame = await socket.receive_from()
-        if 'id="kith-streams"' not in frame:
-            frames.append(frame)
-    return frames
+    while True:
+        frame = await socket.receive_from(timeout=20)
+        if 'id="kith-streams"' in frame:
+            return frames
+        frames.append(frame)
 
 
 def _ids(frames, pattern):

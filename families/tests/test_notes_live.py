@@ -6,7 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from core.realtime.consumers import CLOSE_NO_ACCESS
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from families import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,7 +125,7 @@ async def test_catching_up_after_a_dropped_connection_has_no_gaps_or_repeats(per
 
 async def test_one_rendering_reaches_every_viewer(personas, monkeypatch):
     """However many pages are open, the note is rendered once and the same bytes go to all."""
-    from families.services import notes as notes_module
+    from frontend.live import notes as notes_module
 
     renders = []
     real_render = notes_module.render_to_string
@@ -152,7 +152,7 @@ async def test_one_rendering_reaches_every_viewer(personas, monkeypatch):
 
 async def test_a_page_plus_what_it_caught_up_on_equals_a_fresh_page(personas):
     """The page's starting point and the replay fit together: nothing lost, nothing extra."""
-    from core.access import person_access
+    from families.access import person_access
     from families.timeline import latest_event_id, timeline_page
 
     def fresh_ids() -> tuple[set[int], int]:

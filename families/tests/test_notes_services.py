@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from core.access import Audience, person_access
 from core.models import Event
-from core.realtime.testing import published
 from core.tests.factories import CircleMemberFactory, PersonFactory
+from core.tests.sockets import published
 from families import services
+from families.access import Audience, person_access
 from families.models import Note, NotePhoto, NoteVersion, Outcome, Reaction, Reply
 from families.tests.notes_helpers import (
     decompression_bomb,
@@ -23,6 +23,7 @@ from families.tests.notes_helpers import (
     too_large_file,
 )
 from families.timeline import note_access, timeline_page
+from frontend.live.notes import render_note_fragments
 
 pytestmark = pytest.mark.django_db
 
@@ -579,7 +580,7 @@ def test_a_shared_note_is_rendered_once_for_the_circle_which_the_team_also_hears
     with published() as edited:
         services.note_edit(actor=personas.carer, note_id=note.pk, body="Changed words")
 
-    fragments = services.render_note_fragments(note.pk)
+    fragments = render_note_fragments(note.pk)
 
     # Rendered once; the team's log and group get the very same fragment.
     assert list(fragments) == [Audience.CIRCLE]
@@ -593,7 +594,7 @@ def test_a_fragment_is_the_same_for_every_viewer(personas):
     note = _note(personas, audience=Note.Audience.CIRCLE)
     _react(personas, note)
 
-    html = services.render_note_fragments(note.pk)[Audience.CIRCLE]
+    html = render_note_fragments(note.pk)[Audience.CIRCLE]
 
     assert f'data-reactors="|{personas.family.pk}|"' in html
     assert 'aria-pressed="true"' not in html
@@ -644,7 +645,7 @@ def test_a_new_note_is_shown_live_exactly_as_a_fresh_read_of_it_would_be(persona
         )
     sent = {e.html for e in events}
 
-    fresh = services.render_note_fragments(note.pk, created=True)
+    fresh = render_note_fragments(note.pk, created=True)
 
     assert sent == {fresh[Audience.CIRCLE]}
 

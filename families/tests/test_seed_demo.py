@@ -19,9 +19,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image
 
-from core.access import person_access, visible_people
 from core.models import User
 from families import demo_data
+from families.access import person_access, visible_people
 from families.models import (
     CircleMember,
     Invitation,

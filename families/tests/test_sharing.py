@@ -8,10 +8,10 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
-from core.access import audience_users, person_access
 from core.models import AuditEntry
 from core.tests.factories import CircleMemberFactory, UserFactory
 from families import services
+from families.access import audience_users, person_access
 from families.models import CircleMember, SharingChange
 from families.services.sharing import (
     Agreement,

@@ -6,8 +6,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from core.realtime.consumers import CLOSE_NO_ACCESS, CLOSE_RELOAD
-from core.realtime.testing import connect
 from core.tests.factories import CircleMemberFactory, UserFactory
+from core.tests.sockets import connect
 from families import services
 from families.services.sharing import circle_member_sharing_update, sharing_update
 

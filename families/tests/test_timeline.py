@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.access import person_access
 from families import services
+from families.access import person_access
 from families.models import Note, NotePhoto, Reaction, Reply
 from families.outcome_progress import progress_by_week, progress_svg
 from families.timeline import decode_cursor, timeline_page

@@ -1,7 +1,6 @@
 from django import template
-from django.db.models import Max
 
-from core.models import Event
+from core.realtime.catch_up import resume_from
 from families.models import Person
 from teams.rota.selectors import whos_coming as coming_visits
 
@@ -11,5 +10,5 @@ register = template.Library()
 @register.inclusion_tag("frontend/rota/_whos_coming_live.html")
 def whos_coming(person: Person) -> dict:
     """ "Who's coming" on a person's page. The same panel live updates replace by id."""
-    last = Event.objects.filter(person_id=person.pk).aggregate(last=Max("id"))["last"]
-    return {"person": person, "coming": coming_visits(person), "oob": False, "after": last or 0}
+    after = resume_from(person_id=person.pk)
+    return {"person": person, "coming": coming_visits(person), "oob": False, "after": after}

@@ -7,9 +7,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import second_factor
-from core.models import AuditEntry, TeamSignInPolicy
+from core.models import AuditEntry
 from frontend.tests import second_factor_helpers
 from frontend.tests.second_factor_helpers import code_of
+from teams import sign_in
+from teams.models import TeamSignInPolicy
 
 PASSWORD = "a-long-password-1"
 
@@ -95,7 +97,7 @@ def test_the_code_page_without_a_password_first_goes_back_to_sign_in():
 
 
 def test_a_team_that_requires_it_has_members_set_it_up_at_sign_in(personas, carer):
-    second_factor.team_require_second_factor(
+    sign_in.team_require_second_factor(
         actor=personas.carer, team_id=personas.team.pk, required=True
     )
     client = Client()
@@ -144,7 +146,7 @@ def test_the_team_rule_page_is_for_the_team(personas):
 
 
 def test_families_are_not_asked_for_a_code_when_the_team_requires_it(personas):
-    second_factor.team_require_second_factor(
+    sign_in.team_require_second_factor(
         actor=personas.carer, team_id=personas.team.pk, required=True
     )
     assert second_factor.needs_second_factor(personas.carer)

@@ -25,6 +25,7 @@ from frontend.tests.second_factor_helpers import (
     unthrottle,
     wrong_code,
 )
+from teams import sign_in
 
 CODE = "/accounts/code/"
 SETUP = "/accounts/code/setup/"
@@ -354,7 +355,7 @@ def test_codes_turned_off_take_the_recovery_codes_with_them(owner, clock):
 
 
 def test_a_team_that_requires_codes_gets_recovery_codes_at_the_first_set_up(personas, owner, clock):
-    second_factor.team_require_second_factor(actor=owner, team_id=personas.team.pk, required=True)
+    sign_in.team_require_second_factor(actor=owner, team_id=personas.team.pk, required=True)
     client = Client()
     assert give_password(client, owner)["Location"] == reverse("second_factor_setup")
     assert "otpauth://totp/" in client.get(SETUP).content.decode()

@@ -176,6 +176,35 @@ def test_writing_a_note_with_htmx_gives_a_fresh_form_and_the_note(personas, as_u
     assert "Laughed at the radio" in html
 
 
+def test_the_writer_is_answered_with_the_very_fragment_the_sockets_were_sent(
+    personas, as_user, monkeypatch
+):
+    """Drawn once for every audience and the writer: the same bytes, rendered once."""
+    from core.tests.sockets import published
+    from frontend.live import notes as live_notes
+
+    drawn = []
+    real_render = live_notes.render_to_string
+
+    def counting(*args, **kwargs):
+        drawn.append(args[0])
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(live_notes, "render_to_string", counting)
+    with published() as sent:
+        response = as_user(personas.carer).post(
+            reverse("note_create", args=[personas.person.pk]),
+            {"kind": "moment", "body": "Sang along to the radio", "audience": "circle"},
+            **HTMX,
+        )
+
+    assert response.status_code == 200
+    frames = {event.html for event in sent}
+    assert len(frames) == 1, "the team and the circle hear the same bytes"
+    assert frames.pop() in response.content.decode()
+    assert drawn == ["frontend/timeline/timeline.html#note_created"]
+
+
 def test_the_same_form_sent_twice_saves_one_note(personas, as_user):
     client = as_user(personas.carer)
     data = {
@@ -555,6 +584,7 @@ def test_each_persona_gets_exactly_what_is_theirs(
 def test_every_timeline_address_is_checked_above():
     from frontend import urls
 
-    mine = {p.name for p in urls.urlpatterns if p.callback.__module__ == "frontend.views.timeline"}
+    here = {"frontend.views.timeline", "frontend.views.outcomes"}
+    mine = {p.name for p in urls.urlpatterns if p.callback.__module__ in here}
 
     assert mine - {"note_create", "note_edit", "note_delete"} == {a[0] for a in ADDRESSES}

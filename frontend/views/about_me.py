@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from families.about_me import about_me_history
 from families.about_me_models import SECTIONS, WRITTEN_WITH_MAX_CHARS
+from families.access import PersonAccess, Role, person_access_or_404
 from families.models import CircleMember
 from families.services.about_me import about_me_write
 from frontend.forms import add_service_errors

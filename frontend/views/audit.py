@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import person_access_or_404
 from core.audit import (
     audit_for_person,
     audit_record,
@@ -18,6 +17,7 @@ from core.audit import (
     trail_entry_view,
 )
 from core.models import AuditEntry
+from families.access import person_access_or_404
 
 
 class TrailFilter(forms.Form):

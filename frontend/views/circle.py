@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import person_access_or_404
 from families import services
-from families.models import CircleMember
+from families.access import circle_member_access_or_404, person_access_or_404
 from frontend.forms import CircleMemberForm, add_service_errors
 
 
@@ -66,10 +65,8 @@ def circle_remove(request: HttpRequest, circle_member_id: int) -> HttpResponse:
         )
         messages.success(request, _("%(name)s is no longer in the circle.") % {"name": member.name})
         return redirect("person", person_id=member.person_id)
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
-    access = person_access_or_404(request.user, member.person_id)
+    found = circle_member_access_or_404(request.user, circle_member_id)
+    member, access = found.member, found.access
     if not access.can_manage_circle:
         raise Http404
     return render(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.access import person_access_or_404
+from families.access import person_access_or_404
 from families.services import export as export_services
 
 

@@ -6,14 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from families import selectors, services
 from families.about_me import about_me_current
+from families.access import Role, person_access_or_404
 from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
+from frontend.forms.timeline import NoteForm
 from frontend.speaking import spoken_to_the_person
-from frontend.views.timeline import NoteForm
 from teams.selectors import team_members
 
 

@@ -1,12 +1,11 @@
-"""Photos, served only after core.access says the viewer may see whose photo it is."""
+"""Photos, served only after families.access says the viewer may see whose photo it is."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from core.access import person_access_or_404, visible_users
-from families.models import CircleMember
+from families.access import circle_member_access_or_404, person_access_or_404, visible_users
 
 
 def _serve(photo: FieldFile) -> FileResponse:
@@ -44,8 +43,4 @@ def user_photo(request: HttpRequest, user_id: int) -> FileResponse:
 @require_GET
 @login_required
 def circle_photo(request: HttpRequest, circle_member_id: int) -> FileResponse:
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
-    person_access_or_404(request.user, member.person_id)
-    return _serve(member.photo)
+    return _serve(circle_member_access_or_404(request.user, circle_member_id).member.photo)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import Audience, team_access_or_404
 from core.dates import parse_day
-from core.models import Event
+from core.realtime.catch_up import resume_from
+from families.access import Audience, team_access_or_404
 from families.models import Note
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (
@@ -43,10 +42,7 @@ from teams.selectors import memberships_for_user, team_members, team_people
 
 def _last_team_event(team_id: int) -> int:
     """Where a team page's socket resumes after a reconnect: nothing missed, repeats harmless."""
-    last = Event.objects.filter(team_id=team_id, audience=Audience.TEAM.value).aggregate(
-        last=Max("id")
-    )["last"]
-    return last or 0
+    return resume_from(team_id=team_id, audience=Audience.TEAM)
 
 
 def _week(request: HttpRequest) -> dt.date:

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import recovery_codes, second_factor
-from core.access import current_team_ids, team_access_or_404
-from core.models import TeamSignInPolicy, User
+from core.models import User
+from families.access import current_team_ids, team_access_or_404
+from teams import sign_in
 
 WRONG_CODE = gettext_lazy("That code did not match. Please try the newest one.")
 PAUSED = gettext_lazy("Too many codes did not match. Please try again in a few minutes.")
@@ -266,7 +267,7 @@ def _setup_page(request, user, *, form, device, pending) -> HttpResponse:
             "app_link": device.config_url,
             "during_sign_in": pending is not None,
             "in_use": in_use,
-            "required": second_factor.team_requires_second_factor(user),
+            "required": second_factor.second_factor_required(user),
             "recovery_codes_left": recovery_codes.left(user) if in_use else None,
             "off_form": ProofForm(prefix="off") if in_use else None,
         },
@@ -326,14 +327,14 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_rule(request: HttpRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
-    policy = TeamSignInPolicy.objects.filter(team=team).first()
+    policy = sign_in.team_sign_in_policy(team_id=team.pk)
     current = "yes" if policy and policy.require_second_factor else "no"
     form = TeamRuleForm(
         request.POST if request.method == "POST" else None,
         initial={"require_second_factor": current},
     )
     if form.is_valid():
-        second_factor.team_require_second_factor(
+        sign_in.team_require_second_factor(
             actor=request.user,
             team_id=team.pk,
             required=form.cleaned_data["require_second_factor"],

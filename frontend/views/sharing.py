@@ -19,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import (
+from core.dates import DayField
+from families.access import (
     PersonAccess,
     Role,
     about_me_shown_to,
     circle_kinds_for,
+    circle_member_access_or_404,
     person_access_or_404,
 )
-from core.dates import DayField
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
 from families.services.sharing import (
     AGREED_BY_MAX,
@@ -246,9 +247,7 @@ def circle_sharing(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def member_sharing(request: HttpRequest, circle_member_id: int) -> HttpResponse:
-    member = CircleMember.objects.filter(pk=circle_member_id, removed_at__isnull=True).first()
-    if member is None:
-        raise Http404
+    member = circle_member_access_or_404(request.user, circle_member_id).member
     access = _person_to_choose_for(request, member.person_id)
     form = MemberSharingForm(
         _posted(request),

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import team_access_or_404
 from families import services as family_services
+from families.access import team_access_or_404
 from frontend.forms import PersonAddForm, RoleLabelForm, TeamInviteForm, add_service_errors
 from teams import selectors, services
 

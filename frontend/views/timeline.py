@@ -1,4 +1,4 @@
-"""The shared timeline, notes and outcomes: thin views over families services and reads.
+"""The shared timeline and its notes: thin views over families services and reads.
 
 One template (frontend/timeline/timeline.html) serves the full page, the htmx swaps and the
 fragments the services send over the socket.
@@ -6,236 +6,48 @@ fragments the services send over the socket.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
 from families import services
-from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
-from families.outcome_progress import progress_by_week, progress_svg
-from families.services.notes import CIRCLE_KINDS, EDIT_WINDOW, TEAM_KINDS, TEAM_ONLY_KINDS
+from families.access import (
+    PersonAccess,
+    Role,
+    note_photo_access_or_404,
+    person_access_or_404,
+)
+from families.models import Note
+from families.services.notes import EDIT_WINDOW, TEAM_ONLY_KINDS
 from families.timeline import (
     last_looked_and_mark_seen,
     latest_event_id,
     note_access_or_404,
     open_concerns,
     timeline_page,
-    visible_notes,
     with_everything_shown,
 )
 from frontend import drafts
+from frontend.forms.timeline import HandledForm, NoteEditForm, NoteForm
+from frontend.live.notes import note_fragment
 from frontend.speaking import spoken_to_the_person
 from frontend.views.photos import _serve
+from frontend.views.writes import form_write, login_required_keeping_words
 
 TEMPLATE = "frontend/timeline/timeline.html"
-
-
-# Forms -----------------------------------------------------------------------------------------
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Up to four photos from one picker; the service checks each is a usable picture."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data if item]
-        return [clean_one(data, initial)] if data else []
-
-
-def _wellbeing_choices() -> list[tuple[str, str]]:
-    return [("", _("Not said"))] + [
-        (str(value), f"{WELLBEING_FACES[value]} {label}") for value, label in Note.Wellbeing.choices
-    ]
-
-
-class NoteForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("What kind of note?"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Please choose what kind of note this is."),
-            "invalid_choice": gettext_lazy("Please choose what kind of note this is."),
-        },
-    )
-    body = forms.CharField(
-        label=gettext_lazy("Your note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": NOTE_MAX_CHARS}),
-        help_text=gettext_lazy("What happened, what mattered, how they were. Links work."),
-    )
-    wellbeing = forms.TypedChoiceField(
-        label=gettext_lazy("How did they seem?"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    audience = forms.ChoiceField(
-        label=gettext_lazy("Who sees it?"),
-        required=False,
-        choices=Note.Audience.choices,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy("Concerns and handovers are always for the team only."),
-    )
-    outcomes = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Progress towards a goal"),
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    photos = MultiplePhotoField(
-        label=gettext_lazy("Photos"),
-        required=False,
-        help_text=gettext_lazy("Up to 4 photos. JPEG, PNG or WebP, under 10 MB each."),
-    )
-    # Made here for pages without scripts; the page script gives each form a new one.
-    client_key = forms.UUIDField(
-        widget=forms.HiddenInput(attrs={"data-fresh-key": ""}), required=False
-    )
-
-    def __init__(self, *args: Any, access: PersonAccess, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kinds = TEAM_KINDS if access.is_team else CIRCLE_KINDS
-        self.fields["kind"].choices = [(v, label) for v, label in Note.Kind.choices if v in kinds]
-        self.fields["wellbeing"].choices = _wellbeing_choices()
-        if access.is_team:
-            shared = access.person.notes_shared_with_circle_by_default
-            self.fields["audience"].initial = Note.Audience.CIRCLE if shared else Note.Audience.TEAM
-        else:
-            # The circle writes for the circle; there is nothing to choose.
-            del self.fields["audience"]
-        outcomes = [(o.pk, o.title) for o in access.person.outcomes.all()]
-        if outcomes:
-            self.fields["outcomes"].choices = outcomes
-        else:
-            del self.fields["outcomes"]
-        if access.role is Role.SELF:
-            spoken_to_the_person(self)
-        if not self.is_bound:
-            if self.initial.get("kind") not in kinds:
-                self.initial["kind"] = self.fields["kind"].choices[0][0]
-            # A fresh key per form: pressing "Share" twice saves the note once.
-            self.initial["client_key"] = uuid.uuid4()
-
-
-class NoteEditForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": NOTE_MAX_CHARS}),
-    )
-    wellbeing = forms.TypedChoiceField(
-        label=gettext_lazy("How did they seem?"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["wellbeing"].choices = _wellbeing_choices()
-
-
-class HandledForm(forms.Form):
-    handled_note = forms.CharField(
-        label=gettext_lazy("What was done?"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
-    )
-
-
-class OutcomeForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("The goal, in their own words"),
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": 200}),
-        help_text=gettext_lazy('For example: "walk to the shop with Angela".'),
-    )
-    who_helps = forms.CharField(
-        label=gettext_lazy("Who helps"),
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": 200}),
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("How is it going?"),
-        choices=Outcome.Status.choices,
-        initial=Outcome.Status.WORKING_ON,
-        widget=forms.RadioSelect,
-    )
-
-
-def spoken_to_self(form: forms.Form, access: PersonAccess) -> forms.Form:
-    return spoken_to_the_person(form) if access.role is Role.SELF else form
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data for a POST, even an empty one (so it is checked, not ignored)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, found in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, found)
-    else:
-        form.add_error(None, error.messages)
-
-
-def login_required_keeping_words(page: str) -> Any:
-    """login_required for a write form: words sent without scripts after the session ended
-    are kept (frontend/drafts.py) and given back on ``page`` once the writer signs in again.
-
-    A page's script hears 401 instead (core.middleware) and keeps them in its outbox.
-    """
-
-    def decorate(view: Any) -> Any:
-        signed_in_view = login_required(view)
-
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            if request.user.is_authenticated or request.method != "POST" or request.htmx:
-                return signed_in_view(request, **kwargs)
-            back = reverse(page, kwargs=kwargs)
-            if drafts.keep(request, page=back):
-                messages.info(
-                    request,
-                    _(
-                        "You were signed out, so it was not sent yet. "
-                        "Please sign in again: your words are kept for you."
-                    ),
-                )
-            return redirect_to_login(back)
-
-        return wrapped
-
-    return decorate
 
 
 # The timeline ----------------------------------------------------------------------------------
@@ -327,36 +139,34 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
 def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     form = NoteForm(request.POST, request.FILES, access=access)
-    note = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            note = services.note_create(
-                actor=request.user,
-                person_id=access.person.pk,
-                kind=data["kind"],
-                body=data["body"],
-                wellbeing=data["wellbeing"],
-                audience=data.get("audience") or None,
-                photos=data["photos"],
-                outcome_ids=data.get("outcomes", []),
-                client_key=data["client_key"],
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
+    saved = form_write(
+        request,
+        form,
+        lambda data: services.note_create(
+            actor=request.user,
+            person_id=access.person.pk,
+            kind=data["kind"],
+            body=data["body"],
+            wellbeing=data["wellbeing"],
+            audience=data.get("audience") or None,
+            photos=data["photos"],
+            outcome_ids=data.get("outcomes", []),
+            client_key=data["client_key"],
+        ),
+        said=None if request.htmx else _("Your note is shared. Thank you."),
+    )
     if not request.htmx:
-        if note is not None:
-            messages.success(request, _("Your note is shared. Thank you."))
+        if saved is not None:
             return redirect("timeline", person_id=access.person.pk)
         context = _timeline_context(request, access, form=form)
         context.update(kinds=_kinds_to_filter(access), outcomes=list(access.person.outcomes.all()))
         context["last_event_id"] = latest_event_id(access)
         return render(request, TEMPLATE, context, status=422)
-    context = {"person": access.person, "form": form if note is None else NoteForm(access=access)}
+    context = {"person": access.person, "form": form if saved is None else NoteForm(access=access)}
     response = render(request, f"{TEMPLATE}#note_form", context)
-    if note is not None:
+    if saved is not None:
         # The socket brings the note too; the page keeps whichever arrives first.
-        response.content += _note_fragment(note.pk, created=True).encode()
+        response.content += _note_fragment(saved.value, created=True).encode()
     return response
 
 
@@ -365,12 +175,15 @@ def _given_back(kept: dict[str, str]) -> dict[str, Any]:
     return {name: value for name, value in kept.items() if value}
 
 
-def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
-    from django.template.loader import render_to_string
+def _note_fragment(note: Note, *, created: bool = False, **extra: Any) -> str:
+    """A note the access layer let this user see (or wrote), as the timeline shows it.
 
-    note = with_everything_shown(Note.objects.filter(pk=note_id)).get()
-    partial = "note_created" if created else "note_changed"
-    return render_to_string(f"{TEMPLATE}#{partial}", {"note": note, **extra})
+    A note just written keeps the fragment its sockets were sent: the writer gets those bytes.
+    """
+    if not extra and hasattr(note, "live_fragments"):
+        return note_fragment(note, created=created)
+    shown = with_everything_shown(Note.objects.filter(pk=note.pk)).get()
+    return note_fragment(shown, created=created, **extra)
 
 
 # One note --------------------------------------------------------------------------------------
@@ -427,14 +240,13 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = NoteEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_edit(actor=request.user, note_id=found.note.pk, **form.cleaned_data)
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, _("Your note is changed."))
-            return redirect("timeline", person_id=found.note.person_id)
+    if form_write(
+        request,
+        form,
+        lambda data: services.note_edit(actor=request.user, note_id=found.note.pk, **data),
+        said=_("Your note is changed."),
+    ):
+        return redirect("timeline", person_id=found.note.person_id)
     return _note_page(request, note_id, status=422, edit_form=form)
 
 
@@ -466,13 +278,13 @@ def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
     except ValidationError as error:
         problem = " ".join(error.messages)
         if request.htmx:
-            html = _note_fragment(found.note.pk, reply_error=problem, reply_body=body)
+            html = _note_fragment(found.note, reply_error=problem, reply_body=body)
             return HttpResponse(html)
         # Without scripts too, the words stay in the box, never lost to a redirect.
         reply = {"body": body, "error": problem}
         return _note_page(request, found.note.pk, status=422, reply=reply)
     if request.htmx:
-        return HttpResponse(_note_fragment(found.note.pk))
+        return HttpResponse(_note_fragment(found.note))
     return redirect(f"{reverse('note_detail', args=[found.note.pk])}#replies")
 
 
@@ -498,7 +310,7 @@ def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=422, content_type="text/plain")
     if request.htmx:
-        return HttpResponse(_note_fragment(found.note.pk))
+        return HttpResponse(_note_fragment(found.note))
     return redirect("note_detail", note_id=found.note.pk)
 
 
@@ -507,30 +319,23 @@ def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
 def concern_handled(request: HttpRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = HandledForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_mark_handled(
-                actor=request.user,
-                note_id=found.note.pk,
-                handled_note=form.cleaned_data["handled_note"],
-            )
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
-            messages.success(request, _("Thank you. The concern is marked as handled."))
-            return redirect("timeline", person_id=found.note.person_id)
+    if form_write(
+        request,
+        form,
+        lambda data: services.concern_mark_handled(
+            actor=request.user, note_id=found.note.pk, handled_note=data["handled_note"]
+        ),
+        said=_("Thank you. The concern is marked as handled."),
+    ):
+        return redirect("timeline", person_id=found.note.person_id)
     return _note_page(request, note_id, status=422, handled_form=form)
 
 
 @require_GET
 @login_required
 def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
-    from families.models import NotePhoto
-
-    photo = NotePhoto.objects.filter(pk=photo_id).only("note_id", "image").first()
-    if photo is None:
-        raise Http404
-    found = note_access_or_404(request.user, photo.note_id)
+    shown = note_photo_access_or_404(request.user, photo_id)
+    photo, found = shown.photo, shown.found
     record_read(reader=request.user, access=found.access, channel=ReadChannel.PAGE)
     return _serve(photo.image)
 
@@ -539,101 +344,11 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 @login_required
 def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
     """A photo inside Kith with a way back: the installed app has no browser Back button."""
-    from families.models import NotePhoto
-
-    photo = NotePhoto.objects.filter(pk=photo_id).only("note_id").first()
-    if photo is None:
-        raise Http404
-    found = note_access_or_404(request.user, photo.note_id)
+    shown = note_photo_access_or_404(request.user, photo_id)
+    photo, found = shown.photo, shown.found
     note = found.note
     context = {"photo": photo, "note": note, "person": found.access.person, "nav": "people"}
     return render(request, "frontend/timeline/photo.html", context)
-
-
-# Outcomes --------------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
-    access = person_access_or_404(request.user, person_id)
-    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
-    form = None
-    if access.can_edit_profile:
-        form = spoken_to_self(OutcomeForm(_posted(request)), access)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.outcome_create(
-                    actor=request.user, person_id=access.person.pk, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                messages.success(request, _("The goal is added."))
-                return redirect("outcome_list", person_id=access.person.pk)
-    elif request.method == "POST":
-        raise Http404
-    return render(
-        request,
-        "frontend/timeline/outcomes.html",
-        {
-            "person": access.person,
-            "access": access,
-            "outcomes": list(access.person.outcomes.all()),
-            "form": form,
-            "nav": "people",
-        },
-        status=422 if form is not None and form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    outcome = Outcome.objects.filter(pk=outcome_id).first()
-    if outcome is None:
-        raise Http404
-    access = person_access_or_404(request.user, outcome.person_id)
-    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
-    form = None
-    if access.can_edit_profile:
-        initial = {"title": outcome.title, "who_helps": outcome.who_helps, "status": outcome.status}
-        form = spoken_to_self(OutcomeForm(_posted(request), initial=initial), access)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.outcome_update(
-                    actor=request.user, outcome_id=outcome.pk, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                messages.success(request, _("Saved. Thank you."))
-                return redirect("outcome_detail", outcome_id=outcome.pk)
-    elif request.method == "POST":
-        raise Http404
-    notes = list(
-        with_everything_shown(visible_notes(access).filter(outcomes=outcome)).order_by(
-            "-created_at", "-id"
-        )[:50]
-    )
-    weeks = progress_by_week(access, outcome)
-    return render(
-        request,
-        "frontend/timeline/outcome.html",
-        {
-            "outcome": outcome,
-            "person": access.person,
-            "access": access,
-            "viewer_id": request.user.pk,
-            "notes": notes,
-            "form_key": uuid.uuid4(),
-            "weeks": weeks,
-            "chart": progress_svg(weeks, title=_("Notes marking progress, week by week")),
-            "form": form,
-            "nav": "people",
-        },
-        status=422 if form is not None and form.errors else 200,
-    )
 
 
 # The person's sharing choice -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.access import current_team_ids
+from families.access import current_team_ids
 from families.selectors import own_record
 from frontend.views.my_day import my_day
 from frontend.views.people import my_people

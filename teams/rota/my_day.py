@@ -2,7 +2,7 @@
 goals, and how they said they feel today.
 
 Said to the person, in the first person, in the active language. The person sees their own
-record (core.access); the whole page costs the same few queries however many visits there are.
+record (families.access); the whole page costs the same few queries however many visits there are.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Telling the carers a rota change affects, on their phones and in the audit trail."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.access import Audience
+from core import links
+from core.audience import Audience
 from core.audit import audit_record
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
@@ -48,6 +48,6 @@ def rota_change_recorded(
         # Names a colleague and what they did; nothing about the person's care.
         title=_("Rota change"),
         body=_("%(who)s %(what)s.") % {"who": who, "what": change.get_kind_display()},
-        url=reverse("rota_visit", args=[visit.pk]),
+        url=links.page_for(links.VISIT, visit.pk),
         only_user_ids=told,
     )

@@ -12,9 +12,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.access import current_team_ids
 from core.dates import weekday_in_words
 from core.models import User
+from families.access import current_team_ids
 from families.models import Person
 from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
 from teams.rota import continuity

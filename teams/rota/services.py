@@ -1,6 +1,6 @@
 """Writes to the rota. The team runs it: any current member may do any of these, nobody approves.
 
-Every service checks through core.access that the actor is a current member of the team the
+Every service checks through families.access that the actor is a current member of the team the
 visit belongs to (anything else is answered like something that does not exist), works in one
 transaction, records a RotaChange the team can read and undo, and tells open pages.
 """
@@ -22,8 +22,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import current_team_ids, person_access_or_404, team_access_or_404
 from core.models import User
+from families.access import (
+    person_access_or_404,
+    team_access_or_404,
+    team_row_access,
+)
 from teams.models import (
     AgreedHours,
     Availability,
@@ -70,33 +74,16 @@ class AlreadyTaken(ValidationError):
 
 def _visit_for_member(actor: User, visit_id: int | str, *, lock: bool = False) -> Visit:
     """A visit of one of the actor's current teams, or 404 exactly like a missing one."""
-    if not (actor is not None and actor.is_authenticated and actor.is_active):
-        raise Http404
-    try:
-        pk = int(visit_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    visits = Visit.objects.filter(pk=pk, team_id__in=current_team_ids(actor))
-    if lock:
-        visits = visits.select_for_update()
-    visit = visits.first()
+    visits = Visit.objects.select_for_update() if lock else Visit.objects.all()
+    visit = team_row_access(actor, visits, visit_id)
     if visit is None:
         raise Http404
     return visit
 
 
 def _offer_for_member(actor: User, offer_id: int | str) -> Offer:
-    if not (actor is not None and actor.is_authenticated and actor.is_active):
-        raise Http404
-    try:
-        pk = int(offer_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    offer = (
-        Offer.objects.select_related("visit", "from_user", "accepted_by")
-        .filter(pk=pk, visit__team_id__in=current_team_ids(actor))
-        .first()
-    )
+    offers = Offer.objects.select_related("visit", "from_user", "accepted_by")
+    offer = team_row_access(actor, offers, offer_id, team="visit__team_id")
     if offer is None:
         raise Http404
     return offer
@@ -681,9 +668,7 @@ def pattern_create(
 @transaction.atomic
 def pattern_expand(*, actor: User, pattern_id: int, until: dt.date) -> int:
     """Make a pattern's visits up to ``until``; returns how many were new."""
-    pattern = VisitPattern.objects.filter(
-        pk=pattern_id, team_id__in=current_team_ids(actor)
-    ).first()
+    pattern = team_row_access(actor, VisitPattern.objects.all(), pattern_id)
     if pattern is None:
         raise Http404
     made = _expand(pattern, until=until)
@@ -811,11 +796,7 @@ UNDOABLE_KINDS = UNDOABLE_VISIT_KINDS | {
 @transaction.atomic
 def change_undo(*, actor: User, change_id: int) -> RotaChange:
     """Put back what a change did, if nothing has changed since. Recorded as a change itself."""
-    change = (
-        RotaChange.objects.select_for_update()
-        .filter(pk=change_id, team_id__in=current_team_ids(actor))
-        .first()
-    )
+    change = team_row_access(actor, RotaChange.objects.select_for_update(), change_id)
     if change is None:
         raise Http404
     if RotaChange.objects.filter(undoes=change).exists():

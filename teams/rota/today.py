@@ -1,6 +1,6 @@
 """Reads for a carer's Today: their next visit, the rest of the day, and what needs someone.
 
-Everything is scoped to the teams the carer is a current member of (core.access), and the
+Everything is scoped to the teams the carer is a current member of (families.access), and the
 whole page costs the same few queries however many visits, people and notes there are.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from core.access import current_team_ids
 from core.models import User
+from families.access import current_team_ids
 from families.models import Note
 from teams.models import Offer, Visit
 from teams.rota.clock import UTC, aware, rota_zone

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from core.models import Event
-from core.realtime.testing import published
 from core.tests.http import CheckedClient as Client
+from core.tests.sockets import published
 from families.services.sharing import sharing_update
 from teams.models import RotaChange
 from teams.rota import selectors, services

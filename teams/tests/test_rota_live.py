@@ -5,7 +5,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from core.realtime.testing import connect
+from core.tests.sockets import connect
 from teams.rota import services
 from teams.tests.rota_helpers import open_visit, teammate
 

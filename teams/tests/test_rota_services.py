@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from core.models import Event
-from core.realtime.testing import published
+from core.tests.sockets import published
 from teams.models import Availability, Offer, RotaChange, Visit
 from teams.rota import services
 from teams.tests.rota_helpers import MORNING, open_visit, soon, teammate

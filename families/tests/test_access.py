@@ -1,8 +1,8 @@
 import pytest
 from django.http import Http404
 
-from core import access
-from core.access import Audience, Role
+from families import access
+from families.access import Audience, Role
 
 
 def test_a_carer_sees_everyone_their_team_supports(personas):

@@ -21,13 +21,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Person
+from core.audience import Audience as Audience
+from families.models import (
+    CIRCLE_DEFAULT_KINDS,
+    CIRCLE_MEMBER_KINDS,
+    CircleMember,
+    Note,
+    NotePhoto,
+    Outcome,
+    Person,
+)
 from teams.models import Membership, Team
 
 if TYPE_CHECKING:
@@ -39,13 +48,6 @@ if TYPE_CHECKING:
 class Role(StrEnum):
     TEAM = "team"
     SELF = "self"
-    CIRCLE = "circle"
-
-
-class Audience(StrEnum):
-    """Who an item about a person is for. A team-only item never reaches the circle."""
-
-    TEAM = "team"
     CIRCLE = "circle"
 
 
@@ -146,6 +148,20 @@ class PersonAccess:
         return self.role is Role.TEAM
 
     @property
+    def is_self(self) -> bool:
+        """The person themself, through their own account."""
+        return self.role is Role.SELF
+
+    @property
+    def person_id(self) -> int:
+        return self.person.pk
+
+    @property
+    def can_read_trail(self) -> bool:
+        """The person, their coordinator and their team read a person's trail; nobody else."""
+        return self.role in (Role.TEAM, Role.SELF)
+
+    @property
     def audiences(self) -> frozenset[Audience]:
         """The audiences whose items this user may receive for this person."""
         if self.is_team:
@@ -207,7 +223,11 @@ def visible_people(user: AnyUser) -> QuerySet[Person]:
 
 
 def person_access(user: AnyUser, person_id: int | str) -> PersonAccess | None:
-    """How this user may see one person, in one query; ``None`` if not at all."""
+    """How this user may see one person; ``None`` if not at all.
+
+    One query for the team and the person themself; two for a circle member (their place in
+    the circle is read once it is known they have one).
+    """
     if not _signed_in(user):
         return None
     person_pk = as_pk(person_id)
@@ -263,6 +283,127 @@ def team_access_or_404(user: AnyUser, team_id: int | str) -> Team:
     return team
 
 
+TeamRow = TypeVar("TeamRow", bound=Model)
+
+
+def team_row_access(
+    user: AnyUser, rows: QuerySet[TeamRow], row_id: object, *, team: str = "team_id"
+) -> TeamRow | None:
+    """One row of a team's (a visit, an offer, a pattern, a rota change) by id, for its current
+    members only. ``rows`` may be locked or narrowed first; ``team`` names the row's team
+    ("visit__team_id" for an offer)."""
+    if not _signed_in(user):
+        return None
+    pk = as_pk(row_id)
+    if pk is None:
+        return None
+    return rows.filter(pk=pk, **{f"{team}__in": current_team_ids(user)}).first()
+
+
+PersonRow = TypeVar("PersonRow", bound=Model)
+
+
+def person_row_access(
+    user: AnyUser, rows: QuerySet[PersonRow], row_id: object
+) -> tuple[PersonRow, PersonAccess] | None:
+    """One row about a person (it has a ``person``) by id, with how this user sees the person;
+    None when either is missing or the person is not theirs to see."""
+    pk = as_pk(row_id)
+    row = rows.filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        return None
+    access = person_access(user, row.person_id)  # type: ignore[attr-defined]
+    return None if access is None else (row, access)
+
+
+# A person's things, by id: found only with the person's access, else "not found". -----------
+
+
+@dataclass(frozen=True)
+class NoteAccess:
+    note: Note
+    access: PersonAccess
+
+
+def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
+    """A note and how this user sees its person, or None if they may not see it at all."""
+    note_pk = as_pk(note_id)
+    if note_pk is None:
+        return None
+    note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
+    if note is None:
+        return None
+    access = person_access(user, note.person_id)
+    if access is None:
+        return None
+    if not access.may_see_note(kind=note.kind, audience=note.audience, author_id=note.author_id):
+        return None
+    return NoteAccess(note=note, access=access)
+
+
+def note_access_or_404(user: AnyUser, note_id: int | str) -> NoteAccess:
+    found = note_access(user, note_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class PhotoAccess:
+    photo: NotePhoto
+    found: NoteAccess
+
+
+def note_photo_access_or_404(user: AnyUser, photo_id: int | str) -> PhotoAccess:
+    """A note's photo, for those who may see the note."""
+    pk = as_pk(photo_id)
+    photo = NotePhoto.objects.filter(pk=pk).first() if pk is not None else None
+    if photo is None:
+        raise Http404
+    return PhotoAccess(photo=photo, found=note_access_or_404(user, photo.note_id))
+
+
+@dataclass(frozen=True)
+class CircleMemberAccess:
+    member: CircleMember
+    access: PersonAccess
+
+
+def circle_member_access_or_404(
+    user: AnyUser, circle_member_id: int | str, *, without_account: bool = False
+) -> CircleMemberAccess:
+    """A current place in someone's circle, for those who see that person.
+
+    What they may do with it (manage the circle, choose what it sees) is the caller's to ask.
+    ``without_account``: only a place nobody has an account for yet.
+    """
+    pk = as_pk(circle_member_id)
+    places = CircleMember.objects.filter(removed_at__isnull=True)
+    if without_account:
+        places = places.filter(user__isnull=True)
+    member = places.filter(pk=pk).first() if pk is not None else None
+    if member is None:
+        raise Http404
+    return CircleMemberAccess(member=member, access=person_access_or_404(user, member.person_id))
+
+
+@dataclass(frozen=True)
+class OutcomeAccess:
+    outcome: Outcome
+    access: PersonAccess
+
+
+def outcome_access_or_404(
+    user: AnyUser, outcome_id: int | str, *, person_id: int | str | None = None
+) -> OutcomeAccess:
+    """One of a person's goals, for those who see the person (and, given, of that person)."""
+    pk = as_pk(outcome_id)
+    outcome = Outcome.objects.filter(pk=pk).first() if pk is not None else None
+    if outcome is None or (person_id is not None and outcome.person_id != as_pk(person_id)):
+        raise Http404
+    return OutcomeAccess(outcome=outcome, access=person_access_or_404(user, outcome.person_id))
+
+
 def visible_users(user: AnyUser) -> QuerySet:
     """Accounts whose name and photo this user may see: the people around those they see."""
     from core.models import User
@@ -306,3 +447,8 @@ def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> Qu
             reached |= Q(pk__in=circle.values("user_id"))
             reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))
     return User.objects.filter(reached, is_active=True)
+
+
+def in_a_team(user: AnyUser) -> bool:
+    """Whether this account is a current member of any team."""
+    return _signed_in(user) and current_team_ids(user).exists()

@@ -1,4 +1,4 @@
-"""/api/v1/me: the signed-in account, as the people around them see it."""
+"""/api/v1/me: the signed-in account, as the people around them see it (with their teams)."""
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema

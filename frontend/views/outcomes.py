@@ -1,0 +1,96 @@
+"""A person's goals (outcomes) and how each is going: thin views over families services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.audit import ReadChannel, record_read
+from families import services
+from families.access import outcome_access_or_404, person_access_or_404
+from families.outcome_progress import progress_by_week, progress_svg
+from families.timeline import visible_notes, with_everything_shown
+from frontend.forms.timeline import OutcomeForm, spoken_to_self
+from frontend.views.writes import form_write, posted
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
+    access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
+    form = None
+    if access.can_edit_profile:
+        form = spoken_to_self(OutcomeForm(posted(request)), access)
+        if request.method == "POST" and form_write(
+            request,
+            form,
+            lambda data: services.outcome_create(
+                actor=request.user, person_id=access.person.pk, **data
+            ),
+            said=_("The goal is added."),
+        ):
+            return redirect("outcome_list", person_id=access.person.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "frontend/timeline/outcomes.html",
+        {
+            "person": access.person,
+            "access": access,
+            "outcomes": list(access.person.outcomes.all()),
+            "form": form,
+            "nav": "people",
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    found = outcome_access_or_404(request.user, outcome_id)
+    outcome, access = found.outcome, found.access
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
+    form = None
+    if access.can_edit_profile:
+        initial = {"title": outcome.title, "who_helps": outcome.who_helps, "status": outcome.status}
+        form = spoken_to_self(OutcomeForm(posted(request), initial=initial), access)
+        if request.method == "POST" and form_write(
+            request,
+            form,
+            lambda data: services.outcome_update(actor=request.user, outcome_id=outcome.pk, **data),
+            said=_("Saved. Thank you."),
+        ):
+            return redirect("outcome_detail", outcome_id=outcome.pk)
+    elif request.method == "POST":
+        raise Http404
+    notes = list(
+        with_everything_shown(visible_notes(access).filter(outcomes=outcome)).order_by(
+            "-created_at", "-id"
+        )[:50]
+    )
+    weeks = progress_by_week(access, outcome)
+    return render(
+        request,
+        "frontend/timeline/outcome.html",
+        {
+            "outcome": outcome,
+            "person": access.person,
+            "access": access,
+            "viewer_id": request.user.pk,
+            "notes": notes,
+            "form_key": uuid.uuid4(),
+            "weeks": weeks,
+            "chart": progress_svg(weeks, title=_("Notes marking progress, week by week")),
+            "form": form,
+            "nav": "people",
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
