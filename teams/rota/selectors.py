@@ -5,18 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from core.access import current_team_ids
+from core.access import Audience, current_team_ids, visit_access
 from core.dates import weekday_in_words
-from core.models import User
+from core.models import Event, User
 from families.models import Person
-from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
+from teams.models import (
+    AgreedHours,
+    Availability,
+    Offer,
+    RotaChange,
+    RotaSettings,
+    Team,
+    Visit,
+)
 from teams.rota import continuity
 from teams.rota.clock import UTC, aware, local_today, rota_zone, visit_start_time
 
@@ -149,10 +158,13 @@ def open_offers(team: Team, *, today: dt.date) -> list[Offer]:
 
 
 def visit_for_member(user: User, visit_id: int) -> Visit | None:
-    return (
-        Visit.objects.filter(pk=visit_id, team_id__in=current_team_ids(user))
-        .select_related("person", "carer", "second_carer", "team")
-        .prefetch_related(
+    """One visit for its page, through the access layer, with what the page shows."""
+    return visit_access(
+        user,
+        visit_id,
+        queryset=Visit.objects.select_related(
+            "person", "carer", "second_carer", "team"
+        ).prefetch_related(
             Prefetch(
                 "offers",
                 queryset=Offer.objects.filter(status=Offer.Status.OPEN).select_related(
@@ -160,9 +172,43 @@ def visit_for_member(user: User, visit_id: int) -> Visit | None:
                 ),
                 to_attr="open_offers",
             )
+        ),
+    )
+
+
+# Availability and agreed hours ------------------------------------------------------------------
+
+
+def availability_entries(team: Team) -> list[Availability]:
+    """Who said they can or cannot work when, for the team's page."""
+    return list(
+        Availability.objects.filter(team=team)
+        .select_related("user")
+        .order_by("user__display_name", "date", "weekday")
+    )
+
+
+def agreed_hours(team: Team, user: User) -> Decimal | None:
+    """The hours a week this carer agreed with this team, if they said."""
+    return (
+        AgreedHours.objects.filter(
+            membership__team=team, membership__user=user, membership__left_at__isnull=True
         )
+        .values_list("weekly_hours", flat=True)
         .first()
     )
+
+
+def has_calendar_feed(user: User) -> bool:
+    return user.calendar_feeds.filter(revoked_at__isnull=True).exists()
+
+
+def last_team_event_id(team_id: int) -> int:
+    """Where a team page's socket resumes after a reconnect: nothing missed, repeats harmless."""
+    last = Event.objects.filter(team_id=team_id, audience=Audience.TEAM.value).aggregate(
+        last=Max("id")
+    )["last"]
+    return last or 0
 
 
 # Rota activity ---------------------------------------------------------------------------------
