@@ -59,6 +59,21 @@ class GridRow:
 
 
 @dataclass
+class DayList:
+    """One day of the week as a phone shows it: each person's visits that day, soonest first.
+
+    Every person has a place, with or without visits, so a live update has somewhere to land.
+    """
+
+    day: dt.date
+    places: list[tuple[Person, list[Visit]]]
+
+    @property
+    def has_visits(self) -> bool:
+        return any(visits for _person, visits in self.places)
+
+
+@dataclass
 class WeekGrid:
     team: Team
     days: list[dt.date]
@@ -66,6 +81,21 @@ class WeekGrid:
     goal: int
     open_count: int = 0
     people_above_goal: list[Person] = field(default_factory=list)
+
+    def day_lists(self) -> list[DayList]:
+        """The same week, day by day (for a phone); nothing more is asked of the database."""
+        lists = []
+        for index, day in enumerate(self.days):
+            places = [(row.person, row.cells[index][1]) for row in self.rows]
+            # People with visits that day first, by when their first visit starts.
+            places.sort(
+                key=lambda place: (
+                    not place[1],
+                    place[1][0].window_start if place[1] else dt.time(),
+                )
+            )
+            lists.append(DayList(day=day, places=places))
+        return lists
 
 
 def continuity_goal(team: Team) -> int:
@@ -212,6 +242,40 @@ def last_team_event_id(team_id: int) -> int:
 
 
 # Rota activity ---------------------------------------------------------------------------------
+
+# Changes to one visit that undo puts back from the snapshots kept.
+UNDOABLE_VISIT_KINDS = frozenset(
+    {
+        RotaChange.Kind.VISIT_CREATED,
+        RotaChange.Kind.VISIT_CLAIMED,
+        RotaChange.Kind.VISIT_SKIPPED,
+        RotaChange.Kind.VISIT_MOVED,
+        RotaChange.Kind.OFFER_ACCEPTED,
+    }
+)
+# Straight after a change, its page offers to undo it for this long (the activity page for ever).
+UNDO_OFFER_MINUTES = 10
+
+
+def undo_offer(user: User, visit: Visit, *, now: dt.datetime | None = None) -> RotaChange | None:
+    """The change this user just made to this visit, while it can still be undone at a tap.
+
+    Only the visit's latest change, made by them in the last few minutes and not undone: an
+    older one, or one someone has changed since, is for the activity page.
+    """
+    now = now or timezone.now()
+    latest = (
+        RotaChange.objects.filter(visit_id=visit.pk, team_id__in=current_team_ids(user))
+        .select_related("undone_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.actor_id != user.pk or latest.kind not in UNDOABLE_VISIT_KINDS:
+        return None
+    if latest.created_at < now - dt.timedelta(minutes=UNDO_OFFER_MINUTES):
+        return None
+    # An undo is the visit's latest change itself, so this is belt and braces.
+    return None if hasattr(latest, "undone_by") else latest
 
 
 def rota_activity(team: Team, *, limit: int = 50) -> QuerySet[RotaChange]:

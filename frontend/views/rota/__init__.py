@@ -4,19 +4,17 @@ Thin on purpose: every read is a teams.rota selector, every write a teams.rota s
 """
 
 from frontend.views.rota.calendar import calendar, calendar_feed
+from frontend.views.rota.taking import change_undo, offer_accept, visit_claim
 from frontend.views.rota.team import (
     activity,
     availability,
-    change_undo,
     goal_set,
     hours_set,
     visit_add,
 )
 from frontend.views.rota.visit import (
-    offer_accept,
     offer_withdraw,
     visit_check_in,
-    visit_claim,
     visit_detail,
     visit_move,
     visit_offer,

@@ -22,7 +22,7 @@ from frontend.rota_forms import (
     HoursForm,
     VisitForm,
 )
-from frontend.views.rota.common import back, tell_refusal
+from frontend.views.rota.common import tell_refusal
 from teams.rota import selectors, services
 from teams.rota.clock import week_start
 from teams.rota.warnings import visit_warnings
@@ -176,15 +176,3 @@ def activity(request: HttpRequest, team_id: int) -> HttpResponse:
             "undoable": [str(kind) for kind in services.UNDOABLE_KINDS],
         },
     )
-
-
-@login_required
-@require_POST
-def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
-    try:
-        undo = services.change_undo(actor=request.user, change_id=change_id)
-    except ValidationError as error:
-        tell_refusal(request, error)
-        return back(request, reverse("rota_my_week"))
-    messages.success(request, _("Undone."))
-    return redirect("rota_activity", team_id=undo.team_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,9 +17,10 @@ from frontend.rota_forms import (
     MoveForm,
     OfferForm,
 )
-from frontend.views.rota.common import back, tell_refusal, tell_warnings, visit_or_404
+from frontend.views.rota.common import back, tell_refusal, visit_or_404
+from frontend.views.rota.taking import JUST_DID
 from teams.models import Visit
-from teams.rota import continuity, services
+from teams.rota import continuity, selectors, services
 from teams.rota.clock import local_today
 from teams.rota.warnings import visit_warnings
 from teams.selectors import team_members
@@ -26,10 +28,11 @@ from teams.selectors import team_members
 # One visit -------------------------------------------------------------------------------------
 
 
-def _visit_page(request: HttpRequest, visit: Visit, **forms) -> HttpResponse:
+def _visit_page(request: HttpRequest, visit: Visit, **forms: django_forms.Form) -> HttpResponse:
     today = local_today()
     members = list(team_members(visit.team))
     going = request.user.pk in visit.carer_ids
+    undo = selectors.undo_offer(request.user, visit)
     context = {
         "nav": "team",
         "visit": visit,
@@ -41,6 +44,12 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms) -> HttpResponse:
         ),
         # What the team should know before the viewer takes this visit.
         "warnings": [] if going else visit_warnings(visit, carer=request.user),
+        # What the viewer just changed here, while a tap can still put it back.
+        "undo": undo,
+        "undo_says": JUST_DID.get(undo.kind, "") if undo else "",
+        "undo_minutes": selectors.UNDO_OFFER_MINUTES,
+        "check_in_open": going and services.check_in_open(visit),
+        "family_sees_check_in": services.shares_check_ins(visit.person),
         "offer_form": forms.get("offer_form")
         or OfferForm(members=[m for m in members if m.user_id not in visit.carer_ids]),
         "move_form": forms.get("move_form")
@@ -60,19 +69,6 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms) -> HttpResponse:
 @require_GET
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     return _visit_page(request, visit_or_404(request, visit_id))
-
-
-@login_required
-@require_POST
-def visit_claim(request: HttpRequest, visit_id: int) -> HttpResponse:
-    try:
-        visit = services.visit_claim(actor=request.user, visit_id=visit_id)
-    except ValidationError as error:
-        tell_refusal(request, error)
-    else:
-        messages.success(request, _("You are going. Thank you."))
-        tell_warnings(request, visit)
-    return back(request, reverse("rota_visit", args=[visit_id]))
 
 
 @login_required
@@ -140,19 +136,6 @@ def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
         add_service_errors(form, error)
         return _visit_page(request, visit, move_form=form)
     messages.success(request, _("The visit is moved."))
-    return redirect("rota_visit", visit_id=visit.pk)
-
-
-@login_required
-@require_POST
-def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
-    try:
-        visit = services.offer_accept(actor=request.user, offer_id=offer_id)
-    except ValidationError as error:
-        tell_refusal(request, error)
-        return back(request, reverse("rota_my_week"))
-    messages.success(request, _("The visit is yours now. Thank you."))
-    tell_warnings(request, visit)
     return redirect("rota_visit", visit_id=visit.pk)
 
 

@@ -14,7 +14,13 @@ from teams.rota.services.calendar_feeds import (
     calendar_feed_revoke,
     calendar_feed_user,
 )
-from teams.rota.services.check_in import shares_check_ins, visit_check_in
+from teams.rota.services.check_in import (
+    CHECK_IN_EARLY,
+    check_in_open,
+    check_in_window,
+    shares_check_ins,
+    visit_check_in,
+)
 from teams.rota.services.common import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -28,7 +34,12 @@ from teams.rota.services.common import (
     _record,
     snapshot,
 )
-from teams.rota.services.offers import offer_accept, offer_withdraw, visit_offer
+from teams.rota.services.offers import (
+    offer_accept,
+    offer_accept_refusal,
+    offer_withdraw,
+    visit_offer,
+)
 from teams.rota.services.patterns import (
     _expand,
     occurrence_dates,
@@ -44,13 +55,20 @@ from teams.rota.services.team_settings import (
     rota_settings_for,
 )
 from teams.rota.services.undo import UNDOABLE_KINDS, UNDOABLE_VISIT_KINDS, change_undo
-from teams.rota.services.visits import visit_claim, visit_create, visit_move, visit_skip
+from teams.rota.services.visits import (
+    visit_claim,
+    visit_claim_refusal,
+    visit_create,
+    visit_move,
+    visit_skip,
+)
 
 # Older names for the access layer's own lookups, for code written before the split.
 _visit_for_member = visit_access_or_404
 _offer_for_member = offer_access_or_404
 
 __all__ = [
+    "CHECK_IN_EARLY",
     "MAX_MINUTES",
     "MIN_MINUTES",
     "UNDOABLE_KINDS",
@@ -72,9 +90,12 @@ __all__ = [
     "calendar_feed_revoke",
     "calendar_feed_user",
     "change_undo",
+    "check_in_open",
+    "check_in_window",
     "continuity_goal_set",
     "occurrence_dates",
     "offer_accept",
+    "offer_accept_refusal",
     "offer_withdraw",
     "pattern_create",
     "pattern_expand",
@@ -84,6 +105,7 @@ __all__ = [
     "snapshot",
     "visit_check_in",
     "visit_claim",
+    "visit_claim_refusal",
     "visit_create",
     "visit_move",
     "visit_offer",

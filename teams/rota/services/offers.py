@@ -67,23 +67,15 @@ def visit_offer(
 def offer_accept(*, actor: User, offer_id: int) -> Visit:
     """Take an offered visit. Done at once: there is no approval step."""
     offer = offer_access_or_404(actor, offer_id)
-    if offer.to_user_id is not None and offer.to_user_id != actor.pk:
-        raise ValidationError(_("This visit was offered to someone else."))
-    if offer.from_user_id == actor.pk:
-        raise ValidationError(_("This is your own offer."))
+    _offer_not_for(actor, offer)
     now = timezone.now()
     won = Offer.objects.filter(pk=offer.pk, status=Offer.Status.OPEN).update(
         status=Offer.Status.ACCEPTED, accepted_by=actor, decided_at=now
     )
     if not won:
         offer.refresh_from_db()
-        if offer.status == Offer.Status.WITHDRAWN:
-            raise ValidationError(_("This offer was taken back, so nothing has changed."))
-        name = offer.accepted_by.display_name if offer.accepted_by else _("someone else")
-        raise AlreadyTaken(
-            _("%(name)s has already taken this visit.") % {"name": name},
-            taken_by=offer.accepted_by,
-        )
+        offer_accept_refusal(actor=actor, offer=offer)
+        raise ValidationError(_("This offer was taken back, so nothing has changed."))
     visit = visit_access_or_404(actor, offer.visit_id, lock=True)
     if actor.pk in visit.carer_ids:
         raise ValidationError(_("You are already going to this visit."))
@@ -136,3 +128,23 @@ def offer_withdraw(*, actor: User, offer_id: int) -> Offer:
     )
     live.offer_changed(offer, kind="offer.withdrawn")
     return offer
+
+
+def _offer_not_for(actor: User, offer: Offer) -> None:
+    if offer.to_user_id is not None and offer.to_user_id != actor.pk:
+        raise ValidationError(_("This visit was offered to someone else."))
+    if offer.from_user_id == actor.pk:
+        raise ValidationError(_("This is your own offer."))
+
+
+def offer_accept_refusal(*, actor: User, offer: Offer) -> None:
+    """Raise why ``actor`` cannot take this offer now, if they cannot; else nothing."""
+    _offer_not_for(actor, offer)
+    if offer.status == Offer.Status.WITHDRAWN:
+        raise ValidationError(_("This offer was taken back, so nothing has changed."))
+    if offer.status == Offer.Status.ACCEPTED:
+        name = offer.accepted_by.display_name if offer.accepted_by else _("someone else")
+        raise AlreadyTaken(
+            _("%(name)s has already taken this visit.") % {"name": name},
+            taken_by=offer.accepted_by,
+        )

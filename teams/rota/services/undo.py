@@ -25,6 +25,7 @@ from teams.models import (
 )
 from teams.rota import live
 from teams.rota.clock import local_today
+from teams.rota.selectors import UNDOABLE_VISIT_KINDS
 from teams.rota.services.common import (
     _from_json,
     _record,
@@ -32,14 +33,6 @@ from teams.rota.services.common import (
 )
 
 # Undo ------------------------------------------------------------------------------------------
-
-UNDOABLE_VISIT_KINDS = {
-    RotaChange.Kind.VISIT_CREATED,
-    RotaChange.Kind.VISIT_CLAIMED,
-    RotaChange.Kind.VISIT_SKIPPED,
-    RotaChange.Kind.VISIT_MOVED,
-    RotaChange.Kind.OFFER_ACCEPTED,
-}
 
 # Everything the activity page offers to undo.
 UNDOABLE_KINDS = UNDOABLE_VISIT_KINDS | {
@@ -116,7 +109,22 @@ def _undo_visit_change(
     visit.save()
     undo = _undo_record(actor, change, before=current, after=snapshot(visit))
     live.visit_changed(visit, kind="visit.changed", old_date=_from_json("date", current["date"]))
+    if change.kind == RotaChange.Kind.OFFER_ACCEPTED and change.offer_id is not None:
+        _reopen_offer(actor, change.offer_id)
     return undo
+
+
+def _reopen_offer(actor: User, offer_id: int) -> None:
+    """Taking an offer undone: it is on offer again, as it was, for the team to take."""
+    try:
+        with transaction.atomic():
+            reopened = Offer.objects.filter(pk=offer_id, status=Offer.Status.ACCEPTED).update(
+                status=Offer.Status.OPEN, accepted_by=None, decided_at=None
+            )
+    except IntegrityError:
+        return  # the visit has been offered again since: that offer stands
+    if reopened:
+        live.offer_changed(offer_access_or_404(actor, offer_id), kind="offer.made")
 
 
 def _undo_offer_made(actor: User, change: RotaChange, changed_since: ValidationError) -> RotaChange:

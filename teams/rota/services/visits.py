@@ -149,15 +149,29 @@ def visit_claim(*, actor: User, visit_id: int) -> Visit:
     )
     if not won:
         visit.refresh_from_db()
-        if visit.status == Visit.Status.CANCELLED:
-            raise ValidationError(_("This visit has been cancelled, so there is nothing to take."))
-        if visit.carer_id == actor.pk:
-            raise AlreadyTaken(_("You are already going to this visit."), taken_by=actor)
+        visit_claim_refusal(actor=actor, visit=visit)
+        raise AlreadyTaken(
+            _("%(name)s has already taken this visit.") % {"name": _("someone else")},
+            taken_by=None,
+        )
+    visit.refresh_from_db()
+    _announce(actor=actor, kind=RotaChange.Kind.VISIT_CLAIMED, visit=visit, before=before)
+    return visit
+
+
+def visit_claim_refusal(*, actor: User, visit: Visit) -> None:
+    """Raise why ``actor`` cannot take this visit now, if they cannot; else nothing.
+
+    Asked before the claim (to show the confirm step only when it can work) and by the claim
+    that lost a race, so both say the same words.
+    """
+    if visit.status == Visit.Status.CANCELLED:
+        raise ValidationError(_("This visit has been cancelled, so there is nothing to take."))
+    if visit.carer_id == actor.pk:
+        raise AlreadyTaken(_("You are already going to this visit."), taken_by=actor)
+    if visit.status != Visit.Status.OPEN or visit.carer_id is not None:
         name = visit.carer.display_name if visit.carer else _("someone else")
         raise AlreadyTaken(
             _("%(name)s has already taken this visit.") % {"name": name},
             taken_by=visit.carer,
         )
-    visit.refresh_from_db()
-    _announce(actor=actor, kind=RotaChange.Kind.VISIT_CLAIMED, visit=visit, before=before)
-    return visit
