@@ -86,9 +86,7 @@ def test_a_carer_sees_the_warnings_confirms_and_undoes_and_a_colleague_sees_it_l
     # The warnings come first, before anything changes.
     expect(gareth.get_by_role("heading", level=1)).to_have_text("Will you go to Jean?")
     warnings = gareth.get_by_role("region", name="Good to know before you say yes")
-    expect(warnings).to_contain_text(
-        "Gareth Llewellyn already has a visit then, with Jean at 05:00."
-    )
+    expect(warnings).to_contain_text("You already have a visit then, with Jean at 05:00.")
     expect(on_meis_list).to_have_count(1)  # nothing has changed yet
 
     gareth.get_by_role("button", name="Yes, I'll go").click()

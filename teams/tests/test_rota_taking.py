@@ -132,7 +132,7 @@ def test_ill_go_shows_the_warnings_first_and_changes_nothing(personas):
         page = response.content.decode()
         assert "Will you go to Jean?" in page
         assert "Good to know before you say yes" in page
-        assert "Angela Carer already has a visit then, with Neville Neighbour at 09:00." in page
+        assert "You already have a visit then, with Neville Neighbour at 09:00." in page
         assert "this would be a new face" in page
         assert 'name="confirm" value="yes"' in page
         assert "Yes, I'll go" in page

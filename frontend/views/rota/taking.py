@@ -46,7 +46,7 @@ def _confirm_page(
             "action": action,
             "confirm": CONFIRM,
             "when": selectors.window_words(visit, local_today()),
-            "warnings": visit_warnings(visit, carer=request.user),
+            "warnings": visit_warnings(visit, carer=request.user, to_carer=True),
         },
     )
 

@@ -43,7 +43,7 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms: django_forms.Form) 
             visit.person_id, team_id=visit.team_id, today=today, exclude=visit.carer_ids
         ),
         # What the team should know before the viewer takes this visit.
-        "warnings": [] if going else visit_warnings(visit, carer=request.user),
+        "warnings": [] if going else visit_warnings(visit, carer=request.user, to_carer=True),
         # What the viewer just changed here, while a tap can still put it back.
         "undo": undo,
         "undo_says": JUST_DID.get(undo.kind, "") if undo else "",
