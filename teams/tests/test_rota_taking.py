@@ -279,3 +279,13 @@ def test_the_week_is_a_day_list_that_opens_on_today(personas):
         .content.decode()
     )
     assert "rota-earlier" not in other and 'id="today"' not in other
+
+
+def test_the_api_tells_the_warnings_before_the_claim(personas):
+    visit = _busy_angela(personas)
+    client = _client(personas.carer)
+    before = client.get(f"/api/v1/rota/visits/{visit.pk}", expect=200).json()
+    assert {w["code"] for w in before["warnings"]} >= {"double_booking", "new_face"}
+    assert before["status"] == "open"
+    claimed = client.post(f"/api/v1/rota/visits/{visit.pk}/claim", expect=200).json()
+    assert claimed["status"] == "assigned"
