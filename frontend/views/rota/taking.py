@@ -8,6 +8,8 @@ button makes the change. Straight after, the visit's page offers to undo it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +26,9 @@ from teams.models import Offer, RotaChange, Visit
 from teams.rota import selectors, services
 from teams.rota.clock import local_today
 from teams.rota.warnings import visit_warnings
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONFIRM = "yes"
 
@@ -99,7 +104,7 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 
 # What the visit's page says, straight after, about the change it offers to undo.
-JUST_DID = {
+JUST_DID: dict[str, StrOrPromise] = {
     RotaChange.Kind.VISIT_CLAIMED: gettext_lazy("You are going to this visit."),
     RotaChange.Kind.OFFER_ACCEPTED: gettext_lazy("You took this visit from the offer."),
     RotaChange.Kind.VISIT_SKIPPED: gettext_lazy("You cancelled this visit."),
@@ -107,7 +112,7 @@ JUST_DID = {
     RotaChange.Kind.VISIT_CREATED: gettext_lazy("You added this visit."),
 }
 
-UNDONE_SAYS = {
+UNDONE_SAYS: dict[str, StrOrPromise] = {
     RotaChange.Kind.VISIT_CLAIMED: gettext_lazy(
         "Undone. The visit is open again for anyone to take."
     ),
