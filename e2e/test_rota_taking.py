@@ -104,8 +104,13 @@ def test_a_carer_sees_the_warnings_confirms_and_undoes_and_a_colleague_sees_it_l
     expect(on_meis_list.get_by_role("link", name="I'll go")).to_be_visible()
 
     # The rota's activity says both, for the whole team.
-    mei.goto(gareth.url)
+    visit_page = gareth.url
+    mei.goto(visit_page)
     mei.get_by_role("link", name="Back to the team's week").click()
     mei.get_by_role("link", name="What changed").click()
     activity = mei.get_by_role("list").filter(has_text="undid a change")
     expect(activity.first).to_contain_text("Gareth Llewellyn")
+
+    # Leave the shared demo as it was found: nobody needs to take the test's visit.
+    gareth.get_by_role("button", name="Cancel this visit").click()
+    expect(_message(gareth)).to_contain_text("The visit is cancelled.")
