@@ -154,8 +154,11 @@ def test_an_offered_visit_is_taken_by_a_colleague_and_the_daughter_sees_it_live(
     kasia_coming = "Kasia is coming tomorrow morning, between 7 and 7.30."
     sarah.evaluate("(words) => { window.kithWatchFor = words; }", kasia_coming)
 
+    # Taking it asks first, with what Kasia should know, and only then changes the rota.
+    offer.get_by_role("link", name="I'll take it").click()
+    expect(kasia.get_by_role("heading", level=1)).to_have_text("Take this visit to Jean?")
     accepted_at = time.time() * 1000
-    offer.get_by_role("button", name="I'll take it").click()
+    kasia.get_by_role("button", name="Yes, I'll take it").click()
 
     # Taken at once: nobody approves it.
     expect(_message(kasia)).to_contain_text("The visit is yours now.")
@@ -185,7 +188,7 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
         wait_until_live(page)
 
     first = gareth.get_by_role("region", name="Nobody is going yet").get_by_role("listitem").first
-    expect(first.get_by_role("button", name="I'll go")).to_be_visible()
+    expect(first.get_by_role("link", name="I'll go")).to_be_visible()
     when = first.locator(".rota-card-when").inner_text()
     who = first.locator(".contact-name").inner_text()
     # Mei sees the very same visit on her own list.
@@ -215,12 +218,16 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit to {who}")
         expect(page.get_by_text("Nobody yet.")).to_be_visible()
 
-    gareth.get_by_role("button", name="I'll go").click()
+    # Both say "I'll go" and reach the step that asks them to confirm.
+    for page in (gareth, mei):
+        page.get_by_role("link", name="I'll go").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Will you go to {who}?")
+    gareth.get_by_role("button", name="Yes, I'll go").click()
     expect(_message(gareth)).to_contain_text("You are going. Thank you.")
 
-    mei.get_by_role("button", name="I'll go").click()
+    mei.get_by_role("button", name="Yes, I'll go").click()
     expect(_message(mei)).to_have_text("Gareth Llewellyn has already taken this visit.")
-    expect(mei.get_by_role("button", name="I'll go")).to_have_count(0)
+    expect(mei.get_by_role("link", name="I'll go")).to_have_count(0)
     expect(mei.get_by_role("region", name="What the visit is for")).to_contain_text(
         "Gareth Llewellyn"
     )

@@ -7,6 +7,8 @@ The rule (settings, read from the environment by core.env):
   person's timeline without their name ("a former member of the circle");
 - a finished copy of a record is deleted RETENTION_EXPORT_DAYS days (default 7) after it
   was made;
+- the rota's change history about a person's visits (days, times, who was going) goes with
+  their record; any left from a record deleted earlier is swept;
 - the log of what open pages were told (core.models.Event: what happened to which note or
   visit, never its words) is deleted once older than CATCH_UP_WINDOW_HOURS (default 48); a
   person's events go with their record.
@@ -27,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import EventStream, User
 from core.realtime.catch_up import events_prune
@@ -41,6 +44,12 @@ from families.models import (
     Reply,
 )
 from teams.models import Membership
+from teams.rota.retention import (
+    rota_history_of_person,
+    rota_history_of_person_delete,
+    rota_history_orphans,
+    rota_history_orphans_delete,
+)
 
 # The one account that stands in for everyone who asked to be forgotten.
 FORMER_MEMBER_EMAIL = "former-member@kith.invalid"
@@ -55,6 +64,7 @@ class RetentionReport:
     posts_anonymised: int = 0
     exports_deleted: int = 0
     events_deleted: int = 0
+    rota_changes_deleted: int = 0
 
     def say(self, line: str) -> None:
         self.lines.append(line)
@@ -143,8 +153,12 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
             }
         )
         report.people_deleted += 1
+        report.rota_changes_deleted += rota_history_of_person(person.pk).count()
         if not dry_run:
             with transaction.atomic():
+                # The rota's history of their visits first: deleting the visits would only
+                # empty its links and leave the days, times and carers behind.
+                rota_history_of_person_delete(person_id=person.pk)
                 # Their events go with them (cascade); their streams' counters too.
                 EventStream.objects.filter(name__startswith=f"person-{person.pk}-").delete()
                 person.delete()
@@ -185,6 +199,20 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
             name = export.file.name
             export.delete()
             _delete_files([name])
+    orphans = rota_history_orphans().count()
+    if orphans:
+        report.say(
+            ngettext(
+                "rota history: %(verb)s %(count)s change left from deleted records",
+                "rota history: %(verb)s %(count)s changes left from deleted records",
+                orphans,
+            )
+            % {"verb": verb, "count": orphans}
+        )
+        report.rota_changes_deleted += orphans
+        if not dry_run:
+            with transaction.atomic():
+                rota_history_orphans_delete()
     report.events_deleted = events_prune(now=now, dry_run=dry_run)
     if report.events_deleted:
         report.say(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -14,9 +15,18 @@ from django.utils.translation import ngettext, pgettext
 
 from core.dates import weekday_in_words
 from core.models import User
-from families.access import current_team_ids
+from core.realtime.catch_up import resume_from
+from families.access import Audience, current_team_ids, visit_access
 from families.models import Person
-from teams.models import Offer, RotaChange, RotaSettings, Team, Visit
+from teams.models import (
+    AgreedHours,
+    Availability,
+    Offer,
+    RotaChange,
+    RotaSettings,
+    Team,
+    Visit,
+)
 from teams.rota import continuity
 from teams.rota.clock import UTC, aware, local_today, rota_zone, visit_start_time
 
@@ -51,6 +61,21 @@ class GridRow:
 
 
 @dataclass
+class DayList:
+    """One day of the week as a phone shows it: each person's visits that day, soonest first.
+
+    Every person has a place, with or without visits, so a live update has somewhere to land.
+    """
+
+    day: dt.date
+    places: list[tuple[Person, list[Visit]]]
+
+    @property
+    def has_visits(self) -> bool:
+        return any(visits for _person, visits in self.places)
+
+
+@dataclass
 class WeekGrid:
     team: Team
     days: list[dt.date]
@@ -58,6 +83,21 @@ class WeekGrid:
     goal: int
     open_count: int = 0
     people_above_goal: list[Person] = field(default_factory=list)
+
+    def day_lists(self) -> list[DayList]:
+        """The same week, day by day (for a phone); nothing more is asked of the database."""
+        lists = []
+        for index, day in enumerate(self.days):
+            places = [(row.person, row.cells[index][1]) for row in self.rows]
+            # People with visits that day first, by when their first visit starts.
+            places.sort(
+                key=lambda place: (
+                    not place[1],
+                    place[1][0].window_start if place[1] else dt.time(),
+                )
+            )
+            lists.append(DayList(day=day, places=places))
+        return lists
 
 
 def continuity_goal(team: Team) -> int:
@@ -150,10 +190,13 @@ def open_offers(team: Team, *, today: dt.date) -> list[Offer]:
 
 
 def visit_for_member(user: User, visit_id: int) -> Visit | None:
-    return (
-        Visit.objects.filter(pk=visit_id, team_id__in=current_team_ids(user))
-        .select_related("person", "carer", "second_carer", "team")
-        .prefetch_related(
+    """One visit for its page, through the access layer, with what the page shows."""
+    return visit_access(
+        user,
+        visit_id,
+        queryset=Visit.objects.select_related(
+            "person", "carer", "second_carer", "team"
+        ).prefetch_related(
             Prefetch(
                 "offers",
                 queryset=Offer.objects.filter(status=Offer.Status.OPEN).select_related(
@@ -161,12 +204,77 @@ def visit_for_member(user: User, visit_id: int) -> Visit | None:
                 ),
                 to_attr="open_offers",
             )
+        ),
+    )
+
+
+# Availability and agreed hours ------------------------------------------------------------------
+
+
+def availability_entries(team: Team) -> list[Availability]:
+    """Who said they can or cannot work when, for the team's page."""
+    return list(
+        Availability.objects.filter(team=team)
+        .select_related("user")
+        .order_by("user__display_name", "date", "weekday")
+    )
+
+
+def agreed_hours(team: Team, user: User) -> Decimal | None:
+    """The hours a week this carer agreed with this team, if they said."""
+    return (
+        AgreedHours.objects.filter(
+            membership__team=team, membership__user=user, membership__left_at__isnull=True
         )
+        .values_list("weekly_hours", flat=True)
         .first()
     )
 
 
+def has_calendar_feed(user: User) -> bool:
+    return user.calendar_feeds.filter(revoked_at__isnull=True).exists()
+
+
+def last_team_event_id(team_id: int) -> int:
+    """Where a team page's socket resumes after a reconnect: nothing missed, repeats harmless."""
+    return resume_from(team_id=team_id, audience=Audience.TEAM)
+
+
 # Rota activity ---------------------------------------------------------------------------------
+
+# Changes to one visit that undo puts back from the snapshots kept.
+UNDOABLE_VISIT_KINDS = frozenset(
+    {
+        RotaChange.Kind.VISIT_CREATED,
+        RotaChange.Kind.VISIT_CLAIMED,
+        RotaChange.Kind.VISIT_SKIPPED,
+        RotaChange.Kind.VISIT_MOVED,
+        RotaChange.Kind.OFFER_ACCEPTED,
+    }
+)
+# Straight after a change, its page offers to undo it for this long (the activity page for ever).
+UNDO_OFFER_MINUTES = 10
+
+
+def undo_offer(user: User, visit: Visit, *, now: dt.datetime | None = None) -> RotaChange | None:
+    """The change this user just made to this visit, while it can still be undone at a tap.
+
+    Only the visit's latest change, made by them in the last few minutes and not undone: an
+    older one, or one someone has changed since, is for the activity page.
+    """
+    now = now or timezone.now()
+    latest = (
+        RotaChange.objects.filter(visit_id=visit.pk, team_id__in=current_team_ids(user))
+        .select_related("undone_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.actor_id != user.pk or latest.kind not in UNDOABLE_VISIT_KINDS:
+        return None
+    if latest.created_at < now - dt.timedelta(minutes=UNDO_OFFER_MINUTES):
+        return None
+    # An undo is the visit's latest change itself, so this is belt and braces.
+    return None if hasattr(latest, "undone_by") else latest
 
 
 def rota_activity(team: Team, *, limit: int = 50) -> QuerySet[RotaChange]:

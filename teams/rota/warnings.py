@@ -165,8 +165,14 @@ def slot_for(visit: Visit) -> Slot:
     )
 
 
-def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -> list[RotaWarning]:
-    """What the team should know if ``carer`` does ``visit``. Never a refusal."""
+def visit_warnings(
+    visit: Visit, *, carer: User, today: dt.date | None = None, to_carer: bool = False
+) -> list[RotaWarning]:
+    """What the team should know if ``carer`` does ``visit``. Never a refusal.
+
+    ``to_carer`` says it to the carer themself ("You already have a visit then"), for the
+    step where they decide; otherwise it is said about them, for the team.
+    """
     monday = week_start(visit.date)
     start = min(monday, visit.date - dt.timedelta(days=1))
     end = max(monday + dt.timedelta(days=6), visit.date + dt.timedelta(days=1))
@@ -185,7 +191,11 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
         found.append(
             RotaWarning(
                 "double_booking",
-                _("%(name)s already has a visit then, with %(other)s at %(time)s.")
+                (
+                    _("You already have a visit then, with %(other)s at %(time)s.")
+                    if to_carer
+                    else _("%(name)s already has a visit then, with %(other)s at %(time)s.")
+                )
                 % {"name": name, "other": other.label, "time": other.start.strftime("%H:%M")},
             )
         )
@@ -197,7 +207,11 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
     )
     entry = unavailable_entry(slot, entries)
     if entry is not None:
-        message = _("%(name)s said they cannot work then.") % {"name": name}
+        message = (
+            _("You said you cannot work then.")
+            if to_carer
+            else _("%(name)s said they cannot work then.") % {"name": name}
+        )
         if entry.reason:
             message += " " + _("Reason: %(reason)s") % {"reason": entry.reason}
         found.append(RotaWarning("unavailable", message))
@@ -217,9 +231,16 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
             found.append(
                 RotaWarning(
                     "over_hours",
-                    _(
-                        "This would give %(name)s %(hours)s hours this week, more than the "
-                        "%(agreed)s they agreed."
+                    (
+                        _(
+                            "This would give you %(hours)s hours this week, more than the "
+                            "%(agreed)s you agreed."
+                        )
+                        if to_carer
+                        else _(
+                            "This would give %(name)s %(hours)s hours this week, more than the "
+                            "%(agreed)s they agreed."
+                        )
                     )
                     % {"name": name, "hours": _hours(total), "agreed": _hours(int(agreed * 60))},
                 )
@@ -229,7 +250,9 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
         found.append(
             RotaWarning(
                 "short_rest",
-                _("%(name)s would have less than 11 hours' rest between working days.")
+                _("You would have less than 11 hours' rest between working days.")
+                if to_carer
+                else _("%(name)s would have less than 11 hours' rest between working days.")
                 % {"name": name},
             )
         )
@@ -238,9 +261,13 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
         found.append(
             RotaWarning(
                 "area_jump",
-                _(
-                    "%(name)s would go straight between %(first)s and %(second)s, "
-                    "in different areas."
+                (
+                    _("You would go straight between %(first)s and %(second)s, in different areas.")
+                    if to_carer
+                    else _(
+                        "%(name)s would go straight between %(first)s and %(second)s, "
+                        "in different areas."
+                    )
                 )
                 % {"name": name, "first": slot.label, "second": other.label},
             )
@@ -250,7 +277,11 @@ def visit_warnings(visit: Visit, *, carer: User, today: dt.date | None = None) -
         found.append(
             RotaWarning(
                 "new_face",
-                _("%(name)s has not visited %(person)s before: this would be a new face.")
+                (
+                    _("You have not visited %(person)s before: this would be a new face.")
+                    if to_carer
+                    else _("%(name)s has not visited %(person)s before: this would be a new face.")
+                )
                 % {"name": name, "person": visit.person.name},
             )
         )

@@ -191,3 +191,38 @@ def test_signed_out_people_are_sent_to_sign_in(world, name):
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_access_layer_finds_rota_things_only_for_current_members(personas):
+    """Every lookup of a visit, offer, change or pattern by id goes through families.access."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.utils import timezone
+
+    from families import access
+
+    visit = open_visit(personas, carer_ids=[personas.carer.pk])
+    offer = services.visit_offer(actor=personas.carer, visit_id=visit.pk)
+    change = RotaChange.objects.filter(visit=visit).first()
+    assert access.visit_access(personas.carer, visit.pk) == visit
+    assert access.visit_access(personas.carer, str(visit.pk), lock=True) == visit
+    assert access.offer_access_or_404(personas.carer, offer.pk) == offer
+    assert access.rota_change_access_or_404(personas.carer, change.pk) == change
+    strangers = [AnonymousUser(), *(personas.all_users()[w] for w in ("other_carer", "family"))]
+    for user in strangers:
+        assert access.visit_access(user, visit.pk) is None
+    for user in [personas.carer, *strangers]:
+        for bad in ("", "abc", None, -1, 0, 2**63, "1e3"):
+            assert access.visit_access(user, bad) is None
+            with pytest.raises(Http404):
+                access.offer_access_or_404(user, bad)
+    for lookup, pk in (
+        (access.visit_access_or_404, visit.pk),
+        (access.offer_access_or_404, offer.pk),
+        (access.rota_change_access_or_404, change.pk),
+    ):
+        with pytest.raises(Http404):
+            lookup(personas.other_carer, pk)
+    # Someone who has left the team no longer finds its visits.
+    personas.carer.memberships.update(left_at=timezone.now())
+    assert access.visit_access(personas.carer, visit.pk) is None

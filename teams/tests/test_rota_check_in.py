@@ -74,13 +74,13 @@ def test_when_the_person_agreed_the_circle_sees_it(personas):
     assert "Angela is with Jean now." in circle.html
 
 
-def test_only_a_carer_going_and_only_on_the_day(personas):
+def test_only_a_carer_going_and_only_during_the_visit(personas):
     bea = teammate(personas)
     visit = _today_visit(personas)
     with pytest.raises(ValidationError, match="Only someone going"):
         services.visit_check_in(actor=bea, visit_id=visit.pk)
     later = open_visit(personas, day=soon(2), carer_ids=[personas.carer.pk])
-    with pytest.raises(ValidationError, match="day of the visit"):
+    with pytest.raises(ValidationError, match="too early to say you are there"):
         services.visit_check_in(actor=personas.carer, visit_id=later.pk)
     for who in ("other_carer", "family", "person_user", "outsider"):
         with pytest.raises(Http404):

@@ -32,6 +32,8 @@ async def test_a_claim_updates_the_team_grid_and_the_familys_whos_coming(persona
     assert len(grid_frames) == 1
     cell = f'id="cell-{personas.person.pk}-{visit.date:%Y%m%d}"'
     assert cell in grid_frames[0] and "Bea" in grid_frames[0]
+    # The same day on a phone's list of the week.
+    assert f'id="daycell-{personas.person.pk}-{visit.date:%Y%m%d}"' in grid_frames[0]
     assert f'<li id="open-visit-{visit.pk}" hx-swap-oob="delete">' in grid_frames[0]
     assert len(family_frames) == 1
     assert re.search(rf'<section id="whos-coming-{personas.person.pk}"', family_frames[0])
@@ -39,6 +41,25 @@ async def test_a_claim_updates_the_team_grid_and_the_familys_whos_coming(persona
     assert "cup of tea" not in family_frames[0] and "cell-" not in family_frames[0]
     for socket in (grid, family):
         await socket.disconnect()
+
+
+async def test_undoing_a_claim_reopens_the_visit_on_every_open_rota(personas):
+    from teams.models import RotaChange
+
+    bea = await database_sync_to_async(teammate)(personas)
+    visit = await database_sync_to_async(open_visit)(personas)
+    await database_sync_to_async(services.visit_claim)(actor=bea, visit_id=visit.pk)
+    claim = await RotaChange.objects.aget(kind=RotaChange.Kind.VISIT_CLAIMED)
+    grid, *_ = await connect(personas.carer, f"/ws/teams/{personas.team.pk}/")
+
+    await database_sync_to_async(services.change_undo)(actor=bea, change_id=claim.pk)
+
+    [frame] = await _frames(grid)
+    day_cell = frame[frame.index(f'id="daycell-{personas.person.pk}-') :]
+    assert "I&#x27;ll go" in day_cell or "I'll go" in day_cell
+    assert "Bea" not in day_cell.split("</li>")[0]
+    assert 'hx-swap-oob="beforeend:#open-visits"' in frame
+    await grid.disconnect()
 
 
 async def test_offers_never_reach_the_family_or_another_team(personas):

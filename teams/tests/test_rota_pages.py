@@ -88,9 +88,9 @@ def test_my_week_shows_my_visits_with_what_matters(personas, rota):
 def test_claiming_from_the_page_and_losing_says_who_won(personas, rota):
     bea = teammate(personas)
     url = reverse("rota_visit_claim", args=[rota["visit"].pk])
-    won = _client(bea).post(url, expect=302)
+    won = _client(bea).post(url, {"confirm": "yes"}, expect=302)
     assert "You are going. Thank you." in _messages(won)
-    lost = _client(personas.carer).post(url, expect=302)
+    lost = _client(personas.carer).post(url, {"confirm": "yes"}, expect=302)
     assert "Bea Colleague has already taken this visit." in _messages(lost)
     rota["visit"].refresh_from_db()
     assert rota["visit"].carer == bea
@@ -98,7 +98,9 @@ def test_claiming_from_the_page_and_losing_says_who_won(personas, rota):
 
 def test_accepting_an_offer_from_the_page(personas, rota):
     bea = teammate(personas)
-    _client(bea).post(reverse("rota_offer_accept", args=[rota["offer"].pk]), expect=302)
+    _client(bea).post(
+        reverse("rota_offer_accept", args=[rota["offer"].pk]), {"confirm": "yes"}, expect=302
+    )
     rota["mine"].refresh_from_db()
     assert rota["mine"].carer == bea
 
@@ -283,7 +285,9 @@ def test_the_team_sets_its_goal_and_a_carer_their_hours(personas):
     assert 'value="22.5"' in page and 'value="3"' in page
 
 
-def test_the_activity_page_offers_undo_only_where_it_can(personas):
+def test_the_activity_page_offers_undo_only_where_it_can(personas, time_machine):
+    # Half past nine on an ordinary Wednesday: inside the visit's morning, whenever this runs.
+    time_machine.move_to(dt.datetime(2026, 6, 17, 8, 30, tzinfo=dt.UTC), tick=True)
     visit = open_visit(personas, day=local_today())
     services.visit_claim(actor=personas.carer, visit_id=visit.pk)
     services.visit_check_in(actor=personas.carer, visit_id=visit.pk)
