@@ -74,3 +74,9 @@ def day_in_words(day: dt.date) -> str:
         "day": day.day,
         "month": MONTHS[day.month],
     }
+
+
+def clock_in_words(at: dt.time) -> str:
+    """A time as people say it, on a 12-hour clock: "9", "8.20", "2.15"."""
+    hour = at.hour % 12 or 12
+    return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"

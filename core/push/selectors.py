@@ -24,9 +24,22 @@ def push_choices_offered(user: User) -> frozenset[str]:
     families.services.notes._push_note and teams.rota.notify), so nobody else is asked about
     them: a daughter ticking "Concerns" would wait for something that never comes.
     """
-    from core.access import current_team_ids
+    from core.access import current_team_ids, visible_people
 
     offered = {"notes", "family_updates"}
     if current_team_ids(user).exists():
         offered |= {"concerns", "rota"}
+    # "A carer is running late" is for those around a person (teams.rota.lateness): the
+    # team sees it on the rota.
+    if visible_people(user).exclude(team_id__in=current_team_ids(user)).exists():
+        offered.add("running_late")
     return frozenset(offered)
+
+
+def push_running_late_on(user: User, preferences: PushPreferences) -> bool:
+    """What the "running late" choice shows: as chosen, or its default for this person."""
+    from core.access import is_first_family_contact
+
+    if preferences.running_late is not None:
+        return preferences.running_late
+    return is_first_family_contact(user)
