@@ -11,6 +11,7 @@ class FrontendConfig(AppConfig):
 
         # Notifications from the rota open these pages.
         links.register(
-            person=lambda pk: reverse("person", args=[pk]),
+            # The id of the panel in frontend/rota/_whos_coming.html.
+            whos_coming=lambda pk: f"{reverse('person', args=[pk])}#whos-coming-{pk}",
             visit=lambda pk: reverse("rota_visit", args=[pk]),
         )

@@ -67,7 +67,7 @@ def _tell_the_circle(visit: Visit, *, actor: User, title: str, body: str) -> Non
         audience=Audience.CIRCLE,
         title=title,
         body=body,
-        url=links.person_page(visit.person_id),
+        url=links.whos_coming(visit.person_id),
         exclude_user_ids={actor.pk},
     )
 

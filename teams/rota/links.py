@@ -9,13 +9,14 @@ PageFor = Callable[[int], str]
 _pages: dict[str, PageFor] = {}
 
 
-def register(*, person: PageFor, visit: PageFor) -> None:
-    _pages["person"] = person
+def register(*, whos_coming: PageFor, visit: PageFor) -> None:
+    _pages["whos_coming"] = whos_coming
     _pages["visit"] = visit
 
 
-def person_page(person_id: int) -> str:
-    return _pages["person"](person_id)
+def whos_coming(person_id: int) -> str:
+    """The person's page, opened at "Who's coming"."""
+    return _pages["whos_coming"](person_id)
 
 
 def visit_page(visit_id: int) -> str:

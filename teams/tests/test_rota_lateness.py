@@ -102,9 +102,10 @@ def test_the_first_contact_in_the_family_is_told_by_default_and_others_when_they
     assert PushMessage.objects.filter(kind="running_late").count() == 0
 
     [told] = _pushed(personas.family)
+    pk = personas.person.pk
     assert told["title"] == "Angela is running late"
     assert told["body"] == "Open Kith to see it."  # nothing on a lock screen unless chosen
-    assert told["url"] == f"/people/{personas.person.pk}/"
+    assert told["url"] == f"/people/{pk}/#whos-coming-{pk}"  # opens at "Who's coming"
     assert _pushed(personas.professional) == []  # not the family's first contact
     assert _pushed(personas.carer) == []  # nobody is told of what they did themself
 
