@@ -16,7 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.models import User
 from teams.rota import lateness
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The carer asking; login_required has already sent anyone else to sign in."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _back(request: HttpRequest, visit_id: int) -> HttpResponse:
@@ -45,7 +52,7 @@ def _minutes(request: HttpRequest) -> int | None:
 def visit_running_late(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
         visit = lateness.visit_running_late(
-            actor=request.user, visit_id=visit_id, minutes=_minutes(request)
+            actor=_signed_in(request), visit_id=visit_id, minutes=_minutes(request)
         )
     except ValidationError as error:
         _refused(request, error)
@@ -65,7 +72,7 @@ def visit_running_late(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_POST
 def visit_cant_make_it(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
-        visit = lateness.visit_cant_make_it(actor=request.user, visit_id=visit_id)
+        visit = lateness.visit_cant_make_it(actor=_signed_in(request), visit_id=visit_id)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -84,7 +91,7 @@ def visit_cant_make_it(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_POST
 def visit_mark_done(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
-        lateness.visit_mark_done(actor=request.user, visit_id=visit_id)
+        lateness.visit_mark_done(actor=_signed_in(request), visit_id=visit_id)
     except ValidationError as error:
         _refused(request, error)
     else:
