@@ -150,6 +150,15 @@ def push_preferences_update(
 
     ``running_late`` None leaves that choice as it was (a page or app that does not offer it).
     """
+    for name, value in (
+        ("quiet_hours_start", quiet_hours_start),
+        ("quiet_hours_end", quiet_hours_end),
+    ):
+        if value is not None and value.tzinfo is not None:
+            # Quiet hours are UK wall-clock times; "22:00Z" names another clock.
+            raise ValidationError(
+                {name: _("Please give the time as a UK time, with no time zone.")}
+            )
     if (quiet_hours_start is None) != (quiet_hours_end is None):
         missing = "quiet_hours_end" if quiet_hours_end is None else "quiet_hours_start"
         raise ValidationError({missing: _("Please give both times, or neither.")})

@@ -190,3 +190,12 @@ def test_a_change_without_the_csrf_token_is_refused(personas):
     response = send(client, "post", SUBSCRIPTIONS, browser_subscription())
     assert response.status_code == 403
     assert not PushSubscription.objects.exists()
+
+
+def test_quiet_hours_with_a_time_zone_are_refused_plainly(personas):
+    client = signed_in(personas.family)
+    answer = send(client, "put", PREFERENCES, {**PREFERENCES_BODY, "quiet_hours_end": "07:00Z"})
+    assert answer.status_code == 422
+    assert answer.json()["fields"]["quiet_hours_end"] == [
+        "Please give the time as a UK time, with no time zone."
+    ]

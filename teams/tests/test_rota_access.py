@@ -79,6 +79,9 @@ ROTA_MATRIX = {
     "api:offer_accept": ("post", TEAM, None),
     "api:offer_withdraw": ("post", TEAM, None),
     "api:availability_list": ("get", TEAM, None),
+    "api:visit_running_late": ("post", TEAM, lambda ids: {"minutes": 20}),
+    "api:visit_cant_make_it": ("post", TEAM, None),
+    "api:visit_mark_done": ("post", TEAM, None),
 }
 # Opened by its own secret, not by a session.
 ROTA_PUBLIC = {"rota_calendar_feed"}
