@@ -135,9 +135,13 @@ def visit_cant_make_it(*, actor: User, visit_id: int, now: dt.datetime | None = 
     visit.updated_at = now
     visit.save()
     # An offer of it is no longer anyone's to accept: the team is asked afresh.
-    Offer.objects.filter(visit=visit, status=Offer.Status.OPEN).update(
+    offers = list(Offer.objects.filter(visit=visit, status=Offer.Status.OPEN))
+    Offer.objects.filter(pk__in=[o.pk for o in offers]).update(
         status=Offer.Status.WITHDRAWN, decided_at=now
     )
+    for offer in offers:
+        offer.status, offer.decided_at, offer.visit = Offer.Status.WITHDRAWN, now, visit
+        live.offer_changed(offer, kind="offer.withdrawn")
     _record(
         team_id=visit.team_id,
         actor=actor,

@@ -185,8 +185,11 @@ def test_cant_make_it_offers_the_visit_to_the_team_at_once_marked_urgent(persona
     # Urgent first on the team's list of visits to take.
     listed = selectors.open_visits_in_teams([personas.team.pk], today=local_today(), days=7)
     assert [v.pk for v in listed][:2] == [visit.pk, later.pk]
-    [team_frame] = [e for e in sent if e.audience == "team" and e.stream.startswith("team-")]
-    assert f'id="open-visit-{visit.pk}"' in team_frame.html and "Urgent" in team_frame.html
+    team_frames = [e.html for e in sent if e.audience == "team" and e.stream.startswith("team-")]
+    # The offer leaves the team's open pages, and the visit arrives on them, urgent.
+    assert any(f'<li id="offer-{offer.pk}" hx-swap-oob="delete">' in f for f in team_frames)
+    [visit_frame] = [f for f in team_frames if f'id="open-visit-{visit.pk}"' in f]
+    assert "Urgent" in visit_frame
     covering = (
         "Angela can't come this morning, between 8 and 10, so the team is finding someone "
         "else. You'll see who here."
