@@ -55,6 +55,8 @@ class PreferencesIn(InputSchema):
     quiet_hours_start: time | None = None
     quiet_hours_end: time | None = None
     include_content: bool
+    # Left out (or null): kept as it was.
+    running_late: bool | None = None
 
 
 class PreferencesOut(Schema):
@@ -65,6 +67,8 @@ class PreferencesOut(Schema):
     quiet_hours_start: time | None
     quiet_hours_end: time | None
     include_content: bool
+    # Null until chosen: then on only for the person's first contact in the family.
+    running_late: bool | None
 
 
 class PublicKeyOut(Schema):
@@ -90,6 +94,7 @@ def _preferences(preferences) -> PreferencesOut:
         quiet_hours_start=preferences.quiet_hours_start,
         quiet_hours_end=preferences.quiet_hours_end,
         include_content=preferences.include_content,
+        running_late=preferences.running_late,
     )
 
 
@@ -180,5 +185,6 @@ def push_preferences_change(request: HttpRequest, payload: PreferencesIn) -> Pre
         quiet_hours_start=payload.quiet_hours_start,
         quiet_hours_end=payload.quiet_hours_end,
         include_content=payload.include_content,
+        running_late=payload.running_late,
     )
     return _preferences(saved)

@@ -3,7 +3,7 @@
 Core's plumbing (the sockets' groups, the event log, push) needs to name an audience and, for
 push, to know every account in one. The answer is the access layer's (families.access), which
 core may not import: the access layer registers its answers here when the apps load
-(families.apps), and core asks through ``audience_users`` and ``in_a_team``.
+(families.apps), and core asks through the functions below.
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ class AccessAnswers:
     audience_users: Callable[..., QuerySet[User]]
     # Whether an account is a current member of any team.
     in_a_team: Callable[[Any], bool]
+    # The account of a person's first contact in the family, if any.
+    first_family_contact_id: Callable[[int], int | None]
+    # Whether an account is the first contact in the family of anyone at all.
+    is_first_family_contact: Callable[[Any], bool]
+    # Whether an account is around someone outside its own teams (family, friend, the person).
+    around_someone: Callable[[Any], bool]
 
 
 _answers: AccessAnswers | None = None
@@ -58,3 +64,17 @@ def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> Qu
 def in_a_team(user: Any) -> bool:
     """Whether this account is a current member of a team."""
     return bool(_registered().in_a_team(user))
+
+
+def first_family_contact_id(person_id: int) -> int | None:
+    return _registered().first_family_contact_id(person_id)
+
+
+def is_first_family_contact(user: Any) -> bool:
+    return bool(_registered().is_first_family_contact(user))
+
+
+def around_someone(user: Any) -> bool:
+    """Whether the account sees someone outside its own teams: news "for those around a
+    person" (a carer running late) is offered to them, not to the team."""
+    return bool(_registered().around_someone(user))

@@ -98,3 +98,9 @@ def greeting(name: str, *, at: dt.time) -> str:
         "evening": _("Good evening, %(name)s."),
     }[part_of_day(at)]
     return words % {"name": name}
+
+
+def clock_in_words(at: dt.time) -> str:
+    """A time as people say it, on a 12-hour clock: "9", "8.20", "2.15"."""
+    hour = at.hour % 12 or 12
+    return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"

@@ -199,6 +199,7 @@ class PushKind(models.TextChoices):
     NOTE = "note", _("New notes")
     ROTA = "rota", _("Rota changes that affect me")
     FAMILY_UPDATE = "family_update", _("Family updates")
+    RUNNING_LATE = "running_late", _("When a carer is running late")
 
 
 class PushSubscription(models.Model):
@@ -240,6 +241,9 @@ class PushPreferences(models.Model):
     notes = models.BooleanField(_("new notes"), default=True)
     rota = models.BooleanField(_("rota changes that affect me"), default=True)
     family_updates = models.BooleanField(_("family updates"), default=True)
+    # None until chosen: then on only for the person's first contact in the family (the
+    # earliest family member in their circle with an account), off for everyone else.
+    running_late = models.BooleanField(_("when a carer is running late"), null=True, blank=True)
     # Local time in Europe/London; a start later than the end runs overnight.
     quiet_hours_start = models.TimeField(_("quiet from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet until"), null=True, blank=True)
@@ -251,6 +255,7 @@ class PushPreferences(models.Model):
         PushKind.NOTE: "notes",
         PushKind.ROTA: "rota",
         PushKind.FAMILY_UPDATE: "family_updates",
+        PushKind.RUNNING_LATE: "running_late",
     }
 
     class Meta:
@@ -259,8 +264,13 @@ class PushPreferences(models.Model):
     def __str__(self) -> str:
         return f"push preferences of {self.user_id}"
 
-    def wants(self, kind: str) -> bool:
-        return bool(getattr(self, self.FIELD_FOR_KIND[PushKind(kind)]))
+    def wants(self, kind: str, *, first_family_contact: bool = False) -> bool:
+        """Whether this kind reaches them. A choice never made (None) follows the default:
+        for "running late", on for the person's first contact in the family only."""
+        chosen = getattr(self, self.FIELD_FOR_KIND[PushKind(kind)])
+        if chosen is None:
+            return first_family_contact
+        return bool(chosen)
 
 
 class PushMessage(models.Model):

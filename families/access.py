@@ -521,3 +521,36 @@ def pattern_access_or_404(user: AnyUser, pattern_id: object) -> VisitPattern:
     if pattern is None:
         raise Http404
     return pattern
+
+
+def _family_places(person_id: int) -> QuerySet:
+    return CircleMember.objects.filter(
+        person_id=person_id,
+        kind=CircleMember.Kind.FAMILY,
+        removed_at__isnull=True,
+        user__isnull=False,
+        user__is_active=True,
+    ).order_by("added_at", "pk")
+
+
+def first_family_contact_id(person_id: int) -> int | None:
+    """The account of the person's first contact in the family: the family member longest in
+    their circle with an account. Some notifications ("running late") are on for them unless
+    they chose otherwise, and off for everyone else unless chosen."""
+    return _family_places(person_id).values_list("user_id", flat=True).first()
+
+
+def is_first_family_contact(user: AnyUser) -> bool:
+    """Whether this account is the first contact in the family of anyone at all."""
+    if not _signed_in(user):
+        return False
+    person_ids = CircleMember.objects.filter(
+        user_id=user.pk, kind=CircleMember.Kind.FAMILY, removed_at__isnull=True
+    ).values_list("person_id", flat=True)
+    return any(first_family_contact_id(person_id) == user.pk for person_id in person_ids)
+
+
+def around_someone(user: AnyUser) -> bool:
+    """Whether this account sees someone its own teams do not support: the person themself,
+    or someone in their circle."""
+    return visible_people(user).exclude(team_id__in=current_team_ids(user)).exists()

@@ -12,6 +12,12 @@ class FamiliesConfig(AppConfig):
 
         # Core's plumbing (push) asks the access layer who hears a person's news through this.
         audience.register(
-            audience.AccessAnswers(audience_users=access.audience_users, in_a_team=access.in_a_team)
+            audience.AccessAnswers(
+                audience_users=access.audience_users,
+                in_a_team=access.in_a_team,
+                first_family_contact_id=access.first_family_contact_id,
+                is_first_family_contact=access.is_first_family_contact,
+                around_someone=access.around_someone,
+            )
         )
         QUEUE_READERS.append(export_queue)

@@ -51,3 +51,12 @@ class FrontendConfig(AppConfig):
             )
 
         record_export.register_readable_copy(readable_copy)
+
+        from teams.rota import links as rota_links
+
+        # Notifications from the rota open these pages.
+        rota_links.register(
+            # The id of the panel in frontend/rota/_whos_coming.html.
+            whos_coming=lambda pk: f"{reverse('person', args=[pk])}#whos-coming-{pk}",
+            visit=lambda pk: reverse("rota_visit", args=[pk]),
+        )

@@ -23,6 +23,7 @@ from frontend.views import (
     teams,
     timeline,
     today,
+    visit_status,
 )
 
 urlpatterns = [
@@ -114,6 +115,13 @@ urlpatterns += [
     path("rota/visits/<id:visit_id>/offer/", rota.visit_offer, name="rota_visit_offer"),
     path("rota/visits/<id:visit_id>/cancel/", rota.visit_skip, name="rota_visit_skip"),
     path("rota/visits/<id:visit_id>/move/", rota.visit_move, name="rota_visit_move"),
+    path("rota/visits/<id:visit_id>/late/", visit_status.visit_running_late, name="visit_late"),
+    path(
+        "rota/visits/<id:visit_id>/cant-make-it/",
+        visit_status.visit_cant_make_it,
+        name="visit_cant_make_it",
+    ),
+    path("rota/visits/<id:visit_id>/done/", visit_status.visit_mark_done, name="visit_done"),
     path("rota/offers/<id:offer_id>/accept/", rota.offer_accept, name="rota_offer_accept"),
     path("rota/offers/<id:offer_id>/withdraw/", rota.offer_withdraw, name="rota_offer_withdraw"),
     path("rota/changes/<id:change_id>/undo/", rota.change_undo, name="rota_change_undo"),

@@ -194,6 +194,23 @@ class Visit(VisitShape):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # "Running late": about how many minutes, said by whom and when (teams.rota.lateness).
+    late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    late_at = models.DateTimeField(null=True, blank=True)
+    late_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # "I can't make it": the visit went back to the team at once, marked urgent.
+    cant_make_it_at = models.DateTimeField(null=True, blank=True)
+    cant_make_it_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    urgent = models.BooleanField(default=False)
+    # Marked done by a carer who had checked in: the family sees when it began and ended.
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -320,6 +337,9 @@ class RotaChange(models.Model):
         VISIT_SKIPPED = "visit.skipped", _("cancelled a visit")
         VISIT_MOVED = "visit.moved", _("moved a visit")
         VISIT_CHECKED_IN = "visit.checked_in", _("said they are with the person")
+        VISIT_LATE = "visit.late", _("said they are running late")
+        VISIT_CANT_MAKE_IT = "visit.cant_make_it", _("said they can't make a visit")
+        VISIT_DONE = "visit.done", _("marked a visit done")
         PATTERN_CREATED = "pattern.created", _("added repeating visits")
         OFFER_MADE = "offer.made", _("offered a visit")
         OFFER_ACCEPTED = "offer.accepted", _("took an offered visit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.audience import in_a_team
+from core.audience import around_someone, in_a_team, is_first_family_contact
 from core.models import PushPreferences, PushSubscription, User
 
 
@@ -28,4 +28,15 @@ def push_choices_offered(user: User) -> frozenset[str]:
     offered = {"notes", "family_updates"}
     if in_a_team(user):
         offered |= {"concerns", "rota"}
+    # "A carer is running late" is for those around a person (teams.rota.lateness): the
+    # team sees it on the rota.
+    if around_someone(user):
+        offered.add("running_late")
     return frozenset(offered)
+
+
+def push_running_late_on(user: User, preferences: PushPreferences) -> bool:
+    """What the "running late" choice shows: as chosen, or its default for this person."""
+    if preferences.running_late is not None:
+        return preferences.running_late
+    return is_first_family_contact(user)

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audience import Audience, audience_users
+from core.audience import Audience, audience_users, first_family_contact_id
 from core.models import (
     PushKind,
     PushMessage,
@@ -40,6 +40,7 @@ _CHOICES = (
     "notes",
     "rota",
     "family_updates",
+    "running_late",
     "quiet_hours_start",
     "quiet_hours_end",
     "include_content",
@@ -143,8 +144,21 @@ def push_preferences_update(
     quiet_hours_start: time | None,
     quiet_hours_end: time | None,
     include_content: bool,
+    running_late: bool | None = None,
 ) -> PushPreferences:
-    """Save which notifications someone wants, when not to be disturbed, and how much to show."""
+    """Save which notifications someone wants, when not to be disturbed, and how much to show.
+
+    ``running_late`` None leaves that choice as it was (a page or app that does not offer it).
+    """
+    for name, value in (
+        ("quiet_hours_start", quiet_hours_start),
+        ("quiet_hours_end", quiet_hours_end),
+    ):
+        if value is not None and value.tzinfo is not None:
+            # Quiet hours are UK wall-clock times; "22:00Z" names another clock.
+            raise ValidationError(
+                {name: _("Please give the time as a UK time, with no time zone.")}
+            )
     if (quiet_hours_start is None) != (quiet_hours_end is None):
         missing = "quiet_hours_end" if quiet_hours_end is None else "quiet_hours_start"
         raise ValidationError({missing: _("Please give both times, or neither.")})
@@ -155,6 +169,8 @@ def push_preferences_update(
     preferences.notes = notes
     preferences.rota = rota
     preferences.family_updates = family_updates
+    if running_late is not None:
+        preferences.running_late = running_late
     preferences.quiet_hours_start = quiet_hours_start
     preferences.quiet_hours_end = quiet_hours_end
     preferences.include_content = include_content
@@ -216,13 +232,16 @@ def push_notify(
         "pk", "user_id", "user__language", *(f"user__push_preferences__{f}" for f in _CHOICES)
     )
     content = _content(body)
+    # Only "running late" has a default that depends on who one is to the person.
+    first_contact = first_family_contact_id(person_id) if kind is PushKind.RUNNING_LATE else None
     hidden: dict[str, str] = {}  # "Open Kith to see it.", in each language asked for
     messages = []
     for subscription_id, user_id, language, *choices in rows:
         chosen = dict(zip(_CHOICES, choices, strict=True))
         # Someone who never chose has no row, and so the defaults.
         preferences = PushPreferences(user_id=user_id, **(chosen if chosen["id"] else {}))
-        if not preferences.wants(kind) or in_quiet_hours(preferences, moment):
+        wanted = preferences.wants(kind, first_family_contact=user_id == first_contact)
+        if not wanted or in_quiet_hours(preferences, moment):
             continue
         if preferences.include_content:
             shown = content

@@ -80,6 +80,8 @@ def test_anyone_signed_in_can_choose_what_they_are_told(personas, who):
         "quiet_hours_start": None,
         "quiet_hours_end": None,
         "include_content": False,
+        # Not chosen yet: on for the person's first contact in the family only.
+        "running_late": None,
     }
 
     saved = send(client, "put", PREFERENCES, PREFERENCES_BODY)
@@ -88,9 +90,18 @@ def test_anyone_signed_in_can_choose_what_they_are_told(personas, who):
         **PREFERENCES_BODY,
         "quiet_hours_start": "21:30:00",
         "quiet_hours_end": "07:00:00",
+        "running_late": None,
     }
     assert client.get(PREFERENCES).json() == saved.json()
     assert PushPreferences.objects.get().user == user
+
+
+def test_running_late_is_kept_as_it_was_when_a_page_does_not_send_it(personas):
+    client = signed_in(personas.family)
+    chosen = send(client, "put", PREFERENCES, {**PREFERENCES_BODY, "running_late": False})
+    assert chosen.json()["running_late"] is False
+    again = send(client, "put", PREFERENCES, PREFERENCES_BODY)
+    assert again.status_code == 200 and again.json()["running_late"] is False
 
 
 def test_ones_devices_and_choices_are_ones_own(personas):
@@ -179,3 +190,12 @@ def test_a_change_without_the_csrf_token_is_refused(personas):
     response = send(client, "post", SUBSCRIPTIONS, browser_subscription())
     assert response.status_code == 403
     assert not PushSubscription.objects.exists()
+
+
+def test_quiet_hours_with_a_time_zone_are_refused_plainly(personas):
+    client = signed_in(personas.family)
+    answer = send(client, "put", PREFERENCES, {**PREFERENCES_BODY, "quiet_hours_end": "07:00Z"})
+    assert answer.status_code == 422
+    assert answer.json()["fields"]["quiet_hours_end"] == [
+        "Please give the time as a UK time, with no time zone."
+    ]

@@ -103,3 +103,31 @@ def test_a_hidden_button_stays_hidden_whatever_its_style():
     # "Turn off notifications" showed while they were off.
     css = (Path(settings.BASE_DIR) / "frontend" / "static" / "kith" / "kith.css").read_text()
     assert ".button[hidden] { display: none; }" in css
+
+
+def test_running_late_is_offered_to_the_circle_and_on_for_the_first_contact_in_the_family(
+    personas,
+):
+    late = r'<input type="checkbox" id="push-late" name="running_late"( checked)?>'
+    sarah = re.search(late, profile_page(personas.family))
+    assert sarah and sarah.group(1) == " checked"  # Jean's daughter, her first contact
+    nina = re.search(late, profile_page(personas.professional))
+    assert nina and nina.group(1) is None
+    # The team sees lateness on the rota itself: not offered, and nothing sent from the page.
+    assert not re.search(late, profile_page(personas.carer))
+    assert "When a carer is running late" in profile_page(personas.person_user)
+
+
+def test_a_running_late_choice_once_made_is_shown_as_made(personas):
+    push_preferences_update(
+        user=personas.family,
+        concerns=True,
+        notes=True,
+        rota=True,
+        family_updates=True,
+        quiet_hours_start=None,
+        quiet_hours_end=None,
+        include_content=False,
+        running_late=False,
+    )
+    assert 'name="running_late">' in profile_page(personas.family)

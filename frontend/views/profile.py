@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.push.selectors import push_choices_offered, push_preferences_for
+from core.push.selectors import push_choices_offered, push_preferences_for, push_running_late_on
 from core.services import user_update_profile
 from frontend.forms import ProfileForm, add_service_errors
 
@@ -35,10 +35,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 "language": user.language,
             }
         )
+    preferences = push_preferences_for(user)
     context = {
         "form": form,
         "nav": "profile",
-        "push_preferences": push_preferences_for(user),
+        "push_preferences": preferences,
+        "push_running_late": push_running_late_on(user, preferences),
         "push_offered": push_choices_offered(user),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY,
     }

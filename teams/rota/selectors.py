@@ -27,7 +27,7 @@ from teams.models import (
     Team,
     Visit,
 )
-from teams.rota import continuity
+from teams.rota import continuity, visit_words
 from teams.rota.clock import UTC, aware, local_today, rota_zone, visit_start_time
 
 # My week ---------------------------------------------------------------------------------------
@@ -176,8 +176,9 @@ def open_visits_in_teams(
             date__gte=today,
             date__lt=today + dt.timedelta(days=days),
         )
-        .select_related("person")
-        .order_by("date", "window_start", "pk")
+        .select_related("person", "cant_make_it_by")
+        # A visit its carer could not make comes first: it is urgent (teams.rota.lateness).
+        .order_by("-urgent", "date", "window_start", "pk")
     )
 
 
@@ -318,24 +319,57 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
     visits = (
         Visit.objects.filter(person=person, date__gte=today, date__lte=today + dt.timedelta(days=7))
         .exclude(status=Visit.Status.CANCELLED)
-        .select_related("carer", "second_carer", "checked_in_by")
+        .select_related(
+            "carer", "second_carer", "checked_in_by", "late_by", "cant_make_it_by", "done_by"
+        )
         .order_by("date", "window_start", "pk")
     )
-    coming = []
+    visited, coming = [], []
     for visit in visits:
+        if visit.done_at is not None:
+            # Done today: "Angela visited this morning, 8.05 to 9.50", above what is coming.
+            if visit.date == today:
+                carer = visit.done_by or visit.checked_in_by
+                visited.append(
+                    Coming(
+                        visit=visit,
+                        carers=[carer] if carer else [],
+                        sentence=_lazy_visited(visit, shares),
+                    )
+                )
+            continue
         # Compared in UTC: same-zone datetimes compare by wall clock, wrong in the repeated hour.
         if visit.date == today and aware(visit.date, visit.window_end).astimezone(UTC) <= now:
+            continue
+        if len(coming) == limit:
+            # Only today's visits can still be done ones worth saying: the rest can wait.
+            if visit.date != today:
+                break
             continue
         carers = [u for u in (visit.carer, visit.second_carer) if u is not None]
         # Said in whichever language it is shown in: read once, shown in each (lazy).
         if visit.checked_in_at is not None and visit.checked_in_by and shares:
             sentence = _lazy_with_now(visit.checked_in_by.get_short_name(), person.name)
         else:
-            sentence = _lazy_coming(visit, today)
+            sentence = _lazy_status(visit, person.name, today)
         coming.append(Coming(visit=visit, carers=carers, sentence=sentence))
-        if len(coming) == limit:
-            break
-    return coming
+    return visited + coming
+
+
+def _status_lazily(visit: Visit, person_name: str, today: dt.date) -> str:
+    """Running late, being covered, or simply coming (teams.rota.visit_words)."""
+    going = visit.carer_ids
+    if visit.status == Visit.Status.OPEN and visit.urgent:
+        return visit_words.covering_sentence(visit, today)
+    if visit.late_minutes and visit.date == today and visit.late_by_id in going:
+        return visit_words.late_sentence(visit, person_name)
+    return coming_sentence(visit, today)
+
+
+_lazy_status = lazy(_status_lazily, str)
+_lazy_visited = lazy(
+    lambda visit, shares: visit_words.visited_sentence(visit, with_times=shares), str
+)
 
 
 def _part_of_day(at: dt.time) -> str:

@@ -47,6 +47,8 @@ class Today:
     open_visits: list[Visit] = field(default_factory=list)
     open_visits_count: int = 0
     offers: list[Offer] = field(default_factory=list)
+    # Today's visits the carer said they were at, not yet marked done.
+    to_mark_done: list[Visit] = field(default_factory=list)
 
     @property
     def next_visit(self) -> TodayVisit | None:
@@ -142,8 +144,11 @@ def today_for(user: User, *, now: dt.datetime | None = None) -> Today:
     today = now.astimezone(rota_zone()).date()
     visits = _my_visits(user, start=today, days=LOOK_AHEAD_DAYS + 1)
     coming, done, later = [], 0, None
+    to_mark_done = [v for v in visits if v.date == today and v.checked_in_at and v.done_at is None]
     for visit in visits:
-        if visit.date == today:
+        if visit.date == today and visit.done_at is not None:
+            done += 1
+        elif visit.date == today:
             # Compared in UTC: same-zone datetimes compare by wall clock, wrong in the
             # repeated hour of the day the clocks go back.
             if aware(visit.date, visit.window_end).astimezone(UTC) <= now:
@@ -170,4 +175,6 @@ def today_for(user: User, *, now: dt.datetime | None = None) -> Today:
         open_visits=open_visits[:SHORT_LIST],
         open_visits_count=len(open_visits),
         offers=offers_for(user, today=today),
+        # The next visit shows its own button.
+        to_mark_done=[v for v in to_mark_done if v not in coming[:1]],
     )

@@ -39,6 +39,10 @@ ROTA_MATRIX = {
     "rota_visit_offer": ("post", TEAM, None),
     "rota_visit_skip": ("post", TEAM, None),
     "rota_visit_move": ("post", TEAM, None),
+    # Running late, can't make it, done (frontend/views/visit_status.py): the team's only.
+    "visit_late": ("post", TEAM, None),
+    "visit_cant_make_it": ("post", TEAM, None),
+    "visit_done": ("post", TEAM, None),
     "rota_offer_accept": ("post", TEAM, None),
     "rota_offer_withdraw": ("post", TEAM, None),
     "rota_change_undo": ("post", TEAM, None),
@@ -75,6 +79,9 @@ ROTA_MATRIX = {
     "api:offer_accept": ("post", TEAM, None),
     "api:offer_withdraw": ("post", TEAM, None),
     "api:availability_list": ("get", TEAM, None),
+    "api:visit_running_late": ("post", TEAM, lambda ids: {"minutes": 20}),
+    "api:visit_cant_make_it": ("post", TEAM, None),
+    "api:visit_mark_done": ("post", TEAM, None),
 }
 # Opened by its own secret, not by a session.
 ROTA_PUBLIC = {"rota_calendar_feed"}

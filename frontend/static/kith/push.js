@@ -80,6 +80,8 @@
       quiet_hours_start: timeOf("quiet_hours_start"),
       quiet_hours_end: timeOf("quiet_hours_end"),
       include_content: checked("include_content"),
+      // Offered only to those around a person; otherwise left as it was.
+      running_late: form.elements.running_late ? checked("running_late") : null,
     }).then(function () {
       showErrors({});
       say("saved");

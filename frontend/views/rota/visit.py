@@ -39,6 +39,7 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms: django_forms.Form) 
         "team": visit.team,
         "going": going,
         "viewer_id": request.user.pk,
+        "status_day": today,  # running late or can't make it: on the day only
         "suggestions": continuity.carers_who_know(
             visit.person_id, team_id=visit.team_id, today=today, exclude=visit.carer_ids
         ),

@@ -156,6 +156,9 @@ def visit_claim(*, actor: User, visit_id: int) -> Visit:
         )
     visit.refresh_from_db()
     _announce(actor=actor, kind=RotaChange.Kind.VISIT_CLAIMED, visit=visit, before=before)
+    from teams.rota.lateness import urgent_visit_taken  # it builds on this module
+
+    urgent_visit_taken(visit=visit, actor=actor)
     return visit
 
 

@@ -1,0 +1,100 @@
+"""What the family reads about a visit as it happens: running late, being covered, done.
+
+Plain sentences, in whichever language they are shown in, with times as people say them
+(core.dates.clock_in_words). Names, times and nothing else: no purpose, no care details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.dates import clock_in_words
+from teams.models import Visit
+from teams.rota.clock import UTC, aware, rota_zone, visit_start_time
+
+# A carer says "about" so many minutes: the time they give is rounded to five minutes.
+ROUND_TO_MINUTES = 5
+
+
+def expected_at(visit: Visit) -> dt.datetime | None:
+    """When a carer running late expects to arrive: the planned start (or the moment they
+    said it, if that was later) plus the minutes they gave, to the nearest five minutes."""
+    if visit.late_minutes is None or visit.late_at is None:
+        return None
+    planned = aware(visit.date, visit_start_time(visit)).astimezone(UTC)
+    base = max(planned, visit.late_at.astimezone(UTC))
+    moment = base + dt.timedelta(minutes=visit.late_minutes)
+    step = ROUND_TO_MINUTES * 60
+    seconds = round(moment.timestamp() / step) * step
+    return dt.datetime.fromtimestamp(seconds, tz=UTC).astimezone(rota_zone())
+
+
+def late_sentence(visit: Visit, person_name: str) -> str:
+    """ "Angela is running about 20 minutes late and will be with Jean around 8.20." """
+    name = visit.late_by.get_short_name() if visit.late_by else _("The carer")
+    minutes = visit.late_minutes or 0
+    arrival = expected_at(visit)
+    around = clock_in_words(arrival.time()) if arrival else ""
+    return ngettext(
+        "%(name)s is running about %(minutes)s minute late and will be with %(person)s "
+        "around %(time)s.",
+        "%(name)s is running about %(minutes)s minutes late and will be with %(person)s "
+        "around %(time)s.",
+        minutes,
+    ) % {"name": name, "minutes": minutes, "person": person_name, "time": around}
+
+
+def _part_of_day(moment: dt.datetime) -> str:
+    at = moment.astimezone(rota_zone()).time()
+    if at < dt.time(12):
+        return _("this morning")
+    if at < dt.time(17):
+        return _("this afternoon")
+    return _("this evening")
+
+
+def covering_sentence(visit: Visit, today: dt.date) -> str:
+    """ "Angela can't come this morning, so the team is finding someone else." """
+    from teams.rota.selectors import window_words
+
+    name = visit.cant_make_it_by.get_short_name() if visit.cant_make_it_by else ""
+    if not name:
+        return _("The team is finding someone to come %(window)s.") % {
+            "window": window_words(visit, today)
+        }
+    return _(
+        "%(name)s can't come %(window)s, so the team is finding someone else. You'll see who here."
+    ) % {"name": name, "window": window_words(visit, today)}
+
+
+def visited_sentence(visit: Visit, *, with_times: bool) -> str:
+    """ "Angela visited this morning, 8.05 to 9.50." Times only if the person shares check-ins."""
+    carer = visit.done_by or visit.checked_in_by
+    name = carer.get_short_name() if carer else _("Someone from the team")
+    began = visit.checked_in_at or visit.done_at
+    assert began is not None and visit.done_at is not None
+    when = _part_of_day(began)
+    if not with_times:
+        return _("%(name)s visited %(when)s.") % {"name": name, "when": when}
+    local = rota_zone()
+    return _("%(name)s visited %(when)s, %(start)s to %(end)s.") % {
+        "name": name,
+        "when": when,
+        "start": clock_in_words(began.astimezone(local).time()),
+        "end": clock_in_words(visit.done_at.astimezone(local).time()),
+    }
+
+
+def instead_sentence(visit: Visit, person_name: str, today: dt.date) -> str:
+    """ "Kasia is coming to Jean instead, this morning, between 8 and 10." """
+    from teams.rota.selectors import window_words
+
+    name = visit.carer.get_short_name() if visit.carer else _("Someone from the team")
+    return _("%(name)s is coming to %(person)s instead, %(window)s.") % {
+        "name": name,
+        "person": person_name,
+        "window": window_words(visit, today),
+    }
