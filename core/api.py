@@ -218,6 +218,7 @@ api.add_router("/people", people_router)
 api.add_router("/people", notes_router)
 api.add_router("/teams", teams_router)
 api.add_router("/rota", "teams.api_rota.router")
+api.add_router("/directory", "teams.api_directory.router")
 api.add_router("/push", push_router)
 
 # Last of all: any other address under /api/v1/ is a JSON 404, not the site's HTML page.
