@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_the_team_finds_the_directory_in_its_menu(personas):
     page = signed_in(personas.carer).get(reverse("home")).text
     assert reverse("directory", args=[personas.team.pk]) in page
-    assert "Neighbourhood" in page
+    assert ">Directory</a>" in page
 
 
 def test_search_by_words_and_postcode_area(personas):

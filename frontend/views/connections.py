@@ -56,7 +56,6 @@ def person_connections(request: HttpRequest, person_id: int) -> HttpResponse:
             "connections": selectors.person_connections(access),
             "suggestions": selectors.person_suggestions(access, limit=5),
             "form": form,
-            "moment_form": MomentForm(),
             "nav": "people",
         },
     )
