@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from core.access import person_access_or_404
+from core.audit import ReadChannel, record_read
 from core.schemas import ERRORS, InputSchema, PartialUpdateSchema
 from teams.directory import selectors, services
 from teams.directory.access import directory_team_or_404, entry_access_or_404
@@ -171,6 +172,7 @@ def directory_update(request: HttpRequest, entry_id: int, payload: EntryUpdateIn
 )
 def person_connections(request: HttpRequest, person_id: int) -> list[ConnectionOut]:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.API)
     return [
         ConnectionOut(
             id=view.connection.pk,

@@ -368,9 +368,10 @@ def build_demo_directory(
         if goal_key:
             who, title = goal_titles[goal_key]
             goal = goals[(people[who].pk, title)]
-        actor = person.coordinator
+        coordinator = person.coordinator
+        assert coordinator is not None, "every demo person has a coordinator"
         connection = services.connection_create(
-            actor=actor,
+            actor=coordinator,
             person_id=person.pk,
             entry_id=entries[entry_key].pk,
             interest=interest,
@@ -378,7 +379,7 @@ def build_demo_directory(
         )
         for n in range(moments):
             note = services.moment_create(
-                actor=actor,
+                actor=coordinator,
                 connection_id=connection.pk,
                 body=MOMENT_WORDS[entry_key].format(name=person.name),
             )

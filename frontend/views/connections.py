@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import PersonAccess, person_access_or_404
+from core.audit import ReadChannel, record_read
 from frontend.directory_forms import ConnectionForm, MomentForm, SuggestionForm
 from frontend.forms import add_service_errors
 from teams.directory import selectors, services
@@ -28,6 +29,7 @@ def connection_form(access: PersonAccess, data: object = None) -> ConnectionForm
 @require_http_methods(["GET", "POST"])
 def person_connections(request: HttpRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
+    record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
     if access.is_team:
         form = connection_form(access, request.POST if request.method == "POST" else None)

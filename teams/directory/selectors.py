@@ -172,7 +172,8 @@ def directory_for_team(
         .order_by("name", "pk")
     )
     today = timezone.localdate()
-    entries, suggestions = [], []
+    entries: list[DirectoryEntry] = []
+    suggestions: list[DirectoryEntry] = []
     for entry in found:
         entry.needs_check = needs_a_check(entry, today=today)  # type: ignore[attr-defined]
         (entries if entry.is_confirmed else suggestions).append(entry)

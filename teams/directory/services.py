@@ -189,9 +189,10 @@ def entry_confirm(*, actor: User, entry_id: int) -> DirectoryEntry:
         entry.updated_at = timezone.now()
         entry.save(update_fields=["status", "updated_at"])
         EntryChange.objects.create(entry=entry, actor=actor, action=EntryChange.Action.CONFIRMED)
-        if entry.suggested_for_id is not None and entry.suggested_for.team_id == entry.team_id:
+        suggested_for = entry.suggested_for
+        if suggested_for is not None and suggested_for.team_id == entry.team_id:
             Connection.objects.get_or_create(
-                person_id=entry.suggested_for_id, entry=entry, defaults={"created_by": actor}
+                person=suggested_for, entry=entry, defaults={"created_by": actor}
             )
     return entry
 
