@@ -42,7 +42,7 @@ def test_a_cafe_linked_to_jeans_goal_reaches_sarah_and_the_goals_picture(
     _fits_the_phone(angela)
     _snap(angela, "directory-angela")
 
-    angela.get_by_role("link", name="Add to the directory").click()
+    angela.get_by_role("link", name="Add to the directory").first.click()
     angela.get_by_role("radio", name="Group").check()
     field(angela, "Name").fill(CAFE)
     field(angela, "What it is").fill("Tea, cake and music for people living with dementia.")

@@ -115,7 +115,7 @@ class SearchForm(forms.Form):
         label=_("Postcode area"),
         max_length=8,
         required=False,
-        help_text=_("For example: LS6, or LS for the whole area"),
+        help_text=_("For example: LS6"),
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
