@@ -42,12 +42,13 @@ def test_search_by_words_and_postcode_area(personas):
 
 
 def test_adding_a_duplicate_warns_and_saves_nothing_until_agreed(personas):
-    entry(personas, name="Riverside memory café")
+    first = entry(personas, name="Riverside memory café")
     client = signed_in(personas.carer)
     url = reverse("directory_add", args=[personas.team.pk])
     form = {"kind": "group", "name": "Riverside Memory Cafe", "postcode": ""}
     page = client.post(url, form | {"name": "riverside memory café"}, expect=200).text
     assert "already in the directory" in page
+    assert reverse("directory_entry", args=[first.pk]) in page  # a way to look at it first
     assert DirectoryEntry.objects.count() == 1
     client.post(url, form | {"name": "riverside memory café", "duplicate_ok": "on"}, expect=302)
     assert DirectoryEntry.objects.count() == 2

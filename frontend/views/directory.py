@@ -67,7 +67,14 @@ def _entry_form_page(
             "form": form,
             "team_id": team_id,
             "entry": entry,
-            "duplicate": "duplicate_ok" in form.errors or bool(form.errors.get("name")),
+            "duplicate": "duplicate_ok" in form.errors,
+            "duplicates": selectors.entry_duplicates(
+                team_id=team_id,
+                name=form.data.get("name", ""),
+                exclude_id=entry.pk if entry else None,
+            )
+            if "duplicate_ok" in form.errors
+            else [],
             "nav": "directory",
         },
     )

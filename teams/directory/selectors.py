@@ -96,13 +96,15 @@ def name_key(name: str) -> str:
     return plain.removeprefix("the ").replace(" ", "")
 
 
-def entry_duplicates(*, team_id: int, name: str, exclude_id: int | None = None) -> list[str]:
-    """Names in the team's directory that look like this one."""
+def entry_duplicates(
+    *, team_id: int, name: str, exclude_id: int | None = None
+) -> list[DirectoryEntry]:
+    """Entries in the team's directory whose names look like this one."""
     wanted = name_key(name)
     if not wanted:
         return []
-    names = DirectoryEntry.objects.filter(team_id=team_id).exclude(pk=exclude_id or 0)
-    return [n for n in names.values_list("name", flat=True) if name_key(n) == wanted]
+    entries = DirectoryEntry.objects.filter(team_id=team_id).exclude(pk=exclude_id or 0)
+    return [e for e in entries.only("pk", "name") if name_key(e.name) == wanted]
 
 
 def checks_due(entry: DirectoryEntry, *, today: dt.date | None = None) -> list[str]:
