@@ -365,29 +365,10 @@ class CalendarFeed(models.Model):
 
 
 # The neighbourhood directory lives in its own package; its models are the teams app's.
-from teams.directory.models import (  # noqa: E402
+from teams.directory.models import (  # noqa: E402, F401
     Connection,
     ConnectionMoment,
     DirectoryEntry,
     EntryChange,
     ProviderCheck,
 )
-
-__all__ = [
-    "AgreedHours",
-    "Availability",
-    "CalendarFeed",
-    "Connection",
-    "ConnectionMoment",
-    "DirectoryEntry",
-    "EntryChange",
-    "Membership",
-    "Offer",
-    "Organisation",
-    "ProviderCheck",
-    "RotaChange",
-    "RotaSettings",
-    "Team",
-    "Visit",
-    "VisitPattern",
-]
