@@ -221,3 +221,34 @@ def test_nobody_outside_writes_a_moment(personas):
     for who in (personas.other_carer, personas.outsider):
         with pytest.raises(Http404):
             services.moment_create(actor=who, connection_id=connection.pk, body="Hello")
+
+
+def test_suggestions_say_why_and_never_offer_an_unconfirmed_entry(personas):
+    from core.access import person_access
+
+    family_services.person_update_profile(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        what_matters="Singing with friends.",
+        about_me="",
+    )
+    family_services.outcome_create(
+        actor=personas.carer, person_id=personas.person.pk, title="Get out into the garden"
+    )
+    already = entry(personas, name="Bowls", keywords="bowls", what="", postcode="LS6 1AA")
+    services.connection_create(
+        actor=personas.carer, person_id=personas.person.pk, entry_id=already.pk
+    )
+    entry(personas)  # the choir: singing, LS6
+    entry(personas, name="Garden club", what="", keywords="garden", postcode="BD1 1AA")
+    entry(personas, name="Chess", what="", keywords="chess", postcode="LS6 2AA")
+    services.entry_suggest(
+        actor=personas.family, person_id=personas.person.pk, name="Singing for the brain"
+    )
+    found = selectors.person_suggestions(person_access(personas.carer, personas.person.pk))
+    assert [s.entry.name for s in found] == ["St Mary's community choir", "Garden club"]
+    choir, garden = found
+    assert (choir.interests, choir.goals, choir.near) == (["singing"], [], "LS6")
+    assert (garden.interests, garden.goals, garden.near) == ([], ["Get out into the garden"], "")
+    # Suggestions are for the team to think with; the family sees the connections themselves.
+    assert selectors.person_suggestions(person_access(personas.family, personas.person.pk)) == []
