@@ -221,6 +221,7 @@ api.add_router("/people", about_me_router)
 api.add_router("/teams", teams_router)
 api.add_router("/rota", "teams.api_rota.router")
 api.add_router("/rota", "teams.api_visit_status.router")
+api.add_router("/directory", "teams.api_directory.router")
 api.add_router("/push", push_router)
 
 # Last of all: any other address under /api/v1/ is a JSON 404, not the site's HTML page.

@@ -8,6 +8,8 @@ from frontend.views import (
     accounts,
     audit,
     circle,
+    connections,
+    directory,
     export,
     invitations,
     language,
@@ -184,4 +186,38 @@ urlpatterns += [
     ),
     path("accounts/code/off/", second_factor.turn_off, name="second_factor_off"),
     path("teams/<id:team_id>/sign-in/", second_factor.team_rule, name="team_sign_in_rule"),
+]
+
+# The neighbourhood directory and each person's community connections.
+
+urlpatterns += [
+    path("teams/<id:team_id>/directory/", directory.directory_list, name="directory"),
+    path("teams/<id:team_id>/directory/add/", directory.directory_add, name="directory_add"),
+    path("teams/<id:team_id>/directory/quiet/", directory.directory_quiet, name="directory_quiet"),
+    path("teams/<id:team_id>/directory.csv", directory.directory_csv, name="directory_csv"),
+    path("teams/<id:team_id>/directory.ics", directory.directory_ics, name="directory_ics"),
+    path("directory/<id:entry_id>/", directory.directory_entry, name="directory_entry"),
+    path("directory/<id:entry_id>/edit/", directory.directory_edit, name="directory_edit"),
+    path("directory/<id:entry_id>/confirm/", directory.directory_confirm, name="directory_confirm"),
+    path("directory/<id:entry_id>/checks/", directory.directory_check, name="directory_check"),
+    path(
+        "people/<id:person_id>/connections/",
+        connections.person_connections,
+        name="person_connections",
+    ),
+    path(
+        "people/<id:person_id>/connections/suggest/",
+        connections.connection_suggest,
+        name="connection_suggest",
+    ),
+    path(
+        "connections/<id:connection_id>/moment/",
+        connections.connection_moment,
+        name="connection_moment",
+    ),
+    path(
+        "connections/<id:connection_id>/remove/",
+        connections.connection_remove,
+        name="connection_remove",
+    ),
 ]

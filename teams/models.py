@@ -4,11 +4,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Organisation(models.Model):
+    """Who runs a number of teams; a team may share its directory entries with the others."""
+
+    name = models.CharField(_("name"), max_length=150)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Team(models.Model):
     """A small neighbourhood team that organises itself: there is no manager role."""
 
     name = models.CharField(_("name"), max_length=120)
     area = models.CharField(_("area"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -392,3 +404,13 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed for {self.user_id}"
+
+
+# The neighbourhood directory lives in its own package; its models are the teams app's.
+from teams.directory.models import (  # noqa: E402, F401
+    Connection,
+    ConnectionMoment,
+    DirectoryEntry,
+    EntryChange,
+    ProviderCheck,
+)

@@ -15,6 +15,7 @@ from PIL import Image
 from core.images import clean_photo
 from core.tests.factories import CircleMemberFactory
 from families import services as family_services
+from teams.tests.test_directory_access import DIRECTORY_MATRIX
 from teams.tests.test_rota_access import ROTA_MATRIX, ROTA_PUBLIC
 
 EVERYONE = frozenset({"carer", "other_carer", "family", "professional", "person_user", "outsider"})
@@ -138,6 +139,9 @@ PUBLIC = {
 
 # The rota's addresses are decided persona by persona, with request bodies, in its own matrix.
 ROTA_DECIDED = set(ROTA_MATRIX) | ROTA_PUBLIC | {"api:availability_set"}
+# The neighbourhood directory's addresses, decided persona by persona, entry by entry (shared,
+# suggested, linked to the person) in teams/tests/test_directory_access.py.
+DIRECTORY_DECIDED = set(DIRECTORY_MATRIX) | {"api:directory_update"}
 # Push changes need a body: every persona is tried with real ones in core/tests/test_push_api.py.
 PUSH_WRITES = {"api:push_subscribe", "api:push_unsubscribe", "api:push_preferences_update"}
 # A finished copy exists only once asked for: every persona is tried in
@@ -162,7 +166,14 @@ def _names(patterns, namespace: str = "") -> set[str]:
 def test_every_address_is_in_the_matrix():
     names = _names(get_resolver().url_patterns)
     undecided = (
-        names - set(MATRIX) - PUBLIC - ROTA_DECIDED - PUSH_WRITES - EXPORT_DOWNLOADS - SCRAPERS
+        names
+        - set(MATRIX)
+        - PUBLIC
+        - ROTA_DECIDED
+        - DIRECTORY_DECIDED
+        - PUSH_WRITES
+        - EXPORT_DOWNLOADS
+        - SCRAPERS
     )
     assert undecided == set(), "decide who may use these, then add them"
     assert set(MATRIX) - names == set(), "the matrix names addresses that no longer exist"

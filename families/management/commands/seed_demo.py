@@ -16,6 +16,7 @@ from families import demo_about_me, demo_data, demo_history
 from families import services as family_services
 from families.models import CircleMember, Person
 from teams import services as team_services
+from teams.demo_directory import build_demo_directory
 from teams.models import Team
 from teams.rota.clock import local_today
 from teams.rota.demo import build_demo_rota
@@ -102,6 +103,7 @@ def build_demo() -> None:
     users = carers | accounts
     demo_about_me.seed_about_me(people=people, users=users)
     demo_history.build_history(today=today, users=users, people=people)
+    build_demo_directory(today=today, users=users, people=people)
     demo_history.draw_faces(
         list(users.values()),
         list(people.values()),
