@@ -172,6 +172,11 @@ class Visit(VisitShape):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Marked done by a carer who had checked in: the family sees when it began and ended.
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -350,3 +355,7 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed for {self.user_id}"
+
+
+# Money and hours live in their own package; their model is loaded with the rest of the app's.
+from teams.funding.models import Funding  # noqa: E402, F401

@@ -12,6 +12,8 @@ from families import selectors, services
 from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
 from frontend.views.timeline import NoteForm
+from teams.funding.access import may_see_money
+from teams.funding.selectors import funding_for
 from teams.selectors import team_members
 
 
@@ -32,6 +34,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "access": access,
         "person": access.person,
         "whos_who": selectors.whos_who(access),
+        "shows_money": may_see_money(access, funding_for(access.person.pk)),
         "nav": "people",
     }
     if access.role is Role.CIRCLE:

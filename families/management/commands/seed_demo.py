@@ -15,6 +15,7 @@ from families import demo_data, demo_history
 from families import services as family_services
 from families.models import CircleMember, Person
 from teams import services as team_services
+from teams.demo_funding import build_demo_funding
 from teams.models import Team
 from teams.rota.clock import local_today
 from teams.rota.demo import build_demo_rota
@@ -97,6 +98,7 @@ def build_demo() -> None:
         people |= _build_team(team, carers=carers, accounts=accounts, today=today)
     users = carers | accounts
     demo_history.build_history(today=today, users=users, people=people)
+    build_demo_funding(people=people, users=users, today=today)
     demo_history.draw_faces(
         list(users.values()),
         list(people.values()),
