@@ -38,13 +38,13 @@ class FundingForm(forms.Form):
     budget_period = forms.ChoiceField(label=_("The budget is for"), choices=Funding.Period.choices)
     period_starts_on = forms.DateField(
         label=_("First day of the budget"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Later periods follow on from this day."),
     )
     ends_on = forms.DateField(
         label=_("Last day of the plan (if known)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example, when the plan is reviewed."),
     )
     seen_by_kinds = forms.MultipleChoiceField(

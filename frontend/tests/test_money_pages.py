@@ -184,3 +184,9 @@ def test_the_page_costs_the_same_queries_for_three_visits_or_three_hundred(perso
     few = queries()
     _visits(personas, 300, minutes=30)
     assert queries() == few
+
+
+def test_the_change_form_shows_the_days_a_date_field_can_read(personas):
+    _plan(personas)
+    page = signed_in(personas.carer).get(_url(personas, "money/change/")).content.decode()
+    assert 'value="2026-11-23"' in page
