@@ -142,6 +142,7 @@ class AuditEntry(models.Model):
         ROTA_CHANGED = "rota_changed", _("Changed the rota")
         SHARING_CHANGED = "sharing_changed", _("Changed who sees what")
         EXPORTED = "exported", _("Exported the record")
+        FUNDING_CHANGED = "funding_changed", _("Changed the money and hours plan")
 
     # No database constraints: the trail outlives what it describes, and is never rewritten.
     actor = models.ForeignKey(

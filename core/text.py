@@ -32,3 +32,8 @@ def refuse_null_characters(**fields: str) -> None:
             },
             code="null_characters",
         )
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Spreadsheets run cells that start with these as formulas; make them plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

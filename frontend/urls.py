@@ -13,6 +13,7 @@ from frontend.views import (
     export,
     invitations,
     language,
+    money,
     my_day,
     outcomes,
     people,
@@ -89,6 +90,10 @@ urlpatterns = [
     ),
     path("people/<id:person_id>/circle/add/", circle.circle_add, name="circle_add"),
     path("people/<id:person_id>/record-log/", audit.audit_trail, name="audit_trail"),
+    # Money and hours: the funding against what the rota delivers (frontend/views/money.py).
+    path("people/<id:person_id>/money/", money.money_page, name="money"),
+    path("people/<id:person_id>/money/change/", money.money_edit, name="money_edit"),
+    path("people/<id:person_id>/money.csv", money.money_csv, name="money_csv"),
     path("people/<id:person_id>/record-log.csv", audit.audit_trail_csv, name="audit_trail_csv"),
     path("circle/<id:circle_member_id>/invite/", circle.circle_invite, name="circle_invite"),
     path("circle/<id:circle_member_id>/remove/", circle.circle_remove, name="circle_remove"),

@@ -414,3 +414,6 @@ from teams.directory.models import (  # noqa: E402, F401
     EntryChange,
     ProviderCheck,
 )
+
+# Money and hours live in their own package; their model is loaded with the rest of the app's.
+from teams.funding.models import Funding  # noqa: E402, F401

@@ -24,6 +24,7 @@ SEES_PERSON = frozenset({"carer", "family", "professional", "person_user"})
 EDITS_PERSON = frozenset({"carer", "person_user"})
 # About Me: the team, the person and their family; a visiting professional only if chosen.
 READS_ABOUT_ME = frozenset({"carer", "family", "person_user"})
+READS_MONEY = frozenset({"carer", "family", "person_user"})
 SEES_ANGELA = SEES_PERSON  # those who see Jean see her team, Angela among them
 
 TEAM_NOTE = TEAM  # the world's note is a concern: team only, whoever asks
@@ -54,6 +55,11 @@ MATRIX: dict[str, tuple] = {
     "role_label_edit": ("post", TEAM),
     "audit_trail": ("get", EDITS_PERSON),
     "audit_trail_csv": ("get", EDITS_PERSON),
+    # Money and hours: the team, the person, and the circle kinds they choose (family, unless
+    # they say otherwise); the plan is the team's to write down.
+    "money": ("get", READS_MONEY),
+    "money_edit": ("get", TEAM),
+    "money_csv": ("get", TEAM),
     # Who sees what: the person, or their team for them.
     "note_sharing": ("get", EDITS_PERSON),
     "member_sharing": ("get", EDITS_PERSON),

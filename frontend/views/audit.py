@@ -17,6 +17,7 @@ from core.audit import (
     trail_entry_view,
 )
 from core.models import AuditEntry
+from core.text import spreadsheet_safe
 from families.access import person_access_or_404
 
 
@@ -98,14 +99,9 @@ def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
         writer.writerow(
             [
                 timezone.localtime(line["created_at"]).isoformat(timespec="seconds"),
-                _safe(line["who"]),
-                _safe(line["action_label"]),
-                _safe(line["details"]),
+                spreadsheet_safe(line["who"]),
+                spreadsheet_safe(line["action_label"]),
+                spreadsheet_safe(line["details"]),
             ]
         )
     return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheets run cells that start with these as formulas; make them plain text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -14,6 +14,8 @@ from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
 from frontend.forms.timeline import NoteForm
 from frontend.speaking import spoken_to_the_person
+from teams.funding.access import may_see_money
+from teams.funding.selectors import funding_for
 from teams.selectors import team_members
 
 
@@ -35,6 +37,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "person": access.person,
         "whos_who": selectors.whos_who(access),
         "about_me": about_me_current(access),
+        "shows_money": may_see_money(access, funding_for(access.person.pk)),
         "nav": "people",
     }
     if access.role is Role.CIRCLE:

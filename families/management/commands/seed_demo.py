@@ -17,6 +17,7 @@ from families import services as family_services
 from families.models import CircleMember, Person
 from teams import services as team_services
 from teams.demo_directory import build_demo_directory
+from teams.demo_funding import build_demo_funding
 from teams.models import Team
 from teams.rota.clock import local_today
 from teams.rota.demo import build_demo_rota
@@ -104,6 +105,7 @@ def build_demo() -> None:
     demo_about_me.seed_about_me(people=people, users=users)
     demo_history.build_history(today=today, users=users, people=people)
     build_demo_directory(today=today, users=users, people=people)
+    build_demo_funding(people=people, users=users, today=today)
     demo_history.draw_faces(
         list(users.values()),
         list(people.values()),
