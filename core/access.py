@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -165,11 +165,11 @@ def as_pk(value: object) -> int | None:
     return pk if 0 < pk <= MAX_PK else None
 
 
-def _signed_in(user: AnyUser | None) -> bool:
+def _signed_in(user: AnyUser | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def current_team_ids(user: AnyUser) -> QuerySet:
+def current_team_ids(user: User) -> QuerySet:
     return Membership.objects.current().filter(user_id=user.pk).values("team_id")
 
 
@@ -259,7 +259,7 @@ def visible_users(user: AnyUser) -> QuerySet:
     ).distinct()
 
 
-def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> QuerySet:
+def audience_users(person_id: int, audience: Audience | str, *, topic: str = "") -> QuerySet:
     """Every active account that may receive a person's items for this audience.
 
     The mirror of person_access, for telling people about something: the person's current
@@ -276,8 +276,10 @@ def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> Qu
         )
         if topic:
             person = Person.objects.filter(pk=person_id).first()
-            members = circle.only("user_id", "note_kinds") if person is not None else []
-            shown = [m.user_id for m in members if topic in circle_kinds_for(person, m)]
+            shown = []
+            if person is not None:
+                members = circle.only("user_id", "note_kinds")
+                shown = [m.user_id for m in members if topic in circle_kinds_for(person, m)]
             reached |= Q(pk__in=shown)
             if topic in CIRCLE_DEFAULT_KINDS:
                 reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))

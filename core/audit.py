@@ -8,13 +8,14 @@ being served, via AuditContextMiddleware, so services never handle requests them
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,7 +140,7 @@ def record_read(*, reader: User, access: "PersonAccess", channel: ReadChannel) -
 # Reading the trail ---------------------------------------------------------------------------
 
 
-def can_read_trail(access) -> bool:
+def can_read_trail(access: "PersonAccess") -> bool:
     """The person, their coordinator and their team read a person's trail; nobody else."""
     from core.access import Role
 
@@ -151,9 +152,9 @@ def audit_for_person(
     person_id: int,
     action: str = "",
     actor_id: int | None = None,
-    since=None,
-    until=None,
-):
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
     """A person's trail, newest first, filtered. Callers check can_read_trail first."""
     entries = AuditEntry.objects.filter(person_id=person_id)
     if action:
@@ -167,7 +168,7 @@ def audit_for_person(
     return entries
 
 
-def trail_entry_view(entry: AuditEntry, access) -> dict:
+def trail_entry_view(entry: AuditEntry, access: "PersonAccess") -> dict:
     """What one reader of the trail is told about one entry, and nothing more.
 
     The one place that decides it: the trail page, its spreadsheet and the copy of the record
@@ -218,7 +219,7 @@ _DETAIL_VALUES = {
 _CODE_KEYS = frozenset({"fields", "kind", "change"})
 
 
-def _detail_value(key: str, value) -> str:
+def _detail_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list | tuple):

@@ -436,6 +436,8 @@ class Deliverer:
         sent_ids: list[int] = []
         healthy_subscriptions: set[int] = set()
         for message, attempt in results:
+            # Only a message with a device is sent: _still_allowed drops the rest unsent.
+            assert message.subscription_id is not None
             code = attempt.status_code
             if code is not None:
                 report.by_status[code] = report.by_status.get(code, 0) + 1
@@ -484,12 +486,14 @@ class Deliverer:
         logger.warning("push %s %s: %s", message.pk, status, attempt.error)
 
     def _count_failure(self, message: Claimed) -> None:
+        assert message.subscription_id is not None  # as in _record: only sent messages come here
         PushSubscription.objects.filter(pk=message.subscription_id).update(
             failures=F("failures") + 1
         )
 
     def _forget_device(self, message: Claimed, attempt: Attempt) -> None:
         """The push service says the device unsubscribed or expired: stop sending to it."""
+        assert message.subscription_id is not None  # as in _record: only sent messages come here
         with transaction.atomic():
             PushMessage.objects.filter(
                 subscription_id=message.subscription_id,

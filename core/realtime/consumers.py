@@ -3,8 +3,10 @@
 import asyncio
 import json
 import logging
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -22,6 +24,12 @@ from core.realtime.groups import (
     without_language,
 )
 from core.realtime.sessions import session_user
+
+if TYPE_CHECKING:
+    from channels.consumer import _ChannelScope
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.models import Event, User
 
 CATCH_UP_LIMIT = catch_up.CATCH_UP_LIMIT
 # Close codes the page understands (4000-4999 are ours).
@@ -44,7 +52,7 @@ def rounds_seconds() -> float:
     return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
 
 
-def _language_of(user) -> str:
+def _language_of(user: object) -> str:
     chosen = getattr(user, "language", "")
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -53,7 +61,9 @@ class _PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(
+        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         # However the socket ends (closed by either side, its reader crashed when Redis
         # failed, its task cancelled), its rounds and its presence end with it. disconnect()
         # alone is not enough: a crashed consumer never runs it, and its heartbeat went on
@@ -65,9 +75,16 @@ class _PageConsumer(AsyncWebsocketConsumer):
 
     language: str = settings.LANGUAGE_CODE
 
+    @property
+    def user(self) -> "User":
+        # connect() closes a socket that is not signed in before anything else runs, so from
+        # then on this is the session's User, behind AuthMiddlewareStack's lazy stand-in
+        # (which the stubs type as a bare AbstractBaseUser).
+        return cast("User", self.scope["user"])
+
     async def connect(self) -> None:
         self.groups_joined = []
-        user = self.scope.get("user")
+        user = cast("User | AnonymousUser | None", self.scope.get("user"))
         if user is None or not user.is_authenticated or not await self.session_accepted():
             await self.close(code=CLOSE_SIGNED_OUT)
             return
@@ -135,7 +152,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
     async def session_accepted(self) -> bool:
         """Would a page request still accept this socket's session, for the same person?"""
         user = await database_sync_to_async(session_user)(self.scope["session"].session_key)
-        return user is not None and user.pk == self.scope["user"].pk
+        return user is not None and user.pk == self.user.pk
 
     async def still_watching(self) -> None:
         """A person's page renews its presence here."""
@@ -225,7 +242,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
     async def allowed_groups(self) -> list[str] | None:
         raise NotImplementedError
 
-    def missed_frames(self, events: list) -> list[str]:
+    def missed_frames(self, events: list["Event"]) -> list[str]:
         raise NotImplementedError
 
 
@@ -242,7 +259,7 @@ class PersonConsumer(_PageConsumer):
         if self.groups_joined:
             await database_sync_to_async(presence.viewer_joined)(
                 channel_name=self.channel_name,
-                user_id=self.scope["user"].pk,
+                user_id=self.user.pk,
                 person_id=self.person_id,
             )
             self.watching = True
@@ -267,7 +284,7 @@ class PersonConsumer(_PageConsumer):
 
     @database_sync_to_async
     def allowed_groups(self) -> list[str] | None:
-        access = person_access(self.scope["user"], self.person_id)
+        access = person_access(self.user, self.person_id)
         if access is None:
             return None
         groups = [person_group(self.person_id, access.live_audience)]
@@ -279,12 +296,12 @@ class PersonConsumer(_PageConsumer):
             ]
         return groups
 
-    def missed_frames(self, events: list) -> list[str]:
-        access = person_access(self.scope["user"], self.person_id)
+    def missed_frames(self, events: list["Event"]) -> list[str]:
+        access = person_access(self.user, self.person_id)
         if access is None:
             return []
         return catch_up.frames_for(
-            user=self.scope["user"],
+            user=self.user,
             audience=access.live_audience,
             person_id=self.person_id,
             team_id=None,
@@ -301,15 +318,15 @@ class TeamConsumer(_PageConsumer):
 
     @database_sync_to_async
     def allowed_groups(self) -> list[str] | None:
-        if team_access(self.scope["user"], self.team_id) is None:
+        if team_access(self.user, self.team_id) is None:
             return None
         return [team_group(self.team_id)]
 
-    def missed_frames(self, events: list) -> list[str]:
-        if team_access(self.scope["user"], self.team_id) is None:
+    def missed_frames(self, events: list["Event"]) -> list[str]:
+        if team_access(self.user, self.team_id) is None:
             return []
         return catch_up.frames_for(
-            user=self.scope["user"],
+            user=self.user,
             audience=Audience.TEAM,
             person_id=None,
             team_id=self.team_id,

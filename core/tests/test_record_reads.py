@@ -161,6 +161,7 @@ def test_a_refused_read_writes_nothing(personas, record, clock):
 
 def test_a_read_that_is_rolled_back_does_not_hide_the_next(personas, clock):
     access = person_access(personas.carer, personas.person.pk)
+    assert access is not None
     with pytest.raises(RuntimeError), transaction.atomic():
         record_read(reader=personas.carer, access=access, channel=ReadChannel.PAGE)
         raise RuntimeError("the request failed after reading")
@@ -217,6 +218,7 @@ def test_reads_at_the_same_moment_are_written_once(personas, clock, monkeypatch)
 
     monkeypatch.setattr(core.audit, "cache", NoCache())
     access = person_access(personas.family, personas.person.pk)
+    assert access is not None
     start = threading.Barrier(8)
     errors = []
 
