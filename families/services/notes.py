@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -81,7 +82,7 @@ def _clean_body(body: str, *, field: str, limit: int) -> str:
     return body
 
 
-def _clean_wellbeing(wellbeing: int | None) -> int | None:
+def _clean_wellbeing(wellbeing: int | str | None) -> int | None:
     if wellbeing in (None, ""):
         return None
     if wellbeing not in Note.Wellbeing.values:
@@ -144,7 +145,8 @@ def _outcomes_of(access: PersonAccess, outcome_ids: Iterable[int]) -> list[Outco
         return []
     # An id no row could have is simply not one of theirs (and never a database error).
     wanted = {as_pk(i) for i in given}
-    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=wanted - {None}))
+    usable = {pk for pk in wanted if pk is not None}
+    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=usable))
     if len(found) != len(wanted):
         # Another person's outcome, or none at all: the same answer for both.
         raise ValidationError(
@@ -341,7 +343,8 @@ def _note_create(
 ) -> Note:
     access = person_access_or_404(actor, person_id)
     errors: dict[str, list[str]] = {}
-    values: dict[str, object] = {}
+    # Each check's cleaned value, by field: a kind, a body, a face, photos, outcomes.
+    values: dict[str, Any] = {}
     checks = {
         "kind": lambda: _clean_kind(access, kind),
         "body": lambda: _clean_body(body, field="body", limit=NOTE_MAX_CHARS),
@@ -368,23 +371,23 @@ def _note_create(
         audience=values["audience"],
         client_key=key,
     )
-    photos = []
+    saved: list[NotePhoto] = []
     for position, cleaned in enumerate(values["photos"]):
         photo = NotePhoto(note=note, position=position)
         # Every photo passed its checks above, so nothing after this point refuses input.
         photo.image.save(cleaned.name, cleaned, save=False)
         photo.save()
-        photos.append(photo)
+        saved.append(photo)
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
-    shown_as_written(note, photos=photos, outcomes=values["outcomes"])
+    shown_as_written(note, photos=saved, outcomes=values["outcomes"])
     _publish_note(note, "note.created", created=True)
     _push_note(note, access.person)
     return note
 
 
 # What each kind of note is, for the choices people make about their phone's notifications.
-_PUSH_KINDS = {
+_PUSH_KINDS: dict[str, PushKind] = {
     Note.Kind.CONCERN: PushKind.CONCERN,
     Note.Kind.FAMILY_UPDATE: PushKind.FAMILY_UPDATE,
 }
