@@ -8,6 +8,7 @@ faces and times. Every fragment replaces elements by id, so hearing it twice is 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
@@ -18,8 +19,11 @@ from teams.models import Offer, Visit
 from teams.rota import selectors
 from teams.rota.clock import local_today
 
+if TYPE_CHECKING:
+    from families.models import Person
 
-def _whos_coming_html(person, coming=None) -> str:
+
+def _whos_coming_html(person: Person, coming: list[selectors.Coming] | None = None) -> str:
     coming = selectors.whos_coming(person) if coming is None else coming
     return render_to_string(
         "frontend/rota/_whos_coming.html", {"person": person, "coming": coming, "oob": True}
@@ -120,10 +124,13 @@ def rota_caught_up(missed: Missed) -> list[str]:
     from families.models import Person
 
     if missed.audience is Audience.CIRCLE:
-        person = Person.objects.filter(pk=missed.person_id).first()
+        person = Person.objects.filter(pk=missed.person_id).first() if missed.person_id else None
         return [] if person is None else [_whos_coming_html(person)]
     frames, stale = [], False
     for subject_id, events in missed.subjects():
+        if subject_id is None:  # no visit or offer to show as it is now
+            stale = True
+            continue
         kinds = {event.kind for event in events}
         thing = events[0].kind.partition(".")[0]
         if thing == "visit":

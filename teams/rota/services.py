@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
 from django.core.exceptions import ValidationError
@@ -38,6 +38,9 @@ from teams.models import (
 )
 from teams.rota import live, notify
 from teams.rota.clock import local_today, normalise_wall_time, wall_time_exists
+
+if TYPE_CHECKING:
+    from families.models import Person
 
 # How far ahead patterns are expanded when they are made, and by the daily job.
 WEEKS_AHEAD = 6
@@ -377,7 +380,7 @@ def visit_claim(*, actor: User, visit_id: int) -> Visit:
     return visit
 
 
-def shares_check_ins(person) -> bool:
+def shares_check_ins(person: Person) -> bool:
     """Whether the person has agreed that their circle sees "I'm with them now".
 
     It is the person's own choice, on their sharing page.
@@ -546,7 +549,8 @@ def _parse_rule(rule: str, starts_on: dt.date) -> rrule:
     except (ValueError, TypeError):
         raise problem from None
     # Visits are by the day: anything more often than daily is not a rota pattern.
-    if not isinstance(parsed, rrule) or parsed._freq not in (DAILY, WEEKLY, MONTHLY):
+    # dateutil keeps a rule's frequency in _freq, with no public way to read it.
+    if not isinstance(parsed, rrule) or parsed._freq not in (DAILY, WEEKLY, MONTHLY):  # type: ignore[attr-defined]
         raise problem
     return parsed
 
@@ -830,6 +834,8 @@ def change_undo(*, actor: User, change_id: int) -> RotaChange:
     elif change.kind == RotaChange.Kind.OFFER_WITHDRAWN:
         undo = _undo_offer_withdrawn(actor, change, changed_since)
     elif change.kind == RotaChange.Kind.AVAILABILITY_SET:
+        if change.availability_id is None:  # nothing left to take back
+            raise changed_since
         deleted, _rows = Availability.objects.filter(
             pk=change.availability_id, team_id=change.team_id
         ).delete()
