@@ -6,6 +6,7 @@ held still in each test (the period would otherwise change under a test now and 
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -21,7 +22,7 @@ from families import services
 from families.tests.notes_helpers import photo_upload
 from families.timeline import encode_cursor
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 START = datetime(2026, 3, 4, 10, 1, tzinfo=UTC)  # a minute into a period
 
 

@@ -3,13 +3,14 @@ import csv
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import person_access_or_404
+from core.access import PersonAccess, person_access_or_404
 from core.audit import (
     audit_for_person,
     audit_record,
@@ -18,6 +19,7 @@ from core.audit import (
     trail_entry_view,
 )
 from core.models import AuditEntry
+from core.requests import SignedInRequest
 
 
 class TrailFilter(forms.Form):
@@ -34,7 +36,9 @@ class TrailFilter(forms.Form):
     )
 
 
-def _trail(request: HttpRequest, person_id: int):
+def _trail(
+    request: SignedInRequest, person_id: int
+) -> tuple[PersonAccess, TrailFilter, QuerySet[AuditEntry]]:
     access = person_access_or_404(request.user, person_id)
     if not can_read_trail(access):
         raise Http404
@@ -50,7 +54,7 @@ def _trail(request: HttpRequest, person_id: int):
 
 
 @login_required
-def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
+def audit_trail(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, form, entries = _trail(request, person_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -69,7 +73,7 @@ def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _line(entry: AuditEntry, access) -> dict:
+def _line(entry: AuditEntry, access: PersonAccess) -> dict:
     shown = trail_entry_view(entry, access)
     return {
         **shown,
@@ -79,7 +83,7 @@ def _line(entry: AuditEntry, access) -> dict:
 
 
 @login_required
-def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
+def audit_trail_csv(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, _form, entries = _trail(request, person_id)
     audit_record(
         actor=request.user,

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import Audience, team_access_or_404
 from core.dates import parse_day
 from core.models import Event
+from core.requests import SignedInRequest
 from families.models import Note
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (
@@ -74,7 +76,7 @@ def _tell_refusal(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _tell_warnings(request: HttpRequest, visit: Visit) -> None:
+def _tell_warnings(request: SignedInRequest, visit: Visit) -> None:
     for warning in visit_warnings(visit, carer=request.user):
         messages.warning(request, warning.message)
 
@@ -84,12 +86,13 @@ def _tell_warnings(request: HttpRequest, visit: Visit) -> None:
 
 @login_required
 @require_GET
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: SignedInRequest) -> HttpResponse:
     start = _week(request)
     visits = selectors.my_week(request.user, start=start)
     handovers = _latest_handovers({v.person_id for v in visits})
     for visit in visits:
-        visit.latest_handover = handovers.get(visit.person_id)
+        # For the page only: the template shows it under the visit.
+        visit.latest_handover = handovers.get(visit.person_id)  # type: ignore[attr-defined]
     days = [
         (start + dt.timedelta(days=n), [v for v in visits if v.date == start + dt.timedelta(n)])
         for n in range(7)
@@ -132,7 +135,7 @@ def _latest_handovers(person_ids: set[int]) -> dict[int, Note]:
 
 @login_required
 @require_GET
-def team_week(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_week(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     start = _week(request)
     grid = selectors.team_week(team, start=start)
@@ -153,7 +156,7 @@ def team_week(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def open_visits(request: HttpRequest, team_id: int) -> HttpResponse:
+def open_visits(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     today = local_today()
     return render(
@@ -173,7 +176,7 @@ def open_visits(request: HttpRequest, team_id: int) -> HttpResponse:
 # One visit -------------------------------------------------------------------------------------
 
 
-def _visit_page(request: HttpRequest, visit: Visit, **forms) -> HttpResponse:
+def _visit_page(request: SignedInRequest, visit: Visit, **forms: Form) -> HttpResponse:
     today = local_today()
     members = list(team_members(visit.team))
     going = request.user.pk in visit.carer_ids
@@ -203,7 +206,7 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms) -> HttpResponse:
     return render(request, "frontend/rota/visit.html", context)
 
 
-def _visit_or_404(request: HttpRequest, visit_id: int) -> Visit:
+def _visit_or_404(request: SignedInRequest, visit_id: int) -> Visit:
     visit = selectors.visit_for_member(request.user, visit_id)
     if visit is None:
         raise Http404
@@ -212,13 +215,13 @@ def _visit_or_404(request: HttpRequest, visit_id: int) -> Visit:
 
 @login_required
 @require_GET
-def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_detail(request: SignedInRequest, visit_id: int) -> HttpResponse:
     return _visit_page(request, _visit_or_404(request, visit_id))
 
 
 @login_required
 @require_POST
-def visit_claim(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_claim(request: SignedInRequest, visit_id: int) -> HttpResponse:
     try:
         visit = services.visit_claim(actor=request.user, visit_id=visit_id)
     except ValidationError as error:
@@ -231,7 +234,7 @@ def visit_claim(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_check_in(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_check_in(request: SignedInRequest, visit_id: int) -> HttpResponse:
     try:
         visit = services.visit_check_in(actor=request.user, visit_id=visit_id)
     except ValidationError as error:
@@ -246,7 +249,7 @@ def visit_check_in(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_offer(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_offer(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = _visit_or_404(request, visit_id)
     form = OfferForm(request.POST, members=team_members(visit.team))
     if not form.is_valid():
@@ -269,7 +272,7 @@ def visit_offer(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_skip(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_skip(request: SignedInRequest, visit_id: int) -> HttpResponse:
     try:
         services.visit_skip(actor=request.user, visit_id=visit_id)
     except ValidationError as error:
@@ -283,7 +286,7 @@ def visit_skip(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_move(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = _visit_or_404(request, visit_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -299,7 +302,7 @@ def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_accept(request: SignedInRequest, offer_id: int) -> HttpResponse:
     try:
         visit = services.offer_accept(actor=request.user, offer_id=offer_id)
     except ValidationError as error:
@@ -312,7 +315,7 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_withdraw(request: SignedInRequest, offer_id: int) -> HttpResponse:
     try:
         offer = services.offer_withdraw(actor=request.user, offer_id=offer_id)
     except ValidationError as error:
@@ -327,7 +330,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def visit_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     people = [p for p in team_people(team) if p.support_ended_at is None]
     members = team_members(team)
@@ -357,7 +360,7 @@ def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
                     **data,
                 )
                 messages.success(request, _("The visit is on the rota."))
-                if carer:
+                if carer and visit.carer is not None:
                     for warning in visit_warnings(visit, carer=visit.carer):
                         messages.warning(request, warning.message)
         except ValidationError as error:
@@ -374,7 +377,7 @@ def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def availability(request: HttpRequest, team_id: int) -> HttpResponse:
+def availability(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +394,8 @@ def availability(request: HttpRequest, team_id: int) -> HttpResponse:
         .order_by("user__display_name", "date", "weekday")
     )
     for entry in entries:
-        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""
+        # For the page only: the template shows it beside the entry.
+        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""  # type: ignore[attr-defined]
     hours = (
         AgreedHours.objects.filter(
             membership__team=team, membership__user=request.user, membership__left_at__isnull=True
@@ -414,7 +418,7 @@ def availability(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 def _save_team_setting(
-    request: HttpRequest,
+    request: SignedInRequest,
     team_id: int,
     form_class: type[GoalForm] | type[HoursForm],
     save: Callable[..., object],
@@ -439,7 +443,7 @@ def _save_team_setting(
 
 @login_required
 @require_POST
-def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def goal_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -452,7 +456,7 @@ def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def hours_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -468,7 +472,7 @@ def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity(request: HttpRequest, team_id: int) -> HttpResponse:
+def activity(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     return render(
         request,
@@ -484,7 +488,7 @@ def activity(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
+def change_undo(request: SignedInRequest, change_id: int) -> HttpResponse:
     try:
         undo = services.change_undo(actor=request.user, change_id=change_id)
     except ValidationError as error:
@@ -499,7 +503,7 @@ def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SignedInRequest) -> HttpResponse:
     feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "stop":

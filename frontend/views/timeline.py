@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 from core.access import PersonAccess, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
+from core.requests import KithRequest, SignedInRequest
 from families import services
 from families.models import NOTE_MAX_CHARS, WELLBEING_FACES, Note, Outcome
 from families.outcome_progress import progress_by_week, progress_svg
@@ -42,6 +43,9 @@ from families.timeline import (
 )
 from frontend import drafts
 from frontend.views.photos import _serve
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEMPLATE = "frontend/timeline/timeline.html"
 
@@ -121,8 +125,9 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, access: PersonAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = TEAM_KINDS if access.is_team else CIRCLE_KINDS
-        self.fields["kind"].choices = [(v, label) for v, label in Note.Kind.choices if v in kinds]
-        self.fields["wellbeing"].choices = _wellbeing_choices()
+        kind_choices = [(v, label) for v, label in Note.Kind.choices if v in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kind_choices
+        cast(forms.ChoiceField, self.fields["wellbeing"]).choices = _wellbeing_choices()
         if access.is_team:
             shared = access.person.notes_shared_with_circle_by_default
             self.fields["audience"].initial = Note.Audience.CIRCLE if shared else Note.Audience.TEAM
@@ -131,12 +136,12 @@ class NoteForm(forms.Form):
             del self.fields["audience"]
         outcomes = [(o.pk, o.title) for o in access.person.outcomes.all()]
         if outcomes:
-            self.fields["outcomes"].choices = outcomes
+            cast(forms.ChoiceField, self.fields["outcomes"]).choices = outcomes
         else:
             del self.fields["outcomes"]
         if not self.is_bound:
             if self.initial.get("kind") not in kinds:
-                self.initial["kind"] = self.fields["kind"].choices[0][0]
+                self.initial["kind"] = kind_choices[0][0]
             # A fresh key per form: pressing "Share" twice saves the note once.
             self.initial["client_key"] = uuid.uuid4()
 
@@ -157,7 +162,7 @@ class NoteEditForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wellbeing"].choices = _wellbeing_choices()
+        cast(forms.ChoiceField, self.fields["wellbeing"]).choices = _wellbeing_choices()
 
 
 class HandledForm(forms.Form):
@@ -212,7 +217,7 @@ def login_required_keeping_words(page: str) -> Any:
         signed_in_view = login_required(view)
 
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: KithRequest, **kwargs: Any) -> HttpResponse:
             if request.user.is_authenticated or request.method != "POST" or request.htmx:
                 return signed_in_view(request, **kwargs)
             back = reverse(page, kwargs=kwargs)
@@ -251,7 +256,7 @@ def _more_url(request: HttpRequest, kind: str, outcome_id: int | None) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
-def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, str]]:
+def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, StrOrPromise]]:
     """The circle is not even offered a filter for kinds of note only the team sees."""
     if access.is_team:
         return list(Note.Kind.choices)
@@ -259,7 +264,7 @@ def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, str]]:
 
 
 def _timeline_context(
-    request: HttpRequest, access: PersonAccess, form: NoteForm | None = None
+    request: SignedInRequest, access: PersonAccess, form: NoteForm | None = None
 ) -> dict[str, Any]:
     kind, outcome_id = _filters(request, access)
     cursor = request.GET.get("cursor") or None
@@ -287,7 +292,7 @@ def _timeline_context(
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
+def timeline(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     kept = drafts.take(request, page=request.path)
@@ -317,7 +322,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required_keeping_words("timeline")
 @require_POST
-def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
+def note_create(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     form = NoteForm(request.POST, request.FILES, access=access)
     note = None
@@ -370,7 +375,7 @@ def _note_fragment(note_id: int, *, created: bool = False, **extra: Any) -> str:
 
 
 def _note_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     note_id: int,
     *,
     status: int = 200,
@@ -406,7 +411,7 @@ def _note_page(
 
 @login_required
 @require_GET
-def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_detail(request: SignedInRequest, note_id: int) -> HttpResponse:
     kept = drafts.take(request, page=request.path)
     if kept:
         messages.info(request, _("Here are the words you wrote. Please send them again."))
@@ -415,7 +420,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_edit(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = NoteEditForm(request.POST)
     if form.is_valid():
@@ -431,7 +436,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_delete(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     try:
         services.note_delete(actor=request.user, note_id=found.note.pk)
@@ -444,7 +449,7 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required_keeping_words("note_detail")
 @require_POST
-def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_reply(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     body = request.POST.get("body", "")
     try:
@@ -473,7 +478,7 @@ def _said(value: str) -> bool | None:
 
 @login_required
 @require_POST
-def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_react(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     active = _said(request.POST.get("active", ""))
     try:
@@ -495,7 +500,7 @@ def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def concern_handled(request: HttpRequest, note_id: int) -> HttpResponse:
+def concern_handled(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = HandledForm(request.POST)
     if form.is_valid():
@@ -515,7 +520,7 @@ def concern_handled(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def note_photo(request: SignedInRequest, photo_id: int) -> FileResponse:
     from families.models import NotePhoto
 
     photo = NotePhoto.objects.filter(pk=photo_id).only("note_id", "image").first()
@@ -528,7 +533,7 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+def note_photo_view(request: SignedInRequest, photo_id: int) -> HttpResponse:
     """A photo inside Kith with a way back: the installed app has no browser Back button."""
     from families.models import NotePhoto
 
@@ -546,7 +551,7 @@ def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
+def outcome_list(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
@@ -580,7 +585,7 @@ def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
+def outcome_detail(request: SignedInRequest, outcome_id: int) -> HttpResponse:
     outcome = Outcome.objects.filter(pk=outcome_id).first()
     if outcome is None:
         raise Http404
@@ -632,7 +637,7 @@ def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_sharing(request: HttpRequest, person_id: int) -> HttpResponse:
+def note_sharing(request: SignedInRequest, person_id: int) -> HttpResponse:
     """Who sees what, for the whole circle and each member: frontend/views/sharing.py."""
     from frontend.views.sharing import circle_sharing
 
