@@ -44,6 +44,8 @@ day-sweep: $(INSTALLED)
 lint: $(INSTALLED) $(MSGFMT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Types, with django-stubs, on the whole project, tests included ([tool.mypy] in pyproject.toml).
+	$(BIN)/mypy .
 	@# Every template word marked; every catalogue whole, current and compiled (.mo committed).
 	$(MANAGE) check_translations
 
