@@ -159,6 +159,7 @@ def as_pk(value: object) -> int | None:
     Out of range is "does not exist", never a database error.
     """
     try:
+        # Anything may come in; int() refusing it is the check (the except below).
         pk = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         return None

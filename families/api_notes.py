@@ -285,6 +285,8 @@ def note_create_with_photos(
     request: SignedInRequest,
     person_id: int,
     payload: Form[NoteIn],
+    # ninja's own idiom for optional files: File[...] says where they come from, None that
+    # they may be left out (the annotation as written does not admit None).
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[NoteOut]:
     # Every photo is checked before anything is saved: one bad photo means no note at all.
