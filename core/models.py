@@ -168,7 +168,7 @@ class AuditEntry(models.Model):
     team = models.ForeignKey(
         "teams.Team", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )
-    target = models.CharField(max_length=80, blank=True, help_text="e.g. note:42")
+    target = models.CharField(max_length=80, blank=True, help_text=_("for example, note:42"))
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     device = models.CharField(max_length=200, blank=True)

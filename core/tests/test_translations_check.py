@@ -62,3 +62,52 @@ def test_a_msgid_the_code_says_but_the_catalogue_lacks_fails_the_check(tmp_path)
         problems = catalogue_check.problems()
     assert any("not in the catalogue yet: '%s note is waiting to send.'" in p for p in problems)
     assert not any("djangojs.mo is not compiled" in p for p in problems)
+
+
+def test_python_words_people_read_must_be_marked():
+    from core.i18n.python_check import unmarked_in_source
+
+    source = """
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+class Kind(models.TextChoices):
+    VISIT = "visit", "Visit note"
+    MOMENT = "moment", _("A good moment")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="What happened", help_text=_("In your own words."))
+    when = forms.DateField(label=_("When"), error_messages={"invalid": "Give a day"})
+
+
+def view(request, form):
+    messages.success(request, "Saved. Thank you.")
+    messages.success(request, _("Saved."))
+    form.add_error("body", f"Too long by {3} letters")
+    log.error("not for people: a log line")
+    raise ValidationError("Write something first.")
+"""
+    found = [words for _line, words in unmarked_in_source(source)]
+    assert found == [
+        "Visit note",
+        "What happened",
+        "Give a day",
+        "Saved. Thank you.",
+        "Too long by  letters",
+        "Write something first.",
+    ]
+
+
+def test_every_python_module_marks_the_words_people_read():
+    from pathlib import Path
+
+    from core.i18n.python_check import unmarked_in
+
+    base = Path(settings.BASE_DIR)
+    roots = [base / app for app in ("core", "families", "teams", "frontend")]
+    assert [str(found) for found in unmarked_in(roots, base)] == []

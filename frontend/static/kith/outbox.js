@@ -275,8 +275,7 @@
     var summary = document.querySelector("[data-outbox-summary]");
     if (!summary) return;
     summary.hidden = count === 0;
-    summary.querySelector("a").textContent =
-      (count === 1 ? text.countOne : text.countMany).replace("__N__", count);
+    summary.querySelector("a").textContent = waitingText(count);
   }
 
   function renderPending(items) {
