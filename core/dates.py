@@ -74,3 +74,27 @@ def day_in_words(day: dt.date) -> str:
         "day": day.day,
         "month": MONTHS[day.month],
     }
+
+
+# Where one part of the day ends and the next begins, as people greet each other.
+AFTERNOON_FROM = dt.time(12)
+EVENING_FROM = dt.time(18)
+
+
+def part_of_day(at: dt.time) -> str:
+    """ "morning", "afternoon" or "evening", for a wall-clock time."""
+    if at < AFTERNOON_FROM:
+        return "morning"
+    if at < EVENING_FROM:
+        return "afternoon"
+    return "evening"
+
+
+def greeting(name: str, *, at: dt.time) -> str:
+    """ "Good morning, George.": by the part of the day it is, in the active language."""
+    words = {
+        "morning": _("Good morning, %(name)s."),
+        "afternoon": _("Good afternoon, %(name)s."),
+        "evening": _("Good evening, %(name)s."),
+    }[part_of_day(at)]
+    return words % {"name": name}

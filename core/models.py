@@ -42,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     photo = models.ImageField(_("photo"), upload_to="users/", blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en-gb")
+    # Every page in a larger type, for people who find the usual size hard to read.
+    larger_text = models.BooleanField(_("larger text"), default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -40,3 +40,11 @@ def user_choose_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+def user_set_larger_text(*, user: User, larger: bool) -> User:
+    """Every page in a larger type for this person, on every device they use."""
+    if user.larger_text != larger:
+        user.larger_text = larger
+        user.save(update_fields=["larger_text"])
+    return user

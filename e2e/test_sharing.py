@@ -34,9 +34,10 @@ def test_george_changes_what_his_circle_sees(
     george = phone_context().new_page()
     sign_in(george, server, "george@kith.example")
 
-    george.get_by_role("link", name=re.compile(r"^\s*George\b")).first.click()
-    george.get_by_role("link", name="Who sees what").click()
-    expect(george.get_by_role("heading", level=1)).to_have_text("Who sees what")
+    # He lands on his My day; his page is one tap away, and it speaks to him.
+    george.get_by_role("link", name="Your page").click()
+    george.get_by_role("link", name="Who can see your notes").click()
+    expect(george.get_by_role("heading", level=1)).to_have_text("Who can see your notes")
     expect(george.get_by_text("You decide who sees the notes written about you.")).to_be_visible()
     # George chooses for himself: nobody asks him how he agreed.
     expect(george.get_by_label("Who agreed?")).to_have_count(0)

@@ -29,6 +29,7 @@ class Carer:
     email: str
     phone: str
     role_label: str = ""
+    language: str = ""  # the language they use Kith in, when not English
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Account:
     name: str
     email: str
     phone: str = ""
+    language: str = ""  # the language they use Kith in, when not English
+    larger_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,11 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("george", "George Mensah", "george@kith.example", "07700 900233"),
     Account("tom", "Tom Walsh", "tom@kith.example", "07700 900671"),
     Account("linda", "Linda Fletcher", "linda@kith.example", "07700 900754"),
+    # Gwen reads Kith in Welsh; her niece Lowri, who grew up in England, in English.
+    Account(
+        "gwen", "Gwen Morgan", "gwen@kith.example", "07700 900810", language="cy", larger_text=True
+    ),
+    Account("lowri", "Lowri Morgan", "lowri@kith.example", "07700 900812"),
 )
 
 # The professionals several people share: one surgery, one district nursing team.
@@ -123,7 +131,8 @@ RIVERSIDE_CARERS: tuple[Carer, ...] = (
     Carer("gareth", "Gareth Llewellyn", "gareth@kith.example", "07700 900103", "new starter buddy"),
     Carer("kasia", "Kasia Nowicka", "kasia@kith.example", "07700 900104"),
     Carer("darren", "Darren Mitchell", "darren@kith.example", "07700 900105"),
-    Carer("mei", "Mei Lin Chen", "mei@kith.example", "07700 900106"),
+    # Grew up in Cardiff and went to a Welsh school: Gwen's coordinator, using Kith in Welsh.
+    Carer("mei", "Mei Lin Chen", "mei@kith.example", "07700 900106", language="cy"),
     Carer("yusuf", "Yusuf Ahmed", "yusuf@kith.example", "07700 900107"),
     Carer("bethany", "Bethany Hale", "bethany@kith.example", "07700 900108"),
 )
@@ -313,8 +322,10 @@ RIVERSIDE_PEOPLE: tuple[Supported, ...] = (
         preferred_name="Gwen",
         pronouns="she/her",
         coordinator="mei",
+        account="gwen",
         about_me=(
-            "I'm Gwen, from Swansea, though I've lived here forty years. I have macular "
+            "I'm Gwen, from Swansea, though I've lived here forty years. Welsh is my first "
+            "language and I read Kith in Welsh, with the big letters on. I have macular "
             "degeneration, so I see the edges of things but not faces. I sang in a choir for "
             "most of my life and I still do."
         ),
@@ -329,7 +340,14 @@ RIVERSIDE_PEOPLE: tuple[Supported, ...] = (
         ),
         circle=(
             Circle("Bronwen Davies", FAMILY, "sister, lives in Swansea", "07700 900811"),
-            Circle("Lowri Morgan", FAMILY, "niece", "07700 900812", "lowri.morgan@example.com"),
+            Circle(
+                "Lowri Morgan",
+                FAMILY,
+                "niece, lives nearby",
+                "07700 900812",
+                "lowri@kith.example",
+                account="lowri",
+            ),
             Circle("Maureen Pike", FRIEND, "friend from choir", "020 7946 0813"),
             Circle(
                 "Imran Qureshi",
@@ -575,6 +593,9 @@ SIGN_INS: tuple[tuple[str, Promise], ...] = (
     ("sarah@kith.example", _("Jean's daughter")),
     ("nina@kith.example", _("district nurse")),
     ("george@kith.example", _("George, uses Kith himself")),
+    ("gwen@kith.example", _("Gwen, uses Kith herself, in Welsh")),
+    ("mei@kith.example", _("carer, Gwen's named coordinator, uses Kith in Welsh")),
+    ("lowri@kith.example", _("Gwen's niece, reads in English")),
     ("omar@kith.example", _("carer in another team")),
 )
 

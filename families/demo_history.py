@@ -92,6 +92,9 @@ GOALS: tuple[Goal, ...] = (
     Goal("ryan-money", "ryan", "Sort my own money out for the week", "Kasia, Mum", 5),
     Goal("irene-stick", "irene", "Walk to the corner shop with my stick", "Hannah, Gareth", 6),
     Goal("alex-cook", "alex", "Cook my own tea three nights a week", "Yusuf", 4),
+    # Gwen's goals are in Welsh, as she said them: words people write stay in their language.
+    Goal("gwen-choir", "gwen", "Mynd i'r côr bob nos Fercher, hyd yn oed yn y gaeaf", "Maureen", 5),
+    Goal("gwen-bron", "gwen", "Ffonio Bron fy hun bob dydd Sul", "Mei", 3),
 )
 
 
@@ -555,11 +558,40 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "gwen",
+        (9, "17:40"),
+        "mei",
+        VISIT,
+        "Roedd Gwen mewn hwyliau da heno. Fe wnaethon ni roi rhif Bron ar y botwm mawr ar y "
+        "ffôn, a ffoniodd hi Bron ei hun. Canodd hi 'Calon Lân' i mi wrth i ni olchi'r llestri.",
+        5,
+        goals=("gwen-bron",),
+        reactions=(("lowri", HEART),),
+    ),
+    Entry(
+        "gwen",
+        (6, "19:15"),
+        "lowri",
+        UPDATE,
+        "Popped in after work with Auntie Gwen's shopping. She had me singing along to her "
+        "choir CD. Thank you Mei for sorting the phone button, she's so pleased with it.",
+        replies=(("mei", "Diolch Lowri! She rang Bron twice yesterday."),),
+    ),
+    Entry(
+        "gwen",
+        (3, "10:05"),
+        "gwen",
+        UPDATE,
+        "Rwy'n teimlo'n dda heddiw.",
+        4,
+    ),
+    Entry(
+        "gwen",
         (2, "17:30"),
         "yusuf",
         MOMENT,
         "Choir practice tonight: Maureen picked Gwen up and she came home humming.",
         5,
+        goals=("gwen-choir",),
     ),
     Entry(
         "alex",
@@ -792,6 +824,7 @@ OLDER = frozenset(
         "Arthur Bennett",
         "Joan Bennett",
         "Gwendolyn Morgan",
+        "Gwen Morgan",
         "Dennis Clarke",
         "Stan Hubbard",
         "Winston Campbell",

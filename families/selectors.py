@@ -152,3 +152,10 @@ def coordinator_phone_for(access: PersonAccess) -> str:
     if coordinator is None or not access.can_call_coordinator:
         return ""
     return coordinator.phone or ""
+
+
+def own_record(user: User) -> Person | None:
+    """The record of the person this account belongs to, when they use Kith themself."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=user.pk).select_related("team", "coordinator").first()

@@ -36,7 +36,8 @@ def visible_notes(access: PersonAccess) -> QuerySet[Note]:
 
 def with_everything_shown(notes: QuerySet[Note]) -> QuerySet[Note]:
     """What rendering a note needs, in a fixed number of queries however many notes."""
-    return notes.select_related("author", "handled_by").prefetch_related(
+    # The person comes along (a join, not a query): a note they wrote themself says so.
+    return notes.select_related("author", "handled_by", "person").prefetch_related(
         Prefetch("photos", queryset=NotePhoto.objects.order_by("position", "id")),
         Prefetch("replies", queryset=Reply.objects.select_related("author")),
         "reactions",

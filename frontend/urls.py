@@ -10,6 +10,7 @@ from frontend.views import (
     export,
     invitations,
     language,
+    my_day,
     people,
     photos,
     profile,
@@ -26,6 +27,8 @@ urlpatterns = [
     # A team member's Today; everyone else's list of their people (frontend/views/today.py).
     path("", today.home, name="home"),
     path("people/", people.my_people, name="people_directory"),
+    # The person's own word on how they feel today, from the faces on their My day.
+    path("my-day/feeling/", my_day.feeling_share, name="my_day_feeling"),
     # The installable app: served from the root so the worker's scope is the whole site.
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
@@ -63,6 +66,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", profile.profile_edit, name="profile"),
+    # "Larger text": a plain POST form, saved on the account.
+    path("profile/text-size/", my_day.text_size, name="text_size"),
     # Switching language: a plain POST form on every page, no script needed.
     path("language/", language.language_choose, name="set_language"),
     # People and their circles.

@@ -34,6 +34,7 @@ __all__ = [
     "person_set_coordinator",
     "person_update_profile",
 ]
+from families.services.feelings import person_share_feeling
 from families.services.notes import (
     concern_mark_handled,
     note_create,
@@ -57,6 +58,7 @@ __all__ += [
     "outcome_create",
     "outcome_update",
     "person_set_note_sharing",
+    "person_share_feeling",
     "reaction_set",
     "render_note_fragments",
     "reply_create",

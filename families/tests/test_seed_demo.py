@@ -525,3 +525,22 @@ def test_if_empty_adds_no_history_the_second_time(lived_in):
     seed("--if-empty")
     assert [model.objects.count() for model in models] == before
     assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*")) == files
+
+
+def test_gwen_reads_kith_in_welsh_with_mei_her_coordinator_and_lowri_in_english(seeded):
+    gwen = user("gwen@kith.example")
+    record = Person.objects.get(user=gwen)
+    assert record.name == "Gwen"
+    assert (gwen.language, gwen.larger_text) == ("cy", True)
+    mei = user("mei@kith.example")
+    assert mei.language == "cy"
+    assert record.coordinator == mei
+    # Mei is in Angela's team, so Angela sees Gwen too.
+    assert "Gwen" in people_names(visible_people(user("angela@kith.example")))
+    lowri = user("lowri@kith.example")
+    assert lowri.language == "en-gb"
+    assert people_names(visible_people(lowri)) == {"Gwen"}
+    assert record.circle.get(user=lowri).relationship.startswith("niece")
+    # Her goals are in her own words, in Welsh, and she wrote a note herself.
+    assert "Ffonio Bron fy hun bob dydd Sul" in set(record.outcomes.values_list("title", flat=True))
+    assert Note.objects.filter(person=record, author=gwen).exists()

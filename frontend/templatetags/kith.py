@@ -69,3 +69,11 @@ def list_in_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+@register.filter
+def is_viewer(person: Person | None, user: object) -> bool:
+    """Whether a page about ``person`` is read by that person: then it speaks to them
+    ("Your goals"), and to everyone else about them ("George's goals")."""
+    viewer_id = getattr(user, "pk", None)
+    return person is not None and viewer_id is not None and person.user_id == viewer_id

@@ -33,6 +33,10 @@ MATRIX: dict[str, tuple] = {
     # Everyone this user may see (the access layer lists them): a carer's directory.
     "people_directory": ("get", EVERYONE),
     "profile": ("get", EVERYONE),
+    # One's own text size, saved on one's own account.
+    "text_size": ("post", EVERYONE, {"larger": "on"}),
+    # How the person feels today, from the faces on their My day: the person alone.
+    "my_day_feeling": ("post", frozenset({"person_user"}), {"wellbeing": "4"}),
     "person": ("get", SEES_PERSON),
     "person_edit": ("get", EDITS_PERSON),
     "person_coordinator": ("post", TEAM),

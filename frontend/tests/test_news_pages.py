@@ -144,7 +144,8 @@ def test_the_team_and_the_person_keep_their_own_page(personas, as_user, who):
     html = _person_page(as_user(personas.all_users()[who]), personas)
 
     assert "Latest news" not in html
-    assert "Notes and news" in html
+    # Said to the person on their own page.
+    assert ("Your notes" if who == "person_user" else "Notes and news") in html
 
 
 def test_the_family_can_call_the_named_coordinator(personas, as_user):

@@ -30,7 +30,8 @@ def test_a_family_member_sees_only_their_person(personas):
 
 
 def test_the_person_sees_their_own_page(personas):
-    page = _client(personas.person_user).get(reverse("home")).text
+    # Their home is My day (test_my_day_page.py); the list of their people keeps them too.
+    page = _client(personas.person_user).get(reverse("people_directory")).text
     assert "Your own page" in page
 
 

@@ -12,6 +12,7 @@ from core.requests import SignedInRequest
 from families import selectors, services
 from frontend.family_news import family_news
 from frontend.forms import CoordinatorForm, PersonProfileForm, add_service_errors
+from frontend.speaking import spoken_to_the_person
 from frontend.views.timeline import NoteForm
 from teams.selectors import team_members
 
@@ -75,6 +76,8 @@ def person_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
         form = PersonProfileForm(
             initial={name: getattr(person, name) for name in services.PROFILE_FIELDS}
         )
+    if access.role is Role.SELF:
+        spoken_to_the_person(form)
     return render(request, "frontend/person_edit.html", {"form": form, "person": person})
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.access import PersonAccess, person_access_or_404
+from core.access import PersonAccess, Role, person_access_or_404
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
 from core.requests import KithRequest, SignedInRequest
@@ -42,6 +42,7 @@ from families.timeline import (
     with_everything_shown,
 )
 from frontend import drafts
+from frontend.speaking import spoken_to_the_person
 from frontend.views.photos import _serve
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ class NoteForm(forms.Form):
             cast(forms.ChoiceField, self.fields["outcomes"]).choices = outcomes
         else:
             del self.fields["outcomes"]
+        if access.role is Role.SELF:
+            spoken_to_the_person(self)
         if not self.is_bound:
             if self.initial.get("kind") not in kinds:
                 self.initial["kind"] = kind_choices[0][0]
@@ -191,6 +194,10 @@ class OutcomeForm(forms.Form):
         initial=Outcome.Status.WORKING_ON,
         widget=forms.RadioSelect,
     )
+
+
+def spoken_to_self(form: forms.Form, access: PersonAccess) -> forms.Form:
+    return spoken_to_the_person(form) if access.role is Role.SELF else form
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -391,6 +398,8 @@ def _note_page(
     edit_form = forms_given.get("edit_form")
     if edit_form is None and can_edit:
         edit_form = NoteEditForm(initial={"body": note.body, "wellbeing": note.wellbeing})
+    if edit_form is not None and access.role is Role.SELF:
+        spoken_to_the_person(edit_form)
     context = {
         "note": note,
         "person": access.person,
@@ -556,7 +565,7 @@ def outcome_list(request: SignedInRequest, person_id: int) -> HttpResponse:
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
     if access.can_edit_profile:
-        form = OutcomeForm(_posted(request))
+        form = spoken_to_self(OutcomeForm(_posted(request)), access)
         if request.method == "POST" and form.is_valid():
             try:
                 services.outcome_create(
@@ -594,7 +603,7 @@ def outcome_detail(request: SignedInRequest, outcome_id: int) -> HttpResponse:
     form = None
     if access.can_edit_profile:
         initial = {"title": outcome.title, "who_helps": outcome.who_helps, "status": outcome.status}
-        form = OutcomeForm(_posted(request), initial=initial)
+        form = spoken_to_self(OutcomeForm(_posted(request), initial=initial), access)
         if request.method == "POST" and form.is_valid():
             try:
                 services.outcome_update(

@@ -1,4 +1,4 @@
-"""The home page: a carer's Today; everyone else keeps the list of their people.
+"""The home page: a carer's Today; the person's own My day; everyone else, their people.
 
 Thin on purpose: the reads are teams.rota.today's.
 """
@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from core.access import current_team_ids
 from core.requests import SignedInRequest
+from families.selectors import own_record
+from frontend.views.my_day import my_day
 from frontend.views.people import my_people
 from teams.rota.today import today_for
 
@@ -17,9 +19,12 @@ from teams.rota.today import today_for
 @login_required
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
-    # A team member opens Kith for their day; a daughter, a nurse or the person for the
-    # people they are close to, as before. The list of everyone stays at /people/.
+    # A team member opens Kith for their day; the person supported for their own day; a
+    # daughter or a nurse for the people they are close to. Everyone is listed at /people/.
     if not current_team_ids(request.user).exists():
+        person = own_record(request.user)
+        if person is not None:
+            return my_day(request, person)
         return my_people(request)
     return render(
         request,

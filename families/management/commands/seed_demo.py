@@ -12,6 +12,7 @@ from django.urls import resolve
 from django.utils.translation import gettext as _
 
 from core.models import User
+from core.services import user_choose_language, user_set_larger_text
 from families import demo_data, demo_history
 from families import services as family_services
 from families.models import CircleMember, Person
@@ -83,14 +84,17 @@ def build_demo() -> None:
     # Hashing is slow on purpose; one hash shared by every demo account keeps seeding quick.
     password = make_password(demo_data.DEMO_PASSWORD)
     carers = {
-        carer.key: _user(carer.name, carer.email, carer.phone, password)
+        carer.key: _user(carer.name, carer.email, carer.phone, password, carer.language)
         for team in demo_data.TEAMS
         for carer in team.carers
     }
     accounts = {
-        account.key: _user(account.name, account.email, account.phone, password)
+        account.key: _user(account.name, account.email, account.phone, password, account.language)
         for account in demo_data.ACCOUNTS
     }
+    for account in demo_data.ACCOUNTS:
+        if account.larger_text:
+            user_set_larger_text(user=accounts[account.key], larger=True)
     # One day for the whole demo, even when seeding runs across midnight.
     today = local_today()
     people: dict[str, Person] = {}
@@ -105,9 +109,12 @@ def build_demo() -> None:
     )
 
 
-def _user(name: str, email: str, phone: str, password_hash: str) -> User:
+def _user(name: str, email: str, phone: str, password_hash: str, language: str = "") -> User:
     # There is no service for creating an account outside an invitation yet.
-    return User.objects.create(email=email, display_name=name, phone=phone, password=password_hash)
+    user = User.objects.create(email=email, display_name=name, phone=phone, password=password_hash)
+    if language:
+        user_choose_language(user=user, language=language)
+    return user
 
 
 def _build_team(
