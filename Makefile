@@ -46,6 +46,8 @@ lint: $(INSTALLED) $(MSGFMT)
 	$(BIN)/ruff format --check .
 	@# The layers (.importlinter): frontend above families and teams, they above core's kernel.
 	$(BIN)/lint-imports
+	@# Types, with django-stubs, on the whole project, tests included ([tool.mypy] in pyproject.toml).
+	$(BIN)/mypy .
 	@# Every template word marked; every catalogue whole, current and compiled (.mo committed).
 	$(MANAGE) check_translations
 

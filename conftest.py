@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from core.models import User
 from core.tests.factories import (
@@ -18,7 +19,7 @@ from families.models import CircleMember, Person
 from teams.models import Team
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TRAVEL = pytest.StashKey[object]()
+TRAVEL = pytest.StashKey[time_machine.travel]()
 
 
 # --- The day the tests run on --------------------------------------------------------------
@@ -86,10 +87,11 @@ def _database_pools_closed_before_teardown(django_db_setup, django_db_blocker):
     """PostgreSQL's test databases can only be dropped once no pooled connection holds them."""
     yield
     from django.db import connections
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLConnection
 
     with django_db_blocker.unblock():
         for connection in connections.all():
-            if connection.vendor != "postgresql":
+            if not isinstance(connection, PostgreSQLConnection):
                 continue
             # Threads some tests start (workers, sockets) may still hold a connection of
             # their own; the database cannot be dropped while any does.
@@ -149,33 +151,33 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    team = TeamFactory(name="Riverside neighbourhood team")
-    other_team = TeamFactory(name="Hilltop neighbourhood team")
-    carer = UserFactory(email="angela@example.org", display_name="Angela Carer")
-    MembershipFactory(team=team, user=carer)
-    other_carer = UserFactory(email="omar@example.org", display_name="Omar Othercarer")
-    MembershipFactory(team=other_team, user=other_carer)
-    person_user = UserFactory(email="jean@example.org", display_name="Jean Person")
-    person = PersonFactory(
+    team = TeamFactory.create(name="Riverside neighbourhood team")
+    other_team = TeamFactory.create(name="Hilltop neighbourhood team")
+    carer = UserFactory.create(email="angela@example.org", display_name="Angela Carer")
+    MembershipFactory.create(team=team, user=carer)
+    other_carer = UserFactory.create(email="omar@example.org", display_name="Omar Othercarer")
+    MembershipFactory.create(team=other_team, user=other_carer)
+    person_user = UserFactory.create(email="jean@example.org", display_name="Jean Person")
+    person = PersonFactory.create(
         team=team,
         full_name="Jean Margaret Person",
         preferred_name="Jean",
         user=person_user,
         coordinator=carer,
     )
-    neighbour = PersonFactory(team=team, full_name="Neville Neighbour")
-    family = UserFactory(email="sarah@example.org", display_name="Sarah Daughter")
-    family_place = CircleMemberFactory(person=person, user=family, relationship="daughter")
-    professional = UserFactory(email="nina@example.org", display_name="Nina Nurse")
-    professional_place = CircleMemberFactory(
+    neighbour = PersonFactory.create(team=team, full_name="Neville Neighbour")
+    family = UserFactory.create(email="sarah@example.org", display_name="Sarah Daughter")
+    family_place = CircleMemberFactory.create(person=person, user=family, relationship="daughter")
+    professional = UserFactory.create(email="nina@example.org", display_name="Nina Nurse")
+    professional_place = CircleMemberFactory.create(
         person=person,
         user=professional,
         kind=CircleMember.Kind.PROFESSIONAL,
         relationship="district nurse",
     )
-    CircleMemberFactory(person=neighbour, relationship="son")
-    PersonFactory(team=other_team, full_name="Olive Otherteam")
-    outsider = UserFactory(email="olly@example.org", display_name="Olly Outsider")
+    CircleMemberFactory.create(person=neighbour, relationship="son")
+    PersonFactory.create(team=other_team, full_name="Olive Otherteam")
+    outsider = UserFactory.create(email="olly@example.org", display_name="Olly Outsider")
     return Personas(
         team=team,
         other_team=other_team,

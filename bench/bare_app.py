@@ -32,6 +32,7 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -40,7 +41,7 @@ import django
 from django.conf import settings
 
 
-def _floor_database() -> dict[str, Any]:
+def _floor_database() -> Mapping[str, Any]:
     """The floor's database, set up as Kith sets up the same engine in core/settings.py."""
     if url := os.environ.get("FLOOR_DATABASE_URL"):
         database = dj_database_url.parse(url)
@@ -122,7 +123,7 @@ MAX_SIZE = 64 * 1024
 FLOOR_TABLE = "floor_fragment"
 
 
-def _query(scope: dict[str, Any]) -> dict[str, str]:
+def _query(scope: Mapping[str, Any]) -> dict[str, str]:
     parsed = parse_qs(scope.get("query_string", b"").decode())
     return {key: values[0] for key, values in parsed.items()}
 
@@ -180,13 +181,16 @@ async def http_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     size = _size(query.get("size", "0"))
     html = fragment(marker, size)
     layer = get_channel_layer()
+    assert layer is not None  # configured above
     for group in GROUPS:
         await layer.group_send(group, {"type": "event.message", "html": html})
     await _answer(send, 204)
 
 
+# A consumer's ASGI app routed with path(), which django-stubs types for views only (as in
+# core/realtime/routing.py).
 application = ProtocolTypeRouter(
-    {"http": http_app, "websocket": URLRouter([path("ws/", Viewer.as_asgi())])}
+    {"http": http_app, "websocket": URLRouter([path("ws/", Viewer.as_asgi())])}  # type: ignore[arg-type, list-item]
 )
 
 
@@ -194,7 +198,9 @@ application = ProtocolTypeRouter(
 
 
 def _broadcast(html: str) -> None:
-    send = async_to_sync(get_channel_layer().group_send)
+    layer = get_channel_layer()
+    assert layer is not None  # configured above
+    send = async_to_sync(layer.group_send)
     for group in GROUPS:
         send(group, {"type": "event.message", "html": html})
 
@@ -221,7 +227,7 @@ floor_application = ProtocolTypeRouter(
     {
         # As in Kith: requests run on a fixed set of threads that keep their connections.
         "http": RequestThreads(get_asgi_application(), threads=8),
-        "websocket": URLRouter([path("ws/", Viewer.as_asgi())]),
+        "websocket": URLRouter([path("ws/", Viewer.as_asgi())]),  # type: ignore[arg-type, list-item]
     }
 )
 
@@ -243,7 +249,8 @@ def setup_floor() -> None:
         cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (id {key}, html text NOT NULL)")
     user = User.objects.create_user(username="floor")
     client = Client()
-    client.force_login(user)
+    # The floor's user model is Django's own; the type checker knows only Kith's (core.User).
+    client.force_login(user)  # type: ignore[arg-type]
     cookie_name = settings.SESSION_COOKIE_NAME
     print(json.dumps({"cookie_name": cookie_name, "session": client.cookies[cookie_name].value}))
 

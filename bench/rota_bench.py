@@ -38,9 +38,19 @@ import time
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.measure import percentile, query_count, start_throwaway_django, timed
+
+if TYPE_CHECKING:  # Django is set up inside main(), on a throwaway database
+    from django.http import HttpRequest, HttpResponse
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+    from core.models import User
+    from families.models import Person
+    from teams.models import Team
+    from teams.rota.selectors import WeekGrid
 
 CARERS = 12
 PEOPLE = 40
@@ -70,11 +80,11 @@ def _bare_urlconf(rows: list[dict], days: list[dt.date]) -> str:
 
     template = Engine.get_default().from_string(BARE_GRID)
 
-    def bare_grid(request):
+    def bare_grid(request: HttpRequest) -> HttpResponse:
         return HttpResponse(template.render(Context({"rows": rows, "days": days})))
 
     module = types.ModuleType("rota_bench_urls")
-    module.urlpatterns = [
+    module.urlpatterns = [  # type: ignore[attr-defined]  # a module made at run time
         path("bench/bare-grid/", bare_grid),
         path("", include(settings.ROOT_URLCONF)),
     ]
@@ -82,7 +92,7 @@ def _bare_urlconf(rows: list[dict], days: list[dt.date]) -> str:
     return module.__name__
 
 
-def _plain_rows(grid) -> list[dict]:
+def _plain_rows(grid: WeekGrid) -> list[dict]:
     """The grid's content as plain Python values, read once before timing."""
     return [
         {
@@ -109,7 +119,7 @@ def _plain_rows(grid) -> list[dict]:
 # Building the team ------------------------------------------------------------------------------
 
 
-def _build_team(name: str, carers: list) -> object:
+def _build_team(name: str, carers: list[User]) -> Team:
     from teams import services as team_services
 
     team = team_services.team_create(name=name, area="Bench", founder=carers[0])
@@ -118,7 +128,7 @@ def _build_team(name: str, carers: list) -> object:
     return team
 
 
-def _people(team, actor, count: int, prefix: str) -> list:
+def _people(team: Team, actor: User, count: int, prefix: str) -> list[Person]:
     from families import services as family_services
 
     return [
@@ -189,7 +199,7 @@ def main() -> int:
         client.force_login(carers[0])
 
         def get(url: str, expect: str) -> Callable[[], object]:
-            def view() -> object:
+            def view() -> Response:
                 response = client.get(url)
                 if response.status_code != 200:
                     raise SystemExit(f"{url} answered {response.status_code}")
@@ -219,8 +229,8 @@ def main() -> int:
             results[label] = (statistics.median(times), percentile(times, 0.95), query_count(view))
         base = results[rows[0][0]][0]
         print(f"{'(a) page':<30} {'p50':>7} {'p95':>7} {'queries':>8} {'x bare':>7}")
-        for label, (p50, p95, queries) in results.items():
-            print(f"{label:<30} {p50:>7.2f} {p95:>7.2f} {queries:>8} {p50 / base:>7.1f}")
+        for label, (p50, p95, count) in results.items():
+            print(f"{label:<30} {p50:>7.2f} {p95:>7.2f} {count:>8} {p50 / base:>7.1f}")
         grid_p50 = results["team's week, this week"][0]
         grid_queries = {results[label][2] for label in results if label.startswith("team's")}
         same_queries = len(grid_queries) == 1
@@ -254,12 +264,14 @@ def main() -> int:
         bare_dates = bare_expansion()
         bare_times = [t / 1000 for t in timed(bare_expansion, max(5, options.expand_runs))]
 
-        expand_times, made, queries = [], [], []
+        expand_times: list[float] = []
+        made: list[int] = []
+        queries: list[int] = []
         for run in range(options.expand_runs):
             new_people = _people(expand_team, carers[0], PEOPLE, f"Year{run}")
             before = Visit.objects.count()
 
-            def expand(new_people=new_people) -> None:
+            def expand(new_people: list[Person] = new_people) -> None:
                 for n, person in enumerate(new_people):
                     services.pattern_create(
                         actor=carers[n % CARERS],

@@ -17,10 +17,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from e2e.conftest import (
     BASE_DIR,
@@ -65,7 +66,9 @@ def _measure(page: Page, url: str) -> tuple[int, float]:
     )
 
 
-def _signed_in_phone(browser, base: str, service_workers: str):
+def _signed_in_phone(
+    browser: Browser, base: str, service_workers: Literal["allow", "block"]
+) -> tuple[BrowserContext, Page]:
     context = browser.new_context(
         base_url=base,
         viewport={"width": 360, "height": 740},
@@ -81,7 +84,7 @@ def _signed_in_phone(browser, base: str, service_workers: str):
     return context, page
 
 
-def _throttled(context, page, *, no_cache: bool = False) -> None:
+def _throttled(context: BrowserContext, page: Page, *, no_cache: bool = False) -> None:
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", THROTTLE)
@@ -89,7 +92,7 @@ def _throttled(context, page, *, no_cache: bool = False) -> None:
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
 
 
-def _one_run(browser, base: str, results: dict) -> None:
+def _one_run(browser: Browser, base: str, results: dict[str, dict[str, list[float]]]) -> None:
     # A phone that has never seen Kith: no service worker, nothing cached.
     context, page = _signed_in_phone(browser, base, service_workers="block")
     fresh = context.new_page()
@@ -137,7 +140,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(server, port, log)
-        results = {
+        results: dict[str, dict[str, list[float]]] = {
             "kith": {"bytes": [], "first": [], "repeat": []},
             "bare": {"bytes": [], "first": []},
         }

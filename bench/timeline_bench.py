@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.measure import percentile, query_count, start_throwaway_django, timed
@@ -104,7 +105,7 @@ def main() -> int:
         from django.test import Client
 
         from core.models import User
-        from families.access import person_access
+        from families.access import person_access_or_404
         from families.models import Note
         from families.timeline import encode_cursor, timeline_page, visible_notes
 
@@ -114,7 +115,7 @@ def main() -> int:
         call_command("seed_demo", stdout=io.StringIO())
         person_id, angela_id = make_notes(options.notes)
         angela = User.objects.get(pk=angela_id)
-        access = person_access(angela, person_id)
+        access = person_access_or_404(angela, person_id)
         ordered = list(visible_notes(access).order_by("-created_at", "-id"))
         total = len(ordered)
         cursors = {
@@ -139,7 +140,7 @@ def main() -> int:
         def page_of(cursor: str | None) -> Callable[[], object]:
             return lambda: timeline_page(access, cursor=cursor, limit=PAGE)
 
-        def view_of(cursor: str | None, **headers: str) -> Callable[[], object]:
+        def view_of(cursor: str | None, **headers: Any) -> Callable[[], object]:
             def view() -> object:
                 response = client.get(url, {"cursor": cursor} if cursor else {}, **headers)
                 if response.status_code != 200:

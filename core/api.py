@@ -151,12 +151,12 @@ def _refused_by_service(request: HttpRequest, exc: DjangoValidationError) -> Htt
     return error_response(request, 422, "invalid", summary, fields)
 
 
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     # Never say why: "not yours to see" must read exactly like "does not exist".
     return error_response(request, 404, "not_found", _("We could not find that."))
 
 
-def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _too_large(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     # Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many
     # fields or files): that is the sender's doing, so it gets the one body, not a 500.
     return error_response(
@@ -164,7 +164,7 @@ def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unreadable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     # A multipart body cut short or without its boundary: bad input like any other.
     return error_response(request, 422, "invalid", _("We could not read what was sent."))
 

@@ -11,12 +11,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from core.models import PushPreferences, PushSubscription
 from core.push.selectors import push_devices_for, push_preferences_for
 from core.push.services import (
     push_preferences_update,
     push_subscribe,
     push_unsubscribe,
 )
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, InputSchema
 
 router = Router(tags=["push"])
@@ -75,7 +77,7 @@ class PublicKeyOut(Schema):
     public_key: str
 
 
-def _device(subscription) -> DeviceOut:
+def _device(subscription: PushSubscription) -> DeviceOut:
     return DeviceOut(
         id=subscription.pk,
         endpoint=subscription.endpoint,
@@ -85,7 +87,7 @@ def _device(subscription) -> DeviceOut:
     )
 
 
-def _preferences(preferences) -> PreferencesOut:
+def _preferences(preferences: PushPreferences) -> PreferencesOut:
     return PreferencesOut(
         concerns=preferences.concerns,
         notes=preferences.notes,
@@ -114,7 +116,7 @@ def push_public_key(request: HttpRequest) -> PublicKeyOut:
     url_name="push_devices",
     summary="My devices that receive notifications",
 )
-def push_devices(request: HttpRequest) -> list[DeviceOut]:
+def push_devices(request: SignedInRequest) -> list[DeviceOut]:
     return [_device(s) for s in push_devices_for(request.user)]
 
 
@@ -128,7 +130,7 @@ _FIELD_NAMES = {"p256dh": "keys.p256dh", "auth": "keys.auth"}
     url_name="push_subscribe",
     summary="Turn on notifications for this device",
 )
-def push_subscribe_device(request: HttpRequest, payload: SubscriptionIn) -> Status[DeviceOut]:
+def push_subscribe_device(request: SignedInRequest, payload: SubscriptionIn) -> Status[DeviceOut]:
     try:
         subscription = push_subscribe(
             user=request.user,
@@ -153,7 +155,7 @@ def push_subscribe_device(request: HttpRequest, payload: SubscriptionIn) -> Stat
     url_name="push_unsubscribe",
     summary="Turn off notifications for this device",
 )
-def push_unsubscribe_device(request: HttpRequest, payload: UnsubscribeIn) -> Status[None]:
+def push_unsubscribe_device(request: SignedInRequest, payload: UnsubscribeIn) -> Status[None]:
     # Turning off twice is not an error: the outcome the person asked for holds.
     push_unsubscribe(user=request.user, endpoint=payload.endpoint)
     return Status(204, None)
@@ -165,7 +167,7 @@ def push_unsubscribe_device(request: HttpRequest, payload: UnsubscribeIn) -> Sta
     url_name="push_preferences",
     summary="My choices about notifications",
 )
-def push_preferences(request: HttpRequest) -> PreferencesOut:
+def push_preferences(request: SignedInRequest) -> PreferencesOut:
     return _preferences(push_preferences_for(request.user))
 
 
@@ -175,7 +177,7 @@ def push_preferences(request: HttpRequest) -> PreferencesOut:
     url_name="push_preferences_update",
     summary="Change my choices about notifications",
 )
-def push_preferences_change(request: HttpRequest, payload: PreferencesIn) -> PreferencesOut:
+def push_preferences_change(request: SignedInRequest, payload: PreferencesIn) -> PreferencesOut:
     saved = push_preferences_update(
         user=request.user,
         concerns=payload.concerns,

@@ -21,7 +21,8 @@ application = ProtocolTypeRouter(
         # Outermost, so it counts every socket this process holds (core/metrics.py); the whole
         # origin (scheme, host, port) must be the site's own, not just the host.
         "websocket": SocketMetrics(
-            SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            # The routes are URLPatterns of ASGI apps; see core/realtime/routing.py.
+            SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))  # type: ignore[arg-type]
         ),
     }
 )

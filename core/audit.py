@@ -8,13 +8,14 @@ being served, via AuditContextMiddleware, so services never handle requests them
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,9 +164,9 @@ def audit_for_person(
     person_id: int,
     action: str = "",
     actor_id: int | None = None,
-    since=None,
-    until=None,
-):
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
     """A person's trail, newest first, filtered. Callers check can_read_trail first."""
     entries = AuditEntry.objects.filter(person_id=person_id)
     if action:
@@ -230,7 +231,7 @@ _DETAIL_VALUES = {
 _CODE_KEYS = frozenset({"fields", "kind", "change"})
 
 
-def _detail_value(key: str, value) -> str:
+def _detail_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list | tuple):

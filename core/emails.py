@@ -9,6 +9,10 @@ wrong guesses under it, so no spelling of an address gets a fresh set of guesses
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 def email_normalise(value: object) -> str:
@@ -19,7 +23,7 @@ def email_normalise(value: object) -> str:
     return unicodedata.normalize("NFKC", value).strip().lower()
 
 
-def axes_username(request, credentials: dict | None = None) -> str | None:
+def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
     """AXES_USERNAME_CALLABLE: the address django-axes counts and pauses sign-ins under.
 
     Axes asks with the credentials given to authenticate() (or built from the account's own

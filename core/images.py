@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -31,7 +32,7 @@ def clean_photo(upload: UploadedFile) -> ContentFile:
             # Pillow only warns about a mildly oversized image; treat that as refusal too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             upload.seek(0)
-            image = Image.open(upload, formats=PHOTO_FORMATS)
+            image: Image.Image = Image.open(upload, formats=PHOTO_FORMATS)
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             image.load()
@@ -66,7 +67,9 @@ def clean_photo(upload: UploadedFile) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid4().hex}.{extension}")
 
 
-def replace_photo(instance, field_name: str, cleaned: ContentFile | None, *, remove: bool) -> None:
+def replace_photo(
+    instance: Model, field_name: str, cleaned: ContentFile | None, *, remove: bool
+) -> None:
     """Swap the photo on ``instance`` (unsaved), deleting the old file once the change commits."""
     from django.db import transaction
 

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.core.exceptions import ImproperlyConfigured
+from structlog.typing import EventDict, WrappedLogger
 
 if TYPE_CHECKING:  # settings import this module before Django is set up
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
+
+    from core.requests import KithRequest
 
 FORMATS = ("json", "text")
 # What nginx's $request_id looks like (32 hex digits), or any short, plain token a proxy sends.
@@ -36,11 +39,11 @@ def blank_emails(value: Any) -> Any:
     return _EMAIL.sub("[email]", value) if isinstance(value, str) else value
 
 
-def _no_emails(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+def _no_emails(logger: WrappedLogger, method: str, event: EventDict) -> EventDict:
     return {key: blank_emails(value) for key, value in event.items()}
 
 
-def _no_paths(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+def _no_paths(logger: WrappedLogger, method: str, event: EventDict) -> EventDict:
     """Django's own lines ("Not Found: /reset/<token>/") carry the path and the request: a
     path can hold a token, so the line keeps the reason and names the route instead."""
     request = event.pop("request", None)
@@ -118,10 +121,10 @@ class RequestIdMiddleware:
     token; and the user by id only.
     """
 
-    def __init__(self, get_response: "Callable[[HttpRequest], HttpResponse]") -> None:
+    def __init__(self, get_response: "Callable[[KithRequest], HttpResponse]") -> None:
         self.get_response = get_response
 
-    def __call__(self, request: "HttpRequest") -> "HttpResponse":
+    def __call__(self, request: "KithRequest") -> "HttpResponse":
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if _REQUEST_ID.match(sent) else new_request_id()
         request.request_id = request_id

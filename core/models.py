@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -10,7 +12,7 @@ from core.emails import email_normalise
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=email_normalise(email), **fields)
@@ -23,7 +25,7 @@ class UserManager(BaseUserManager["User"]):
         # sign-in throttle counts guesses under the same form (core/emails.py).
         return self.get(email__iexact=email_normalise(username))
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
@@ -92,6 +94,11 @@ class Event(models.Model):
     # The thing it happened to (a note, a visit, an offer), looked up afresh on catch-up.
     subject_id = models.BigIntegerField(null=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not stored: core.realtime.broadcast sets these on a new event for sending its frames.
+    html_by_language: dict[str, str]
+    html: str
+    previous_id: int
 
     class Meta:
         indexes = [

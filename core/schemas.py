@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from typing import Annotated
 
 from django.db.models.fields.files import FieldFile
@@ -46,7 +47,7 @@ def _bounded_day(day: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_bounded_day)]
 
 
-def _texts(value: object):
+def _texts(value: object) -> Iterator[str]:
     """Every string in a value, however deep in lists and objects it sits."""
     if isinstance(value, str):
         yield value
@@ -98,7 +99,7 @@ def photo_url(page: str, object_id: int, photo: FieldFile | None) -> str | None:
     The query string changes whenever the photo does, so a phone that cached the old
     face for an hour shows the new one at once.
     """
-    if not photo:
+    if photo is None or not photo.name:  # a FieldFile with no file is false, and has no name
         return None
     version = hashlib.sha256(photo.name.encode()).hexdigest()[:12]
     return f"{links.page_for(page, object_id)}?v={version}"

@@ -6,6 +6,7 @@ layer under ./var. DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -96,7 +97,7 @@ MIDDLEWARE = [
 
 LANGUAGE_COOKIE_NAME = "kith_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the device remembers the choice for a year
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 
 ROOT_URLCONF = "core.urls"
 ASGI_APPLICATION = "core.asgi.application"

@@ -20,7 +20,11 @@ import os
 import runpy
 import sys
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    import time_machine
 
 ENV = "KITH_TEST_TODAY"
 LOCAL = ZoneInfo("Europe/London")  # core.settings.TIME_ZONE; the root conftest checks they agree
@@ -45,7 +49,7 @@ def parse_today(text: str) -> datetime:
     return moment
 
 
-def start_travel(value: str):
+def start_travel(value: str) -> "time_machine.travel":
     """Move this process's clock to the moment value names, ticking on from there."""
     import time_machine
 

@@ -18,9 +18,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -45,7 +46,7 @@ SERVER_LOG = pytest.StashKey[Path]()
 SERVER_ENV = pytest.StashKey[dict[str, str]]()
 LOG_OFFSET = pytest.StashKey[int]()
 
-PHONE = {
+PHONE: dict[str, Any] = {
     "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 2,
     "is_mobile": True,
@@ -142,7 +143,7 @@ class _PostgresDatabase:
         self.name = f"kith_e2e_{secrets.token_hex(6)}"
         self.url = urlsplit(url)._replace(path=f"/{self.name}").geturl()
         config = dj_database_url.parse(url)
-        self._server = {
+        self._server: dict[str, Any] = {
             "user": config["USER"],
             "password": config["PASSWORD"],
             "host": config["HOST"],
@@ -256,7 +257,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     log = item.config.stash.get(SERVER_LOG, None)
     if report.failed and log and log.exists():

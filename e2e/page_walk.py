@@ -105,7 +105,9 @@ def check(page: Page, axe: Axe | None, errors: list[str], path: str) -> Visit:
     """What a person would meet on the page open now."""
     visit = Visit(url=path)
     width = page.evaluate("document.documentElement.scrollWidth")
-    visit.sideways_px = max(0, width - page.viewport_size["width"])
+    viewport = page.viewport_size
+    assert viewport is not None  # every phone context sets one
+    visit.sideways_px = max(0, width - viewport["width"])
     if visit.sideways_px:
         visit.widest = page.evaluate(WIDEST)
     if axe is not None:

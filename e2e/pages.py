@@ -32,7 +32,9 @@ def open_jeans_timeline(page: Page, server: str) -> int:
     expect(page).to_have_url(re.compile(r"/people/\d+/timeline/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Jean's timeline")
     wait_until_live(page)
-    return int(re.search(r"/people/(\d+)/timeline/", page.url).group(1))
+    found = re.search(r"/people/(\d+)/timeline/", page.url)
+    assert found is not None, page.url
+    return int(found.group(1))
 
 
 def open_composer(page: Page) -> None:

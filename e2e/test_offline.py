@@ -64,7 +64,9 @@ def _write(page: Page, words: str) -> None:
 
 
 def _notes_on_server(page: Page, person_path: str) -> list[str]:
-    person_id = re.search(r"/people/(\d+)/", person_path).group(1)
+    found = re.search(r"/people/(\d+)/", person_path)
+    assert found is not None, person_path
+    person_id = found.group(1)
     response = page.request.get(f"/api/v1/people/{person_id}/notes?limit=50")
     assert response.ok
     return [item["body"] for item in response.json()["items"]]

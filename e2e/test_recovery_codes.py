@@ -27,8 +27,8 @@ SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
 
 def _app_code(secret: str) -> str:
     """What an authenticator app shows for the key typed into it (RFC 6238, 30 s, 6 digits)."""
-    key = secret.replace(" ", "")
-    key = base64.b32decode(key + "=" * (-len(key) % 8))
+    typed = secret.replace(" ", "")
+    key = base64.b32decode(typed + "=" * (-len(typed) % 8))
     counter = struct.pack(">Q", int(time.time()) // 30)
     digest = hmac.new(key, counter, hashlib.sha1).digest()
     offset = digest[-1] & 0x0F

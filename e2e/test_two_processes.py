@@ -70,7 +70,9 @@ def _run_async(coroutine) -> None:
 
 async def _sign_in(session: aiohttp.ClientSession, base: str, email: str) -> None:
     page = await (await session.get("/accounts/login/")).text()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "the sign-in page has no CSRF token"
+    token = found.group(1)
     response = await session.post(
         "/accounts/login/",
         data={"csrfmiddlewaretoken": token, "username": email, "password": DEMO_PASSWORD},

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
@@ -196,17 +196,18 @@ def as_pk(value: object) -> int | None:
     Out of range is "does not exist", never a database error.
     """
     try:
+        # Anything may come in; int() refusing it is the check (the except below).
         pk = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
         return None
     return pk if 0 < pk <= MAX_PK else None
 
 
-def _signed_in(user: AnyUser | None) -> bool:
+def _signed_in(user: AnyUser | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def current_team_ids(user: AnyUser) -> QuerySet:
+def current_team_ids(user: User) -> QuerySet:
     return Membership.objects.current().filter(user_id=user.pk).values("team_id")
 
 
@@ -421,7 +422,7 @@ def visible_users(user: AnyUser) -> QuerySet:
     ).distinct()
 
 
-def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> QuerySet:
+def audience_users(person_id: int, audience: Audience | str, *, topic: str = "") -> QuerySet:
     """Every active account that may receive a person's items for this audience.
 
     The mirror of person_access, for telling people about something: the person's current
@@ -438,8 +439,10 @@ def audience_users(person_id: int, audience: Audience, *, topic: str = "") -> Qu
         )
         if topic:
             person = Person.objects.filter(pk=person_id).first()
-            members = circle.only("user_id", "note_kinds") if person is not None else []
-            shown = [m.user_id for m in members if topic in circle_kinds_for(person, m)]
+            shown = []
+            if person is not None:
+                members = circle.only("user_id", "note_kinds")
+                shown = [m.user_id for m in members if topic in circle_kinds_for(person, m)]
             reached |= Q(pk__in=shown)
             if topic in CIRCLE_DEFAULT_KINDS:
                 reached |= Q(pk__in=Person.objects.filter(pk=person_id).values("user_id"))

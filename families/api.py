@@ -1,9 +1,9 @@
 """/api/v1/people: the people a user may see, their profiles and who is around them."""
 
-from django.http import HttpRequest
 from ninja import Router
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, user_brief
 from families.access import Role, person_access_or_404
 from families.schemas import (
@@ -20,7 +20,7 @@ router = Router(tags=["people"])
 
 
 @router.get("", response={200: list[PersonListItemOut], **ERRORS}, summary="People I may see")
-def people_list(request: HttpRequest) -> list[PersonListItemOut]:
+def people_list(request: SignedInRequest) -> list[PersonListItemOut]:
     mine = people_for_user(request.user)
     found = [person_list_item(p, Role.TEAM) for p in mine.supported_by_my_team]
     if mine.my_own_record is not None:
@@ -30,7 +30,7 @@ def people_list(request: HttpRequest) -> list[PersonListItemOut]:
 
 
 @router.get("/{id:person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
-def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
+def person_detail(request: SignedInRequest, person_id: int) -> PersonOut:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
     return person_profile(access)
@@ -41,7 +41,7 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
     response={200: CircleOut, **ERRORS},
     summary="Who is around a person",
 )
-def person_circle(request: HttpRequest, person_id: int) -> CircleOut:
+def person_circle(request: SignedInRequest, person_id: int) -> CircleOut:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
     found = whos_who(access)

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from core import links
 from core.audit import ReadChannel, record_read
 from core.models import User
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, Id, InputSchema, PartialUpdateSchema, UserBriefOut, user_brief
 from families import services
 from families.access import PersonAccess, outcome_access_or_404, person_access_or_404
@@ -205,7 +206,7 @@ def _outcome(outcome: Outcome) -> OutcomeOut:
     )
 
 
-def _note_of_person(request: HttpRequest, person_id: int, note_id: int) -> Note:
+def _note_of_person(request: SignedInRequest, person_id: int, note_id: int) -> Note:
     """The note, only through the person it belongs to: any other pairing is not found."""
     note = note_access_or_404(request.user, note_id).note
     if note.person_id != person_id:
@@ -221,7 +222,7 @@ def _note_of_person(request: HttpRequest, person_id: int, note_id: int) -> Note:
     response={200: NotePageOut, **ERRORS},
     summary="A person's timeline, newest first",
 )
-def note_list(request: HttpRequest, person_id: int, filters: Query[NoteFilters]) -> NotePageOut:
+def note_list(request: SignedInRequest, person_id: int, filters: Query[NoteFilters]) -> NotePageOut:
     access: PersonAccess = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
     if not 1 <= filters.limit <= MAX_PAGE_SIZE:
@@ -248,7 +249,7 @@ def note_list(request: HttpRequest, person_id: int, filters: Query[NoteFilters])
 
 
 def _create(
-    request: HttpRequest, person_id: int, payload: NoteIn, photos: list[UploadedFile]
+    request: SignedInRequest, person_id: int, payload: NoteIn, photos: list[UploadedFile]
 ) -> Status[NoteOut]:
     note, created = services.note_create_once(
         actor=request.user,
@@ -272,7 +273,7 @@ def _create(
     response={200: NoteOut, 201: NoteOut, **ERRORS},
     summary="Write a note (the same client_key twice gives one note)",
 )
-def note_create(request: HttpRequest, person_id: int, payload: NoteIn) -> Status[NoteOut]:
+def note_create(request: SignedInRequest, person_id: int, payload: NoteIn) -> Status[NoteOut]:
     return _create(request, person_id, payload, [])
 
 
@@ -282,9 +283,11 @@ def note_create(request: HttpRequest, person_id: int, payload: NoteIn) -> Status
     summary="Write a note with up to 4 photos, as a multipart form",
 )
 def note_create_with_photos(
-    request: HttpRequest,
+    request: SignedInRequest,
     person_id: int,
     payload: Form[NoteIn],
+    # ninja's own idiom for optional files: File[...] says where they come from, None that
+    # they may be left out (the annotation as written does not admit None).
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[NoteOut]:
     # Every photo is checked before anything is saved: one bad photo means no note at all.
@@ -296,7 +299,9 @@ def note_create_with_photos(
     response={200: NoteOut, **ERRORS},
     summary="Change my note (for 24 hours)",
 )
-def note_edit(request: HttpRequest, person_id: int, note_id: int, payload: NoteEditIn) -> NoteOut:
+def note_edit(
+    request: SignedInRequest, person_id: int, note_id: int, payload: NoteEditIn
+) -> NoteOut:
     note = _note_of_person(request, person_id, note_id)
     # Leaving wellbeing out keeps it; sending null clears it.
     kept = {"wellbeing": payload.wellbeing} if "wellbeing" in payload.model_fields_set else {}
@@ -309,7 +314,7 @@ def note_edit(request: HttpRequest, person_id: int, note_id: int, payload: NoteE
     response={204: None, **ERRORS},
     summary="Delete my note",
 )
-def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpResponse:
+def note_delete(request: SignedInRequest, person_id: int, note_id: int) -> HttpResponse:
     note = _note_of_person(request, person_id, note_id)
     services.note_delete(actor=request.user, note_id=note.pk)
     return HttpResponse(status=204)
@@ -321,7 +326,7 @@ def note_delete(request: HttpRequest, person_id: int, note_id: int) -> HttpRespo
     summary="Reply to a note (the same client_key twice gives one reply)",
 )
 def reply_create(
-    request: HttpRequest, person_id: int, note_id: int, payload: ReplyIn
+    request: SignedInRequest, person_id: int, note_id: int, payload: ReplyIn
 ) -> Status[ReplyOut]:
     note = _note_of_person(request, person_id, note_id)
     reply, created = services.reply_create_once(
@@ -336,7 +341,7 @@ def reply_create(
     summary="Give (active: true) or take back (active: false) a heart or a thank you",
 )
 def reaction_set(
-    request: HttpRequest, person_id: int, note_id: int, payload: ReactionIn
+    request: SignedInRequest, person_id: int, note_id: int, payload: ReactionIn
 ) -> ReactionResultOut:
     note = _note_of_person(request, person_id, note_id)
     active = services.reaction_set(
@@ -355,7 +360,7 @@ def reaction_set(
     summary="Mark a concern as handled, saying what was done",
 )
 def concern_handled(
-    request: HttpRequest, person_id: int, note_id: int, payload: HandledIn
+    request: SignedInRequest, person_id: int, note_id: int, payload: HandledIn
 ) -> NoteOut:
     note = _note_of_person(request, person_id, note_id)
     services.concern_mark_handled(
@@ -372,7 +377,7 @@ def concern_handled(
     response={200: list[OutcomeOut], **ERRORS},
     summary="A person's goals",
 )
-def outcome_list(request: HttpRequest, person_id: int) -> list[OutcomeOut]:
+def outcome_list(request: SignedInRequest, person_id: int) -> list[OutcomeOut]:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
     return [_outcome(o) for o in access.person.outcomes.all()]
@@ -383,7 +388,9 @@ def outcome_list(request: HttpRequest, person_id: int) -> list[OutcomeOut]:
     response={201: OutcomeOut, **ERRORS},
     summary="Add a goal, in the person's own words",
 )
-def outcome_create(request: HttpRequest, person_id: int, payload: OutcomeIn) -> Status[OutcomeOut]:
+def outcome_create(
+    request: SignedInRequest, person_id: int, payload: OutcomeIn
+) -> Status[OutcomeOut]:
     outcome = services.outcome_create(
         actor=request.user,
         person_id=person_id,
@@ -400,7 +407,7 @@ def outcome_create(request: HttpRequest, person_id: int, payload: OutcomeIn) -> 
     summary="Change a goal or how it is going",
 )
 def outcome_update(
-    request: HttpRequest, person_id: int, outcome_id: int, payload: OutcomeUpdateIn
+    request: SignedInRequest, person_id: int, outcome_id: int, payload: OutcomeUpdateIn
 ) -> OutcomeOut:
     outcome_access_or_404(request.user, outcome_id, person_id=person_id)
     given = payload.model_fields_set

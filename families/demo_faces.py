@@ -143,6 +143,7 @@ def _garden(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> No
     _sky(draw, w, h, (150, 200, 240), (225, 240, 250))
     draw.ellipse((w * 0.78, h * 0.08, w * 0.92, h * 0.27), fill=(255, 220, 110))
     draw.rectangle((0, h * 0.62, w, h), fill=(110, 170, 90))
+    x: float
     for x in range(0, w, w // 16):  # a fence
         draw.rectangle((x + 4, h * 0.42, x + w // 20, h * 0.64), fill=(200, 170, 130))
     for _n in range(7):

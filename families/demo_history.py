@@ -74,7 +74,7 @@ class Entry:
     goals: tuple[str, ...] = ()
     replies: tuple[tuple[str, str], ...] = ()  # (by, words), an hour or so apart
     reactions: tuple[tuple[str, str], ...] = ()  # (by, kind)
-    handled: tuple[str, str] = ()  # (by, what was done), the day after
+    handled: tuple[str, str] | tuple[()] = ()  # (by, what was done), the day after
 
 
 GOALS: tuple[Goal, ...] = (
@@ -764,6 +764,7 @@ def build_history(
 def _share_concerns_with_jeans_nurse(jean: Person, today: dt.date) -> None:
     """Jean lets Nina, her district nurse, see visit notes and concerns, as she agreed."""
     nina = jean.circle.get(user__email="nina@kith.example")
+    assert jean.coordinator is not None  # the demo names one for everyone
     agreed = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=42), dt.time(11, 0)))
     circle_member_sharing_update(
         actor=jean.coordinator,

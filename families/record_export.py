@@ -72,7 +72,7 @@ class _Photos:
     def __init__(self) -> None:
         self.files: dict[str, str] = {}  # path in the ZIP -> storage name
 
-    def add(self, name: str, kind: str) -> str:
+    def add(self, name: str | None, kind: str) -> str:
         if not name:
             return ""
         path = _photo_path(name, kind)

@@ -68,7 +68,8 @@ def shown_as_written(
         queryset = getattr(note, name).all()  # not run: its results are set just below
         queryset._result_cache, queryset._prefetch_done = items, True
         cache[name] = queryset
-    note._prefetched_objects_cache = cache
+    # Django's own prefetch cache, filled by hand; the stubs leave the private name out.
+    note._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return note
 
 

@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+
+if TYPE_CHECKING:
+    from teams.models import Team
 
 OWN_RECORD_SECONDS = 300
 
@@ -9,7 +14,7 @@ OWN_RECORD_SECONDS = 300
 def navigation(request: HttpRequest) -> dict:
     """The team a carer's navigation points to; asked for only when a page shows it."""
 
-    def my_team():
+    def my_team() -> "Team | None":
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -33,7 +38,7 @@ def navigation(request: HttpRequest) -> dict:
             cache.set(key, own, OWN_RECORD_SECONDS)
         return reverse("person", args=[own]) if own else ""
 
-    def writer():
+    def writer() -> str:
         from frontend.drafts import writer_token
 
         return writer_token(getattr(request, "user", None))

@@ -1,18 +1,22 @@
 """Forms for the rota pages. They check the shape of answers; teams.rota.services decides."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DayField
-from teams.models import Availability
+from families.models import Person
+from teams.models import Availability, Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 WEEKDAY_CHOICES = [(str(n), WEEKDAYS[n]) for n in range(7)]
 
 
-def _members(members) -> list[tuple[str, str]]:
+def _members(members: Iterable[Membership]) -> list[tuple[str, str]]:
     return [(str(m.user_id), m.user.display_name) for m in members]
 
 
@@ -56,10 +60,17 @@ class VisitForm(forms.Form):
         help_text=_("Leave empty to keep repeating."),
     )
 
-    def __init__(self, *args, people, members, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, people: Iterable[Person], members: Iterable[Membership], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(str(p.pk), p.name) for p in people]
-        self.fields["carer"].choices = [("", _("Nobody yet: open to the team")), *_members(members)]
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
+            (str(p.pk), p.name) for p in people
+        ]
+        cast(forms.ChoiceField, self.fields["carer"]).choices = [
+            ("", _("Nobody yet: open to the team")),
+            *_members(members),
+        ]
 
 
 class MoveForm(forms.Form):
@@ -75,9 +86,12 @@ class OfferForm(forms.Form):
     )
     note = forms.CharField(label=_("A message (optional)"), max_length=200, required=False)
 
-    def __init__(self, *args, members, **kwargs) -> None:
+    def __init__(self, *args: Any, members: Iterable[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].choices = [("", _("Anyone in the team")), *_members(members)]
+        cast(forms.ChoiceField, self.fields["to_user"]).choices = [
+            ("", _("Anyone in the team")),
+            *_members(members),
+        ]
 
 
 class AvailabilityForm(forms.Form):

@@ -1,8 +1,8 @@
 """/api/v1/teams: a carer's own teams, for their current members only."""
 
-from django.http import HttpRequest
 from ninja import Router
 
+from core.requests import SignedInRequest
 from core.schemas import ERRORS
 from families.access import team_access_or_404
 from teams.schemas import SupportedPersonOut, TeamDetailOut, TeamOut, member
@@ -12,7 +12,7 @@ router = Router(tags=["teams"])
 
 
 @router.get("", response={200: list[TeamOut], **ERRORS}, summary="My teams")
-def teams_list(request: HttpRequest) -> list[TeamOut]:
+def teams_list(request: SignedInRequest) -> list[TeamOut]:
     return [
         TeamOut(
             id=team.pk,
@@ -25,7 +25,7 @@ def teams_list(request: HttpRequest) -> list[TeamOut]:
 
 
 @router.get("/{id:team_id}", response={200: TeamDetailOut, **ERRORS}, summary="One of my teams")
-def team_detail(request: HttpRequest, team_id: int) -> TeamDetailOut:
+def team_detail(request: SignedInRequest, team_id: int) -> TeamDetailOut:
     team = team_access_or_404(request.user, team_id)
     return TeamDetailOut(
         id=team.pk,

@@ -1,9 +1,9 @@
 """/api/v1/me: the signed-in account, as the people around them see it (with their teams)."""
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from core.models import User
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, PartialUpdateSchema, user_photo_url
 from core.services import user_update_profile
 from teams.selectors import memberships_for_user
@@ -50,18 +50,19 @@ def _me(user: User) -> MeOut:
 
 
 @router.get("", response={200: MeOut, **ERRORS}, summary="My account")
-def me(request: HttpRequest) -> MeOut:
+def me(request: SignedInRequest) -> MeOut:
     return _me(request.user)
 
 
 @router.patch("", response={200: MeOut, **ERRORS}, summary="Change my name, phone or language")
-def me_update(request: HttpRequest, payload: MeUpdateIn) -> MeOut:
+def me_update(request: SignedInRequest, payload: MeUpdateIn) -> MeOut:
     user = request.user
     given = payload.model_fields_set
     user_update_profile(
         user=user,
-        display_name=payload.display_name if "display_name" in given else user.display_name,
-        phone=payload.phone if "phone" in given else user.phone,
+        # A key that was sent is never null (PartialUpdateSchema refuses nulls).
+        display_name=user.display_name if payload.display_name is None else payload.display_name,
+        phone=user.phone if payload.phone is None else payload.phone,
         language=payload.language if "language" in given else None,
     )
     return _me(user)

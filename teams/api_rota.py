@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, Day, ErrorOut, Id, InputSchema, UserBriefOut, user_brief
 from families.access import team_access_or_404
 from teams.models import Availability, Offer, Visit
@@ -162,7 +163,7 @@ def _taken(error: services.AlreadyTaken) -> Status[dict]:
     return Status(409, {"code": "taken", "message": error.messages[0], "fields": {}})
 
 
-def _take(request: HttpRequest, take: Callable[[], Visit]) -> VisitOut | Status[dict]:
+def _take(request: SignedInRequest, take: Callable[[], Visit]) -> VisitOut | Status[dict]:
     """A visit this carer just took, with what they should know; or who got there first."""
     try:
         visit = take()
@@ -172,7 +173,7 @@ def _take(request: HttpRequest, take: Callable[[], Visit]) -> VisitOut | Status[
     return visit_out(visit, warnings=visit_warnings(visit, carer=request.user))
 
 
-def _visit(request: HttpRequest, visit_id: int) -> Visit:
+def _visit(request: SignedInRequest, visit_id: int) -> Visit:
     visit = selectors.visit_for_member(request.user, visit_id)
     if visit is None:
         raise Http404
@@ -183,7 +184,7 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
 
 
 @router.get("/mine", response={200: list[VisitOut], **ERRORS}, summary="My visits")
-def my_visits(request: HttpRequest, start: Day | None = None, days: int = 7) -> list[VisitOut]:
+def my_visits(request: SignedInRequest, start: Day | None = None, days: int = 7) -> list[VisitOut]:
     days = max(1, min(days, 62))
     visits = selectors.my_week(request.user, start=start or local_today(), days=days)
     return [visit_out(v) for v in visits]
@@ -194,7 +195,7 @@ def my_visits(request: HttpRequest, start: Day | None = None, days: int = 7) -> 
     response={200: list[VisitOut], **ERRORS},
     summary="A team's visits for a week",
 )
-def team_visits(request: HttpRequest, team_id: int, start: Day | None = None) -> list[VisitOut]:
+def team_visits(request: SignedInRequest, team_id: int, start: Day | None = None) -> list[VisitOut]:
     team = team_access_or_404(request.user, team_id)
     grid = selectors.team_week(team, start=start or local_today())
     people = {row.person.pk: row.person for row in grid.rows}
@@ -212,7 +213,7 @@ def team_visits(request: HttpRequest, team_id: int, start: Day | None = None) ->
     response={200: list[VisitOut], **ERRORS},
     summary="Visits nobody has taken yet",
 )
-def team_open_visits(request: HttpRequest, team_id: int) -> list[VisitOut]:
+def team_open_visits(request: SignedInRequest, team_id: int) -> list[VisitOut]:
     team = team_access_or_404(request.user, team_id)
     return [visit_out(v) for v in selectors.open_visits(team, today=local_today())]
 
@@ -222,13 +223,13 @@ def team_open_visits(request: HttpRequest, team_id: int) -> list[VisitOut]:
     response={200: list[OfferOut], **ERRORS},
     summary="Visits colleagues are offering",
 )
-def team_offers(request: HttpRequest, team_id: int) -> list[OfferOut]:
+def team_offers(request: SignedInRequest, team_id: int) -> list[OfferOut]:
     team = team_access_or_404(request.user, team_id)
     return [offer_out(o) for o in selectors.open_offers(team, today=local_today())]
 
 
 @router.get("/visits/{id:visit_id}", response={200: VisitOut, **ERRORS}, summary="One visit")
-def visit_detail(request: HttpRequest, visit_id: int) -> VisitOut:
+def visit_detail(request: SignedInRequest, visit_id: int) -> VisitOut:
     visit = _visit(request, visit_id)
     going = request.user.pk in visit.carer_ids
     return visit_out(visit, warnings=[] if going else visit_warnings(visit, carer=request.user))
@@ -238,13 +239,13 @@ def visit_detail(request: HttpRequest, visit_id: int) -> VisitOut:
 
 
 @router.post("/visits", response={201: VisitOut, **ERRORS}, summary="Add a visit")
-def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
+def visit_create(request: SignedInRequest, payload: VisitIn) -> Status[VisitOut]:
     visit = services.visit_create(actor=request.user, **payload.dict())
     return Status(201, visit_out(visit))
 
 
 @router.post("/patterns", response={201: PatternOut, **ERRORS}, summary="Add repeating visits")
-def pattern_create(request: HttpRequest, payload: PatternIn) -> Status[PatternOut]:
+def pattern_create(request: SignedInRequest, payload: PatternIn) -> Status[PatternOut]:
     pattern = services.pattern_create(actor=request.user, **payload.dict())
     return Status(
         201,
@@ -261,7 +262,7 @@ def pattern_create(request: HttpRequest, payload: PatternIn) -> Status[PatternOu
 @router.post(
     "/visits/{id:visit_id}/claim", response={200: VisitOut, **CLAIM_ANSWERS}, summary="Take it"
 )
-def visit_claim(request: HttpRequest, visit_id: int):
+def visit_claim(request: SignedInRequest, visit_id: int) -> VisitOut | Status[dict]:
     return _take(request, lambda: services.visit_claim(actor=request.user, visit_id=visit_id))
 
 
@@ -270,19 +271,19 @@ def visit_claim(request: HttpRequest, visit_id: int):
     response={200: VisitOut, **ERRORS},
     summary="I'm with the person now",
 )
-def visit_check_in(request: HttpRequest, visit_id: int) -> VisitOut:
+def visit_check_in(request: SignedInRequest, visit_id: int) -> VisitOut:
     services.visit_check_in(actor=request.user, visit_id=visit_id)
     return visit_out(_visit(request, visit_id))
 
 
 @router.post("/visits/{id:visit_id}/cancel", response={200: VisitOut, **ERRORS})
-def visit_skip(request: HttpRequest, visit_id: int) -> VisitOut:
+def visit_skip(request: SignedInRequest, visit_id: int) -> VisitOut:
     services.visit_skip(actor=request.user, visit_id=visit_id)
     return visit_out(_visit(request, visit_id))
 
 
 @router.post("/visits/{id:visit_id}/move", response={200: VisitOut, **ERRORS})
-def visit_move(request: HttpRequest, visit_id: int, payload: MoveIn) -> VisitOut:
+def visit_move(request: SignedInRequest, visit_id: int, payload: MoveIn) -> VisitOut:
     services.visit_move(actor=request.user, visit_id=visit_id, **payload.dict())
     return visit_out(_visit(request, visit_id))
 
@@ -292,7 +293,7 @@ def visit_move(request: HttpRequest, visit_id: int, payload: MoveIn) -> VisitOut
     response={201: OfferOut, **ERRORS},
     summary="Offer my visit to the team or to one colleague",
 )
-def visit_offer(request: HttpRequest, visit_id: int, payload: OfferIn) -> Status[OfferOut]:
+def visit_offer(request: SignedInRequest, visit_id: int, payload: OfferIn) -> Status[OfferOut]:
     offer = services.visit_offer(actor=request.user, visit_id=visit_id, **payload.dict())
     return Status(201, offer_out(offer))
 
@@ -302,7 +303,7 @@ def visit_offer(request: HttpRequest, visit_id: int, payload: OfferIn) -> Status
     response={200: VisitOut, **CLAIM_ANSWERS},
     summary="Take an offered visit",
 )
-def offer_accept(request: HttpRequest, offer_id: int):
+def offer_accept(request: SignedInRequest, offer_id: int) -> VisitOut | Status[dict]:
     return _take(request, lambda: services.offer_accept(actor=request.user, offer_id=offer_id))
 
 
@@ -311,7 +312,7 @@ def offer_accept(request: HttpRequest, offer_id: int):
     response={200: OfferOut, **CLAIM_ANSWERS},
     summary="Take back my offer",
 )
-def offer_withdraw(request: HttpRequest, offer_id: int):
+def offer_withdraw(request: SignedInRequest, offer_id: int) -> OfferOut | Status[dict]:
     try:
         offer = services.offer_withdraw(actor=request.user, offer_id=offer_id)
     except services.AlreadyTaken as error:
@@ -320,7 +321,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int):
 
 
 @router.get("/teams/{id:team_id}/availability", response={200: list[AvailabilityOut], **ERRORS})
-def availability_list(request: HttpRequest, team_id: int) -> list[AvailabilityOut]:
+def availability_list(request: SignedInRequest, team_id: int) -> list[AvailabilityOut]:
     team = team_access_or_404(request.user, team_id)
     entries = Availability.objects.filter(team=team).select_related("user")
     return [_availability_out(e) for e in entries]
@@ -332,7 +333,7 @@ def availability_list(request: HttpRequest, team_id: int) -> list[AvailabilityOu
     summary="Say when I can or cannot work",
 )
 def availability_set(
-    request: HttpRequest, team_id: int, payload: AvailabilityIn
+    request: SignedInRequest, team_id: int, payload: AvailabilityIn
 ) -> Status[AvailabilityOut]:
     entry = services.availability_set(actor=request.user, team_id=team_id, **payload.dict())
     return Status(201, _availability_out(entry))

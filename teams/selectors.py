@@ -1,10 +1,19 @@
 """Reads about teams, for their own current members."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Prefetch, QuerySet
 
 from core.models import User
 from families.models import Person
 from teams.models import Membership, Team
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _WithCurrentMembers(TypedDict):
+    current_members: list[Membership]
 
 
 def teams_for_user(user: User) -> QuerySet[Team]:
@@ -34,7 +43,9 @@ def memberships_for_user(user: User) -> QuerySet[Membership]:
     )
 
 
-def teams_with_members_for_user(user: User) -> QuerySet[Team]:
+def teams_with_members_for_user(
+    user: User,
+) -> "QuerySet[WithAnnotations[Team, _WithCurrentMembers]]":
     """Someone's current teams, each with its current members in ``current_members``."""
     return teams_for_user(user).prefetch_related(
         Prefetch(

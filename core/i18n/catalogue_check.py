@@ -62,9 +62,11 @@ def _unquote(line: str) -> str:
 def entries(po: Path) -> list[dict[str, str]]:
     """Each live entry's fields (msgctxt, msgid, msgid_plural, msgstr[n]); not the header,
     not obsolete ``#~`` ones."""
-    found, field, parts = [], None, {}
+    found: list[dict[str, str]] = []
+    field: str | None = None
+    parts: dict[str, str] = {}
 
-    def done():
+    def done() -> None:
         if parts.get("msgid"):
             found.append(parts)
 
@@ -129,7 +131,8 @@ def fresh_msgids(language: str, domain: str) -> set[tuple[str, str]]:
 
 def compiled(path: Path) -> dict:
     with path.open("rb") as handle:
-        return gettext.GNUTranslations(handle)._catalog
+        # gettext keeps the compiled messages in _catalog and offers no public way to list them.
+        return gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
 
 
 def problems() -> list[str]:

@@ -44,7 +44,11 @@ def _plain_words(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value
     elif isinstance(node, ast.JoinedStr):
-        text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        text = "".join(
+            part.value
+            for part in node.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
     else:
         return None
     return text if LETTERS.search(text) else None
@@ -71,7 +75,7 @@ class _Finder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.found: list[tuple[int, str]] = []
 
-    def _flag(self, node: ast.AST | None) -> None:
+    def _flag(self, node: ast.expr | None) -> None:
         words = _plain_words(node)
         if words is not None and node is not None:
             self.found.append((node.lineno, words))
@@ -99,7 +103,7 @@ class _Finder(ast.NodeVisitor):
             for statement in node.body:
                 value = getattr(statement, "value", None)
                 pair = isinstance(value, ast.Tuple) and len(value.elts) == 2
-                if isinstance(statement, ast.Assign) and pair:
+                if isinstance(statement, ast.Assign) and isinstance(value, ast.Tuple) and pair:
                     self._flag(value.elts[1])
         self.generic_visit(node)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -237,8 +237,14 @@ def _person_group_for(person_id: int, audience: Audience, topic: str) -> str:
     return person_group(person_id, audience)
 
 
-def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
+def _layer() -> BaseChannelLayer:
     layer = get_channel_layer()
+    assert layer is not None, "settings.CHANNEL_LAYERS always names a default layer"
+    return layer
+
+
+def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
+    layer = _layer()
     send = async_to_sync(layer.group_send)
     for event in events:
         cursor = cursor_html(event.pk, stream=event.stream, previous=event.previous_id)
@@ -250,18 +256,14 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
 def access_changed(*, user_id: int) -> None:
     """Ask this user's open sockets to re-check what they may see. Call from services."""
     transaction.on_commit(
-        lambda: async_to_sync(get_channel_layer().group_send)(
-            user_group(user_id), {"type": "access.changed"}
-        ),
+        lambda: async_to_sync(_layer().group_send)(user_group(user_id), {"type": "access.changed"}),
         robust=True,
     )
 
 
 def session_ended(*, session_key: str) -> None:
     """Close every socket opened under this session, e.g. when its owner signs out."""
-    async_to_sync(get_channel_layer().group_send)(
-        session_group(session_key), {"type": "session.ended"}
-    )
+    async_to_sync(_layer().group_send)(session_group(session_key), {"type": "session.ended"})
 
 
 def session_changed(*, user_id: int) -> None:
@@ -273,7 +275,7 @@ def session_changed(*, user_id: int) -> None:
     again within a minute by itself.
     """
     transaction.on_commit(
-        lambda: async_to_sync(get_channel_layer().group_send)(
+        lambda: async_to_sync(_layer().group_send)(
             user_group(user_id), {"type": "session.changed"}
         ),
         # Best effort, like every send: the sockets check again within a minute anyway.

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.audience import Audience
-from core.models import Event, EventStream
+from core.models import Event, EventStream, User
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ CATCH_UP_LIMIT = 200
 class Missed:
     """Events of one kind of thing that one socket missed, oldest first."""
 
-    user: object
+    user: User
     audience: Audience
     person_id: int | None
     team_id: int | None
@@ -64,7 +64,7 @@ def _thing(event: Event) -> str:
 
 def frames_for(
     *,
-    user: object,
+    user: User,
     audience: Audience,
     person_id: int | None,
     team_id: int | None,

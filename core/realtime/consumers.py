@@ -8,8 +8,10 @@ them joined, checks the session, catches the page up and ends cleanly.
 import asyncio
 import json
 import logging
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -18,6 +20,12 @@ from django.utils import translation
 from core.realtime import catch_up, presence
 from core.realtime.groups import language_group, session_group, user_group, without_language
 from core.realtime.sessions import session_user
+
+if TYPE_CHECKING:
+    from channels.consumer import _ChannelScope
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.models import Event, User
 
 CATCH_UP_LIMIT = catch_up.CATCH_UP_LIMIT
 # Close codes the page understands (4000-4999 are ours).
@@ -40,7 +48,7 @@ def rounds_seconds() -> float:
     return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
 
 
-def _language_of(user) -> str:
+def _language_of(user: object) -> str:
     chosen = getattr(user, "language", "")
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -49,7 +57,9 @@ class PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(
+        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         # However the socket ends (closed by either side, its reader crashed when Redis
         # failed, its task cancelled), its rounds and its presence end with it. disconnect()
         # alone is not enough: a crashed consumer never runs it, and its heartbeat went on
@@ -61,9 +71,16 @@ class PageConsumer(AsyncWebsocketConsumer):
 
     language: str = settings.LANGUAGE_CODE
 
+    @property
+    def user(self) -> "User":
+        # connect() closes a socket that is not signed in before anything else runs, so from
+        # then on this is the session's User, behind AuthMiddlewareStack's lazy stand-in
+        # (which the stubs type as a bare AbstractBaseUser).
+        return cast("User", self.scope["user"])
+
     async def connect(self) -> None:
         self.groups_joined = []
-        user = self.scope.get("user")
+        user = cast("User | AnonymousUser | None", self.scope.get("user"))
         if user is None or not user.is_authenticated or not await self.session_accepted():
             await self.close(code=CLOSE_SIGNED_OUT)
             return
@@ -131,7 +148,7 @@ class PageConsumer(AsyncWebsocketConsumer):
     async def session_accepted(self) -> bool:
         """Would a page request still accept this socket's session, for the same person?"""
         user = await database_sync_to_async(session_user)(self.scope["session"].session_key)
-        return user is not None and user.pk == self.scope["user"].pk
+        return user is not None and user.pk == self.user.pk
 
     async def still_watching(self) -> None:
         """A person's page renews its presence here."""
@@ -221,7 +238,7 @@ class PageConsumer(AsyncWebsocketConsumer):
     async def allowed_groups(self) -> list[str] | None:
         raise NotImplementedError
 
-    def missed_frames(self, events: list) -> list[str]:
+    def missed_frames(self, events: list["Event"]) -> list[str]:
         raise NotImplementedError
 
 

@@ -6,11 +6,17 @@ would pass. This compares scheme, host and port, exactly as Django's CSRF check 
 form: the origin the request itself was made to, or one named in ``CSRF_TRUSTED_ORIGINS``.
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+
+if TYPE_CHECKING:
+    from channels.consumer import _ChannelScope
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -33,14 +39,14 @@ def normalise_origin(origin: str) -> str | None:
     return f"{scheme}://{host}:{port}"
 
 
-def _header(scope: dict, name: bytes) -> str:
+def _header(scope: Mapping[str, Any], name: bytes) -> str:
     for key, value in scope.get("headers", []):
         if key == name:
             return value.decode("latin1")
     return ""
 
 
-def _is_secure(scope: dict) -> bool:
+def _is_secure(scope: Mapping[str, Any]) -> bool:
     # Behind the proxy that ends TLS, as Django itself decides request.is_secure().
     proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy:
@@ -57,7 +63,7 @@ def _allowed_hosts() -> list[str]:
     return allowed
 
 
-def origin_allowed(scope: dict) -> bool:
+def origin_allowed(scope: Mapping[str, Any]) -> bool:
     origin = normalise_origin(_header(scope, b"origin"))
     host = _header(scope, b"host").lower()
     domain, _port = split_domain_port(host)
@@ -71,10 +77,13 @@ def origin_allowed(scope: dict) -> bool:
 class SameOriginValidator:
     """ASGI middleware: refuse a socket whose Origin is not the site's own, before anything."""
 
-    def __init__(self, application) -> None:
+    # Whatever channels' middleware stack hands over (typed loosely by channels itself).
+    def __init__(self, application: Any) -> None:
         self.application = application
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(
+        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         if scope["type"] == "websocket" and not origin_allowed(scope):
             return await WebsocketDenier()(scope, receive, send)
         return await self.application(scope, receive, send)

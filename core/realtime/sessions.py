@@ -48,11 +48,9 @@ def _password_unchanged(user: User, session_hash: str | None) -> bool:
     """Django's session auth hash: it changes with the password, ending other sessions."""
     if not session_hash:
         return False
-    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return any(
-        constant_time_compare(session_hash, user._get_session_auth_hash(secret=secret))
-        for secret in secrets
-    )
+    # Under SECRET_KEY, then each of SECRET_KEY_FALLBACKS, as Django's own check does.
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(constant_time_compare(session_hash, known) for known in hashes)
 
 
 def _second_factor_removed(user: User, device_id: str | None) -> bool:

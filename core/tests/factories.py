@@ -8,7 +8,7 @@ from families.models import AboutMe, CircleMember, Person
 from teams.models import Membership, Team
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -18,12 +18,12 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
-class TeamFactory(DjangoModelFactory):
+class TeamFactory(DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -31,7 +31,7 @@ class TeamFactory(DjangoModelFactory):
     area = "Riverside"
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -64,7 +64,7 @@ class PersonFactory(DjangoModelFactory):
         obj.save(update_fields=["about_me"])
 
 
-class CircleMemberFactory(DjangoModelFactory):
+class CircleMemberFactory(DjangoModelFactory[CircleMember]):
     class Meta:
         model = CircleMember
 

@@ -6,11 +6,20 @@ either. This client makes each request say what status it expects (a GET expects
 told otherwise), so an answer that is not what the test means fails there, with the answer.
 """
 
-from django.http import HttpResponse
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.http import HttpResponseBase
 from django.test import Client
 
+from core.models import User
 
-def check_status(response: HttpResponse, expect: int, what: str) -> HttpResponse:
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+_R = TypeVar("_R", bound=HttpResponseBase)
+
+
+def check_status(response: _R, expect: int, what: str) -> _R:
     if response.status_code != expect:
         where = f" to {response['Location']}" if response.has_header("Location") else ""
         body = getattr(response, "content", b"")[:800].decode(errors="replace")
@@ -20,14 +29,34 @@ def check_status(response: HttpResponse, expect: int, what: str) -> HttpResponse
     return response
 
 
+# Each method says the status it expects; a write must say it (``expect`` has no default), so
+# the signatures differ from Client's on purpose. Client's own already differ from
+# RequestFactory's, which django-stubs ignores the same way.
 class CheckedClient(Client):
     """django.test.Client, with the status every answer must have."""
 
-    def get(self, path, data=None, follow=False, secure=False, *, expect=200, **extra):
+    def get(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        expect: int = 200,
+        **extra: Any,
+    ) -> "Response":
         response = super().get(path, data, follow, secure, **extra)
         return check_status(response, expect, f"GET {path}")
 
-    def post(self, path, data=None, content_type=None, *args, expect, **extra):
+    def post(  # type: ignore[override]
+        self,
+        path: str,
+        data: Any = None,
+        content_type: str | None = None,
+        *args: Any,
+        expect: int,
+        **extra: Any,
+    ) -> "Response":
         # A write has no usual answer (a redirect after a form, 200 for htmx or the API): the
         # test says which one it means.
         if content_type is not None:
@@ -35,17 +64,23 @@ class CheckedClient(Client):
         response = super().post(path, data, *args, **extra)
         return check_status(response, expect, f"POST {path}")
 
-    def put(self, path, data="", *args, expect, **extra):
+    def put(  # type: ignore[override]
+        self, path: str, data: Any = "", *args: Any, expect: int, **extra: Any
+    ) -> "Response":
         return check_status(super().put(path, data, *args, **extra), expect, f"PUT {path}")
 
-    def patch(self, path, data="", *args, expect, **extra):
+    def patch(  # type: ignore[override]
+        self, path: str, data: Any = "", *args: Any, expect: int, **extra: Any
+    ) -> "Response":
         return check_status(super().patch(path, data, *args, **extra), expect, f"PATCH {path}")
 
-    def delete(self, path, data="", *args, expect, **extra):
+    def delete(  # type: ignore[override]
+        self, path: str, data: Any = "", *args: Any, expect: int, **extra: Any
+    ) -> "Response":
         return check_status(super().delete(path, data, *args, **extra), expect, f"DELETE {path}")
 
 
-def signed_in(user, **defaults) -> CheckedClient:
+def signed_in(user: User, **defaults: Any) -> CheckedClient:
     client = CheckedClient(**defaults)
     client.force_login(user)
     return client

@@ -87,6 +87,7 @@ class LocalPushService:
     @property
     def origin(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 server: a name, not bytes
         return f"http://{host}:{port}"
 
     def __enter__(self) -> LocalPushService:

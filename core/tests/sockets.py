@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, overload
 from unittest.mock import patch
 
 from channels.db import database_sync_to_async
@@ -10,21 +11,29 @@ from django.conf import settings
 from django.test import Client
 
 from core.asgi import application
-from core.models import Event
+from core.models import Event, User
 
 ORIGIN = b"http://localhost"
 
 
-def _session_cookie(user) -> tuple[bytes, str]:
+def _session_cookie(user: User) -> tuple[bytes, str]:
     client = Client()
     client.force_login(user)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     return f"{settings.SESSION_COOKIE_NAME}={key}".encode(), key
 
 
+@overload
 async def connect(
-    user, path: str, *, after: int | None = None, origin: bytes = ORIGIN
-) -> tuple[WebsocketCommunicator, bool, int | None, str | None]:
+    user: User, path: str, *, after: int | None = None, origin: bytes = ORIGIN
+) -> tuple[WebsocketCommunicator, bool, int | str | None, str]: ...
+@overload
+async def connect(
+    user: None, path: str, *, after: int | None = None, origin: bytes = ORIGIN
+) -> tuple[WebsocketCommunicator, bool, int | str | None, None]: ...
+async def connect(
+    user: User | None, path: str, *, after: int | None = None, origin: bytes = ORIGIN
+) -> tuple[WebsocketCommunicator, bool, int | str | None, str | None]:
     """Open a socket as ``user`` (or signed out when None).
 
     Returns the communicator, whether it was accepted, the close code if refused, and the
@@ -54,7 +63,7 @@ def published() -> Iterator[list[Event]]:
     seen: list[Event] = []
     log = broadcast._log
 
-    def recording(*args, **kwargs):
+    def recording(*args: Any, **kwargs: Any) -> list[Event]:
         events = log(*args, **kwargs)
         seen.extend(events)
         return events

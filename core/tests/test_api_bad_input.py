@@ -116,7 +116,7 @@ def _url(path: str, personas, **overrides: int) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(known.get(m.group(1), 1)), path)
 
 
-def _nested(field: str, value: object) -> dict:
+def _nested(field: str, value: object) -> object:
     body: object = value
     for part in reversed(field.split(".")):
         body = {part: body}

@@ -218,10 +218,10 @@ class _Assets(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "script" and found.get("src"):
-            self.urls.append(found["src"])
-        if tag == "link" and found.get("href"):
-            self.urls.append(found["href"])
+        if tag == "script" and (src := found.get("src")):
+            self.urls.append(src)
+        if tag == "link" and (href := found.get("href")):
+            self.urls.append(href)
 
 
 @pytest.fixture

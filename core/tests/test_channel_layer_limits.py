@@ -79,6 +79,7 @@ def deployed_layer(request, settings):
 
 async def test_a_burst_of_notes_reaches_every_viewer_on_a_process_whole(deployed_layer):
     layer = get_channel_layer()
+    assert layer is not None
     team, circle = f"burst-team-{secrets.token_hex(4)}", f"burst-circle-{secrets.token_hex(4)}"
     # Half the viewers in the team, half in the circle; every note is sent to both groups,
     # before anyone has read a thing (a process busy with the burst reads nothing meanwhile).

@@ -3,6 +3,7 @@ without care data and without leaving a trace."""
 
 import datetime
 import json
+import time
 
 import pytest
 from django.test import Client
@@ -155,7 +156,7 @@ def test_the_export_worker_beats_as_it_goes_round(db, monkeypatch):
     monkeypatch.setattr(export_worker, "record_exports_build_waiting", lambda limit: 0)
     # The test's own transaction holds the connection the worker would otherwise renew.
     monkeypatch.setattr(export_worker, "close_old_connections", lambda: None)
-    monkeypatch.setattr(export_worker.time, "sleep", stop_when_idle)
+    monkeypatch.setattr(time, "sleep", stop_when_idle)
     with pytest.raises(Stop):
         call_command("export_worker")
     assert WorkerHeartbeat.objects.filter(worker=EXPORT_WORKER).exists()

@@ -34,7 +34,9 @@ def _sample(name: str, **labels: str) -> float:
 
 
 def _value(text: str, name: str) -> float:
-    return float(re.search(rf"^{re.escape(name)} (\S+)$", text, flags=re.MULTILINE).group(1))
+    found = re.search(rf"^{re.escape(name)} (\S+)$", text, flags=re.MULTILINE)
+    assert found is not None, f"{name} is not in the metrics"
+    return float(found.group(1))
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Basic {TOKEN}", "Bearer "])

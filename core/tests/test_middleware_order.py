@@ -8,7 +8,8 @@ from django.core.handlers.asgi import ASGIHandler
 
 def _middleware_in_async_mode() -> list[str]:
     """Walk the chain daphne's processes build, outermost first."""
-    found, link = [], ASGIHandler()._middleware_chain
+    # The chain Django built is private; there is no public way to walk it.
+    found, link = [], ASGIHandler()._middleware_chain  # type: ignore[attr-defined]
     while link is not None:
         # Through Django's exception wrappers and asgiref's adapters to the next middleware.
         link = inspect.unwrap(link)

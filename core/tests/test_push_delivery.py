@@ -4,8 +4,8 @@ and a push service would check it; retries, cleanup, slow services, and lost acc
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -69,9 +69,12 @@ def notify(personas, audience=Audience.CIRCLE, kind=PushKind.NOTE) -> int:
     )
 
 
-def later(seconds: float):
-    moment = timezone.now() + timedelta(seconds=seconds)
+def at(moment: datetime) -> Callable[[], datetime]:
     return lambda: moment
+
+
+def later(seconds: float) -> Callable[[], datetime]:
+    return at(timezone.now() + timedelta(seconds=seconds))
 
 
 # Delivery ------------------------------------------------------------------------------------
@@ -179,6 +182,7 @@ def test_a_device_that_is_gone_is_forgotten(personas, service, status):
     notify(personas)
     # The second one for Sarah waits for a retry, so it is still queued when the first fails.
     waiting = PushMessage.objects.filter(user=personas.family).order_by("pk").last()
+    assert waiting is not None
     PushMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=later(60)())
 
     report = deliver_due()
@@ -230,7 +234,7 @@ def test_a_server_error_is_retried_with_growing_waits(personas, service):
     waits = []
     clock = timezone.now()
     for _ in range(3):
-        deliver_due(now=lambda c=clock: c)
+        deliver_due(now=at(clock))
         message.refresh_from_db()
         waits.append((message.next_attempt_at - clock).total_seconds())
         clock = message.next_attempt_at
@@ -561,7 +565,7 @@ def test_workers_sending_at_the_same_time_send_each_message_once(transactional_d
     from core.tests.factories import MembershipFactory, PersonFactory, TeamFactory, UserFactory
 
     team = TeamFactory()
-    person = PersonFactory(team=team)
+    person = PersonFactory.create(team=team)
     for n in range(60):
         user = UserFactory()
         MembershipFactory(team=team, user=user)

@@ -1,6 +1,7 @@
 """Subscribing, choosing, and who push_notify queues notifications for, persona by persona."""
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -168,7 +169,7 @@ def test_turning_off_forgets_only_ones_own_device(personas):
 
 
 def choose(user, **changes) -> PushPreferences:
-    choices = {
+    choices: dict[str, Any] = {
         "concerns": True,
         "notes": True,
         "rota": True,

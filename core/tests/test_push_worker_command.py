@@ -28,7 +28,8 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_line(process: subprocess.Popen, text: str, seconds: float = 30) -> None:
+def _wait_for_line(process: subprocess.Popen[str], text: str, seconds: float = 30) -> None:
+    assert process.stdout is not None
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         line = process.stdout.readline()

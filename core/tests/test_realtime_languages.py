@@ -4,6 +4,7 @@ import re
 
 import pytest
 from channels.db import database_sync_to_async
+from django.template.loader import render_to_string
 
 from core.tests.sockets import connect
 from families import services
@@ -34,12 +35,15 @@ async def test_an_english_and_a_welsh_page_each_hear_the_note_in_their_own_words
     await _write(personas)
 
     in_english, in_welsh = await english.receive_from(), await welsh.receive_from()
+    assert isinstance(in_english, str) and isinstance(in_welsh, str)
     assert "A good moment" in in_english and "Eiliad dda" not in in_english
     assert "Eiliad dda" in in_welsh and "A good moment" not in in_welsh
     # The words the carer wrote stay as written, in both.
     assert "Jean laughed at the radio." in in_english and "Jean laughed at the radio." in in_welsh
     # Same event, same cursor: only Kith's own words differ.
-    assert CURSOR.search(in_english).group(0) == CURSOR.search(in_welsh).group(0)
+    english_cursor, welsh_cursor = CURSOR.search(in_english), CURSOR.search(in_welsh)
+    assert english_cursor is not None and welsh_cursor is not None
+    assert english_cursor.group(0) == welsh_cursor.group(0)
     for socket in (english, welsh):
         assert await socket.receive_nothing(timeout=0.2)
         await socket.disconnect()
@@ -49,7 +53,7 @@ async def test_a_language_nobody_is_listening_in_is_not_rendered(personas, monke
     from frontend.live import notes as notes_module
 
     languages = []
-    real_render = notes_module.render_to_string
+    real_render = render_to_string  # what notes_module imported
 
     def counting_render(*args, **kwargs):
         from django.utils import translation

@@ -6,6 +6,7 @@ held still in each test (the period would otherwise change under a test now and 
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -21,7 +22,7 @@ from families.access import person_access
 from families.tests.notes_helpers import photo_upload
 from families.timeline import encode_cursor
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 START = datetime(2026, 3, 4, 10, 1, tzinfo=UTC)  # a minute into a period
 
 
@@ -161,6 +162,7 @@ def test_a_refused_read_writes_nothing(personas, record, clock):
 
 def test_a_read_that_is_rolled_back_does_not_hide_the_next(personas, clock):
     access = person_access(personas.carer, personas.person.pk)
+    assert access is not None
     with pytest.raises(RuntimeError), transaction.atomic():
         record_read(reader=personas.carer, access=access, channel=ReadChannel.PAGE)
         raise RuntimeError("the request failed after reading")
@@ -217,6 +219,7 @@ def test_reads_at_the_same_moment_are_written_once(personas, clock, monkeypatch)
 
     monkeypatch.setattr(core.audit, "cache", NoCache())
     access = person_access(personas.family, personas.person.pk)
+    assert access is not None
     start = threading.Barrier(8)
     errors = []
 

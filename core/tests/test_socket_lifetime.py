@@ -291,7 +291,9 @@ async def test_a_socket_that_crashes_stops_watching(personas, layer, quick_round
     assert await database_sync_to_async(_watching)(personas) == {personas.family.pk}
     # A message it has no handler for makes the consumer raise, as a failing reader does:
     # disconnect() is never called.
-    await get_channel_layer().group_send(user_group(personas.family.pk), {"type": "no.such"})
+    layer = get_channel_layer()
+    assert layer is not None
+    await layer.group_send(user_group(personas.family.pk), {"type": "no.such"})
     with pytest.raises(ValueError, match="No handler"):
         await asyncio.wait_for(socket.future, timeout=SOON)
     await asyncio.sleep(3 * ROUND)

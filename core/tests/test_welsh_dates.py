@@ -60,7 +60,8 @@ def test_welsh_has_six_plural_forms_chosen_by_number():
     """zero, one, two, three, six, and every other number: n = 0, 1, 2, 3, 6, 7."""
     from django.utils.translation import trans_real
 
-    catalog = trans_real.translation("cy")._catalog
+    # The merged catalogue is private to Django's translation machinery.
+    catalog = trans_real.translation("cy")._catalog  # type: ignore[attr-defined]
     # Kith's own catalogue keeps its own formula beside Django's four-form one.
     sixth = ("%(who)s is coming %(when)s, %(times)s.", 5)
     assert any(c.get(sixth) for c in catalog._catalogs), "Kith's Welsh has six plural forms"

@@ -46,6 +46,7 @@ def test_the_env_example_names_only_settings_kith_reads():
 
 def test_nginx_accepts_the_largest_note_kith_accepts_and_little_more():
     size = re.search(r"client_max_body_size (\d+)m;", SITE.read_text())
+    assert size is not None, "the site sets no client_max_body_size"
     largest_note = NOTE_MAX_PHOTOS * settings.PHOTO_MAX_BYTES
     # Room for the words and the form's own bytes; beyond that nginx refuses before Kith
     # reads a byte, rather than Kith explaining which photo was too large.
@@ -54,7 +55,8 @@ def test_nginx_accepts_the_largest_note_kith_accepts_and_little_more():
 
 def test_nginx_serves_static_files_from_where_collectstatic_writes_them():
     example = (DEPLOY / "kith.env.example").read_text()
-    var_dir = re.search(r"^KITH_VAR_DIR=(.+)$", example, flags=re.MULTILINE).group(1)
-    alias = re.search(r"location /static/ \{\s+alias ([^;]+);", SITE.read_text()).group(1)
-    assert alias == f"{var_dir}/{Path(settings.STATIC_ROOT).name}/"
+    var_dir = re.search(r"^KITH_VAR_DIR=(.+)$", example, flags=re.MULTILINE)
+    alias = re.search(r"location /static/ \{\s+alias ([^;]+);", SITE.read_text())
+    assert var_dir is not None and alias is not None
+    assert alias.group(1) == f"{var_dir.group(1)}/{Path(settings.STATIC_ROOT).name}/"
     assert settings.STATIC_URL == "/static/"

@@ -295,6 +295,7 @@ async def _sign_in(session: aiohttp.ClientSession, base: str, email: str) -> Non
     # Were X-Forwarded-Proto not believed, Kith would send every request to https again.
     assert response.status == 200, f"the sign-in page answered {response.status}"
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', await response.text())
+    assert token is not None, "the sign-in page has no CSRF token"
     response = await session.post(
         "/accounts/login/",
         data={"csrfmiddlewaretoken": token.group(1), "username": email, "password": DEMO_PASSWORD},
@@ -355,7 +356,7 @@ async def _through_nginx(deployment: Deployment) -> None:
         # Open Sarah's timeline socket until every process holds at least one: nginx picks
         # the process, any process must do.
         wait = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5)
-        sockets = []
+        sockets: list[aiohttp.ClientWebSocketResponse] = []
         counts = _sockets_per_process(deployment)
         while min(counts) == 0 or len(sockets) < 2:
             assert len(sockets) < 8, f"nginx never sent a socket to every process: {counts}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import TypeGuard
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -36,7 +37,7 @@ CLAIM_LEASE = timedelta(minutes=10)
 PENDING = (RecordExport.Status.QUEUED, RecordExport.Status.BUILDING)
 
 
-def may_export(access: PersonAccess | None, user: User) -> bool:
+def may_export(access: PersonAccess | None, user: User) -> TypeGuard[PersonAccess]:
     """The person themself, or the team member named as their coordinator; nobody else."""
     if access is None:
         return False

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -65,7 +66,7 @@ def invitation_lookup(*, token: str) -> tuple[InvitationState, Invitation | None
     return InvitationState.VALID, invitation
 
 
-def _issue(*, site_url: str, **fields) -> IssuedInvitation:
+def _issue(*, site_url: str, **fields: Any) -> IssuedInvitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         token_hash=_hash(token),
@@ -107,6 +108,7 @@ def _write_invitation_email(invitation: Invitation, link: str) -> None:
     if invitation.kind == Invitation.Kind.TEAM:
         where = invitation.team.name
     else:
+        assert invitation.circle_member is not None  # a circle invitation names its place
         where = _("%(name)s's circle of support") % {"name": invitation.circle_member.person.name}
     send_mail(
         subject=_("%(inviter)s invited you to Kith") % {"inviter": inviter},
@@ -180,6 +182,7 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
     if invitation.kind == Invitation.Kind.TEAM:
         team_services.membership_add(team=invitation.team, user=user)
     else:
+        assert invitation.circle_member is not None  # a circle invitation names its place
         _take_circle_place(place=invitation.circle_member, user=user)
     invitation.refresh_from_db()
     audit_record(

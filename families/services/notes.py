@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -210,7 +211,8 @@ def _note_create(
 ) -> Note:
     access = person_access_or_404(actor, person_id)
     errors: dict[str, list[str]] = {}
-    values: dict[str, object] = {}
+    # Each check's cleaned value, by field: a kind, a body, a face, photos, outcomes.
+    values: dict[str, Any] = {}
     checks = {
         "kind": lambda: clean_kind(access, kind),
         "body": lambda: clean_body(body, field="body", limit=NOTE_MAX_CHARS),
@@ -237,13 +239,13 @@ def _note_create(
         audience=values["audience"],
         client_key=key,
     )
-    photos = []
+    saved: list[NotePhoto] = []
     for position, cleaned in enumerate(values["photos"]):
         photo = NotePhoto(note=note, position=position)
         # Every photo passed its checks above, so nothing after this point refuses input.
         photo.image.save(cleaned.name, cleaned, save=False)
         photo.save()
-        photos.append(photo)
+        saved.append(photo)
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
     shown_as_written(note, photos=photos, outcomes=values["outcomes"])
@@ -253,7 +255,7 @@ def _note_create(
 
 
 # What each kind of note is, for the choices people make about their phone's notifications.
-_PUSH_KINDS = {
+_PUSH_KINDS: dict[str, PushKind] = {
     Note.Kind.CONCERN: PushKind.CONCERN,
     Note.Kind.FAMILY_UPDATE: PushKind.FAMILY_UPDATE,
 }

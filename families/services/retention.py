@@ -21,7 +21,9 @@ Reports name rows by id only, never by name, so no care data lands in logs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,7 +89,7 @@ def account_deletion_request(*, actor: User) -> AccountDeletionRequest:
 # Applying -------------------------------------------------------------------------------------
 
 
-def _delete_files(names: list[str]) -> None:
+def _delete_files(names: Sequence[str | None]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -142,6 +144,7 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
     verb = _("would delete") if dry_run else _("deleted")
 
     for person in _expired_people(now):
+        assert person.support_ended_at is not None  # _expired_people's support has ended
         files = _record_files(person)
         report.say(
             _("person %(id)s: %(verb)s the care record (support ended %(day)s, %(files)s files)")
@@ -163,12 +166,13 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
                 EventStream.objects.filter(name__startswith=f"person-{person.pk}-").delete()
                 person.delete()
                 # Files go only once the rows are gone for good.
-                transaction.on_commit(lambda files=files: _delete_files(files))
+                transaction.on_commit(partial(_delete_files, files))
 
     for request in AccountDeletionRequest.objects.filter(
         done_at__isnull=True, user__isnull=False
     ).select_related("user"):
         user = request.user
+        assert user is not None  # the query takes requests that still have an account
         if Membership.objects.current().filter(user_id=user.pk).exists():
             report.say(_("account %(id)s: kept for now, still in a team") % {"id": user.pk})
             continue
@@ -186,7 +190,7 @@ def apply_retention(*, dry_run: bool, now: dt.datetime | None = None) -> Retenti
                 # Done first: the request then no longer points at anyone.
                 AccountDeletionRequest.objects.filter(pk=request.pk).update(done_at=now)
                 user.delete()
-                transaction.on_commit(lambda photo=photo: _delete_files([photo]))
+                transaction.on_commit(partial(_delete_files, [photo]))
 
     export_cutoff = now - dt.timedelta(days=settings.RETENTION_EXPORT_DAYS)
     old_exports = RecordExport.objects.filter(

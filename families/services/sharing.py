@@ -83,6 +83,7 @@ def _clean_agreement(access: PersonAccess, actor: User, agreement: Agreement | N
         errors["agreed_at"] = _("That date is in the future. Please check it.")
     if errors:
         raise ValidationError(errors)
+    assert at is not None  # else agreed_at would be among the errors
     refuse_null_characters(agreed_by=by, agreed_how=how)
     return Agreement(by=by, how=how, at=at)
 

@@ -56,6 +56,7 @@ def test_each_role_gets_its_audiences(personas, who, role, audiences):
 def test_team_only_items_never_reach_the_circle(personas):
     for who in ("family", "professional", "person_user"):
         found = access.person_access(personas.all_users()[who], personas.person.pk)
+        assert found is not None
         assert Audience.TEAM not in found.audiences
 
 
@@ -89,7 +90,9 @@ def test_nonsense_ids_are_simply_not_found(personas, bad_id):
 def test_person_access_costs_one_query(personas, django_assert_num_queries):
     with django_assert_num_queries(1):
         found = access.person_access(personas.carer, personas.person.pk)
+        assert found is not None
         assert found.person.team.name
+        assert found.person.coordinator is not None
         assert found.person.coordinator.display_name
 
 

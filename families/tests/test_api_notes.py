@@ -84,7 +84,8 @@ def test_the_cursor_walks_every_note_once(personas):
     made = {_note(personas, body=f"Note {n}").pk for n in range(7)}
     client = signed_in(personas.family)
 
-    seen, url = [], notes_url(personas.person.pk) + "?limit=3"
+    seen = []
+    url: str | None = notes_url(personas.person.pk) + "?limit=3"
     while url:
         body = client.get(url).json()
         seen += [n["id"] for n in body["items"]]

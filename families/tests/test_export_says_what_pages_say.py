@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from families.access import person_access
+from families.access import person_access_or_404
 from families.models import RecordExport
 from families.selectors import circle_member_view
 from families.services import export as export_services
@@ -43,7 +43,7 @@ def _copy_for(user, person_id: int) -> tuple[dict, str, bytes]:
     export_services.record_exports_build_waiting()
     response = _client(user).get(reverse("record_export_download", args=[export.pk]))
     assert response.status_code == 200
-    raw = b"".join(response.streaming_content)
+    raw = response.getvalue()  # the whole streamed file
     archive = zipfile.ZipFile(io.BytesIO(raw))
     record = json.loads(archive.read("record.json"))
     return record, archive.read("record.html").decode(), raw
@@ -82,7 +82,7 @@ def test_the_copy_tells_of_the_circle_what_the_api_tells_that_reader(personas, w
 
 
 def test_someone_in_the_circle_is_told_no_contact_details_and_gets_no_copy(personas):
-    access = person_access(personas.family, personas.person.pk)
+    access = person_access_or_404(personas.family, personas.person.pk)
     shown = {m["id"]: m for m in _api_circle(personas.family, personas.person.pk)}
     for member in personas.person.circle.filter(removed_at__isnull=True):
         projected = circle_member_view(member, access)

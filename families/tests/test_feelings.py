@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import translation
 
 from families import services
-from families.access import person_access
+from families.access import person_access_or_404
 from families.models import Note
 from families.timeline import visible_notes
 from teams.rota.my_day import my_day_for
@@ -46,7 +46,7 @@ def test_it_is_saved_once_when_sent_twice_with_the_same_key(personas):
 def test_the_team_and_the_circle_see_it_on_the_timeline(personas):
     note = services.person_share_feeling(actor=personas.person_user, wellbeing=2)
     for user in (personas.carer, personas.family, personas.person_user):
-        access = person_access(user, personas.person.pk)
+        access = person_access_or_404(user, personas.person.pk)
         assert note in visible_notes(access)
 
 

@@ -163,6 +163,7 @@ def test_an_upload_becomes_a_clean_photo_or_is_refused(data, name):
     cleaned.seek(0)
     with Image.open(cleaned) as image:
         image.load()
+    assert cleaned.name is not None
     assert "/" not in cleaned.name and ".." not in cleaned.name
 
 

@@ -19,7 +19,7 @@ from core.realtime import broadcast
 from core.realtime.consumers import CLOSE_RELOAD
 from core.tests.sockets import connect
 from families import services
-from families.access import person_access
+from families.access import person_access_or_404
 from families.models import Note
 from families.timeline import latest_event_id, timeline_page
 
@@ -37,7 +37,7 @@ def _write(personas, body, *, kind=Note.Kind.MOMENT, audience=Note.Audience.CIRC
 
 
 def _cursor(personas, user):
-    return latest_event_id(person_access(user, personas.person.pk))
+    return latest_event_id(person_access_or_404(user, personas.person.pk))
 
 
 async def _frames_until_streams(socket) -> list[str]:
@@ -129,7 +129,7 @@ async def test_old_state_plus_catch_up_equals_a_fresh_timeline(personas):
     shown = (old_page | added) - removed
 
     def fresh() -> set[int]:
-        page = timeline_page(person_access(personas.family, personas.person.pk))
+        page = timeline_page(person_access_or_404(personas.family, personas.person.pk))
         return {note.pk for note in page.notes}
 
     assert shown == await database_sync_to_async(fresh)()
@@ -163,8 +163,9 @@ def _dropped(personas, body):
 
 
 def _cursor_of(frame: str) -> dict[str, str]:
-    found = re.search(r'<span id="kith-cursor"[^>]*>', frame).group(0)
-    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', found))
+    found = re.search(r'<span id="kith-cursor"[^>]*>', frame)
+    assert found is not None, f"no cursor in {frame!r}"
+    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', found.group(0)))
 
 
 async def test_a_dropped_frame_is_noticed_from_the_next_one_and_fetched_once(personas):

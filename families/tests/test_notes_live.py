@@ -4,6 +4,7 @@ import re
 
 import pytest
 from channels.db import database_sync_to_async
+from django.template.loader import render_to_string
 
 from core.realtime.consumers import CLOSE_NO_ACCESS
 from core.tests.sockets import connect
@@ -13,6 +14,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EVENT_ID = re.compile(r'data-event-id="(\d+)"')
 NOTE_ID = re.compile(r'<article id="note-(\d+)"')
+
+
+def _note_id(frame: str) -> str:
+    found = NOTE_ID.search(frame)
+    assert found is not None, f"no note in {frame!r}"
+    return found.group(1)
 
 
 def _path(personas) -> str:
@@ -44,13 +51,13 @@ async def test_a_circle_socket_never_receives_a_team_only_note(personas):
     carer_frames = await _frames(carer)
     family_frames = await _frames(family)
     nurse_frames = await _frames(nurse)
-    assert [NOTE_ID.search(f).group(1) for f in carer_frames] == [
+    assert [_note_id(f) for f in carer_frames] == [
         str(handover.pk),
         str(concern.pk),
         str(moment.pk),
     ]
     for frames in (family_frames, nurse_frames):
-        assert [NOTE_ID.search(f).group(1) for f in frames] == [str(moment.pk)]
+        assert [_note_id(f) for f in frames] == [str(moment.pk)]
         assert not any("4321" in f or "Bruise" in f for f in frames)
     for socket in (carer, family, nurse):
         await socket.disconnect()
@@ -114,7 +121,7 @@ async def test_catching_up_after_a_dropped_connection_has_no_gaps_or_repeats(per
     frames = [f for f in await _frames(back) if NOTE_ID.search(f)]
     # A note new since the cursor comes as an insert, then its current state; the page shows
     # it once (timeline.js skips an insert it already has), so count each note once, in order.
-    shown = list(dict.fromkeys(int(NOTE_ID.search(f).group(1)) for f in frames))
+    shown = list(dict.fromkeys(int(_note_id(f)) for f in frames))
     assert shown == [missed[0].pk, missed[2].pk, live.pk]
     assert seen_first.pk not in shown
     ids = [int(EVENT_ID.findall(f)[-1]) for f in frames if EVENT_ID.search(f)]
@@ -128,7 +135,7 @@ async def test_one_rendering_reaches_every_viewer(personas, monkeypatch):
     from frontend.live import notes as notes_module
 
     renders = []
-    real_render = notes_module.render_to_string
+    real_render = render_to_string  # what notes_module imported
 
     def counting_render(*args, **kwargs):
         renders.append(args[0])
@@ -152,11 +159,11 @@ async def test_one_rendering_reaches_every_viewer(personas, monkeypatch):
 
 async def test_a_page_plus_what_it_caught_up_on_equals_a_fresh_page(personas):
     """The page's starting point and the replay fit together: nothing lost, nothing extra."""
-    from families.access import person_access
+    from families.access import person_access_or_404
     from families.timeline import latest_event_id, timeline_page
 
     def fresh_ids() -> tuple[set[int], int]:
-        access = person_access(personas.family, personas.person.pk)
+        access = person_access_or_404(personas.family, personas.person.pk)
         return {n.pk for n in timeline_page(access, limit=100).notes}, latest_event_id(access)
 
     kept = await _write(personas, audience="circle", body="On the page already")
@@ -173,11 +180,10 @@ async def test_a_page_plus_what_it_caught_up_on_equals_a_fresh_page(personas):
     socket, connected, *_ = await connect(personas.family, _path(personas), after=after)
     assert connected
     for frame in await _frames(socket):
-        found = NOTE_ID.search(frame)
         if 'hx-swap-oob="delete"' in frame:
-            shown.discard(int(found.group(1)))
+            shown.discard(int(_note_id(frame)))
         elif "afterbegin:#timeline" in frame:
-            shown.add(int(found.group(1)))
+            shown.add(int(_note_id(frame)))
     await socket.disconnect()
 
     assert shown == (await database_sync_to_async(fresh_ids)())[0]

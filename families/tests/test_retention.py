@@ -145,6 +145,7 @@ def test_old_copies_of_a_record_are_deleted(personas):
     export_services.record_exports_build_waiting()
     export.refresh_from_db()
     name = export.file.name
+    assert name
     assert apply_retention(dry_run=False).exports_deleted == 0
     RecordExport.objects.filter(pk=export.pk).update(
         finished_at=timezone.now() - dt.timedelta(days=8)

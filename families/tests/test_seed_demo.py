@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from PIL import Image
 
 from core.models import User
 from families import demo_data
-from families.access import person_access, visible_people
+from families.access import person_access_or_404, visible_people
 from families.models import (
     CircleMember,
     Invitation,
@@ -336,7 +337,7 @@ DEMO_DAY = dt.datetime(2026, 3, 10, 15, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture
-def lived_in(db) -> None:
+def lived_in(db) -> Iterator[None]:
     with time_machine.travel(DEMO_DAY, tick=False):
         seed()
         yield
@@ -415,7 +416,7 @@ def test_the_history_is_dated_back_from_the_day_it_is_built(db):
 
 
 def test_sarah_reads_a_week_of_jeans_life(lived_in):
-    access = person_access(user("sarah@kith.example"), jean().pk)
+    access = person_access_or_404(user("sarah@kith.example"), jean().pk)
     week_ago = timezone.now() - dt.timedelta(days=7)
     last_week = visible_notes(access).filter(created_at__gte=week_ago)
     days = {timezone.localdate(note.created_at) for note in last_week}
@@ -430,7 +431,7 @@ def test_sarah_reads_a_week_of_jeans_life(lived_in):
 
 
 def test_nothing_team_only_reaches_sarah(lived_in):
-    access = person_access(user("sarah@kith.example"), jean().pk)
+    access = person_access_or_404(user("sarah@kith.example"), jean().pk)
     shown = visible_notes(access)
     assert not shown.filter(audience=Note.Audience.TEAM).exists()
     assert not shown.filter(kind__in=[Note.Kind.CONCERN, Note.Kind.HANDOVER]).exists()
@@ -447,7 +448,7 @@ def test_nothing_team_only_reaches_sarah(lived_in):
 
 
 def test_nina_sees_jeans_concerns_but_not_the_teams_handovers(lived_in):
-    access = person_access(user("nina@kith.example"), jean().pk)
+    access = person_access_or_404(user("nina@kith.example"), jean().pk)
     kinds = set(visible_notes(access).values_list("kind", flat=True))
     assert kinds == {Note.Kind.VISIT, Note.Kind.CONCERN}
     assert not visible_notes(access).filter(kind=Note.Kind.VISIT, audience=Note.Audience.TEAM)
@@ -460,12 +461,13 @@ def test_jean_has_one_concern_handled_and_one_open(lived_in):
     assert handled.count() == 1 and still_open.count() == 1
     done = handled.get()
     assert done.handled_by is not None and "Nina" in done.handled_note
+    assert done.handled_at is not None
     assert done.created_at < done.handled_at < timezone.now()
     assert not Reaction.objects.filter(note__kind=Note.Kind.CONCERN).exists()
 
 
 def test_goals_in_their_own_words_show_progress_over_the_weeks(lived_in):
-    team = person_access(user("angela@kith.example"), jean().pk)
+    team = person_access_or_404(user("angela@kith.example"), jean().pk)
     for goal in jean().outcomes.all():
         weeks = [week.count for week in progress_by_week(team, goal)]
         assert sum(1 for count in weeks if count) >= 2, goal.title

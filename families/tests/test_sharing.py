@@ -1,6 +1,7 @@
 """The person decides who sees what: per kind of note, for the circle and for each member."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 from core.models import AuditEntry
 from core.tests.factories import CircleMemberFactory, UserFactory
 from families import services
-from families.access import audience_users, person_access
+from families.access import audience_users, person_access_or_404
 from families.models import CircleMember, SharingChange
 from families.services.sharing import (
     Agreement,
@@ -56,7 +57,7 @@ def notes(personas):
 
 
 def _seen(user, personas) -> set[int]:
-    access = person_access(user, personas.person.pk)
+    access = person_access_or_404(user, personas.person.pk)
     return {n.pk for n in timeline_page(access, limit=100).notes}
 
 
@@ -270,7 +271,7 @@ def test_the_api_obeys_the_same_choice(personas, nephew, notes):
     listed = client.get(f"/api/v1/people/{personas.person.pk}/notes").json()
     assert [n["id"] for n in listed["items"]] == [notes["moment"].pk]
     base = f"/api/v1/people/{personas.person.pk}/notes"
-    reply = {"data": '{"body": "Lovely"}', "content_type": "application/json"}
+    reply: dict[str, Any] = {"data": '{"body": "Lovely"}', "content_type": "application/json"}
     assert client.post(f"{base}/{notes['moment'].pk}/replies", **reply).status_code == 201
     assert client.post(f"{base}/{notes['visit'].pk}/replies", **reply).status_code == 404
 

@@ -52,7 +52,7 @@ async def _frames(socket, *, until_quiet: float = 0.3) -> list[str]:
 def _notes_in(frames) -> list[int]:
     # Each note once, as the page shows it: catch-up sends a new note's insert, then its
     # current state, and the page skips an insert it already has.
-    return list(dict.fromkeys(int(NOTE_ID.search(f).group(1)) for f in frames if NOTE_ID.search(f)))
+    return list(dict.fromkeys(int(m.group(1)) for f in frames if (m := NOTE_ID.search(f))))
 
 
 async def test_the_nephew_never_hears_a_visit_note_and_the_nurse_does(personas):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from families import services
-from families.access import person_access
+from families.access import person_access_or_404
 from families.models import Note, NotePhoto, Reaction, Reply
 from families.outcome_progress import progress_by_week, progress_svg
 from families.timeline import decode_cursor, timeline_page
@@ -59,7 +59,7 @@ PAGE_QUERIES = {"carer": 5, "family": 5, "professional": 5, "person_user": 5}
 @pytest.mark.parametrize("who", PAGE_QUERIES)
 def test_a_page_costs_the_same_queries_whatever_its_size(personas, who):
     _bulk_notes(personas, 60)
-    access = person_access(getattr(personas, who), personas.person.pk)
+    access = person_access_or_404(getattr(personas, who), personas.person.pk)
 
     small = _queries_for_page(access, 5)
     large = _queries_for_page(access, 50)
@@ -71,7 +71,7 @@ def test_a_page_costs_the_same_queries_whatever_its_size(personas, who):
 
 def test_walking_the_cursor_shows_every_note_once_newest_first(personas):
     notes = _bulk_notes(personas, 23)
-    access = person_access(personas.family, personas.person.pk)
+    access = person_access_or_404(personas.family, personas.person.pk)
 
     seen, cursor = [], None
     while True:
@@ -89,7 +89,7 @@ def test_walking_the_cursor_shows_every_note_once_newest_first(personas):
 
 def test_notes_written_at_the_same_moment_are_neither_skipped_nor_repeated(personas):
     notes = _bulk_notes(personas, 7, same_time=True)
-    access = person_access(personas.carer, personas.person.pk)
+    access = person_access_or_404(personas.carer, personas.person.pk)
 
     first = timeline_page(access, limit=3)
     second = timeline_page(access, cursor=first.next_cursor, limit=3)
@@ -102,7 +102,7 @@ def test_notes_written_at_the_same_moment_are_neither_skipped_nor_repeated(perso
 
 def test_a_new_note_does_not_shift_the_pages_already_being_read(personas):
     _bulk_notes(personas, 6)
-    access = person_access(personas.carer, personas.person.pk)
+    access = person_access_or_404(personas.carer, personas.person.pk)
     first = timeline_page(access, limit=3)
 
     services.note_create(
@@ -117,8 +117,8 @@ def test_the_circle_sees_only_what_is_shared_with_it(personas):
     _bulk_notes(personas, 3, audience=Note.Audience.TEAM)
     shared = _bulk_notes(personas, 2, audience=Note.Audience.CIRCLE)
 
-    family_page = timeline_page(person_access(personas.family, personas.person.pk))
-    team_page = timeline_page(person_access(personas.carer, personas.person.pk))
+    family_page = timeline_page(person_access_or_404(personas.family, personas.person.pk))
+    team_page = timeline_page(person_access_or_404(personas.carer, personas.person.pk))
 
     assert {n.pk for n in family_page.notes} == {n.pk for n in shared}
     assert len(team_page.notes) == 5
@@ -130,7 +130,7 @@ def test_deleted_notes_leave_the_timeline(personas):
     )
     services.note_delete(actor=personas.carer, note_id=note.pk)
 
-    assert timeline_page(person_access(personas.carer, personas.person.pk)).notes == []
+    assert timeline_page(person_access_or_404(personas.carer, personas.person.pk)).notes == []
 
 
 def test_filters_by_kind_and_by_outcome(personas):
@@ -147,7 +147,7 @@ def test_filters_by_kind_and_by_outcome(personas):
     visit = services.note_create(
         actor=personas.carer, person_id=personas.person.pk, kind="visit", body="Tea"
     )
-    access = person_access(personas.carer, personas.person.pk)
+    access = person_access_or_404(personas.carer, personas.person.pk)
 
     assert [n.pk for n in timeline_page(access, kind="visit").notes] == [visit.pk]
     assert [n.pk for n in timeline_page(access, outcome_id=choir.pk).notes] == [sang.pk]
@@ -177,9 +177,11 @@ def test_progress_counts_visible_notes_per_week(personas):
         )
     today = timezone.localdate()
 
-    team = progress_by_week(person_access(personas.carer, personas.person.pk), choir, today=today)
+    team = progress_by_week(
+        person_access_or_404(personas.carer, personas.person.pk), choir, today=today
+    )
     circle = progress_by_week(
-        person_access(personas.family, personas.person.pk), choir, today=today
+        person_access_or_404(personas.family, personas.person.pk), choir, today=today
     )
 
     assert len(team) == 12
@@ -194,7 +196,7 @@ def test_the_progress_picture_is_plain_accessible_svg(personas):
         actor=personas.carer, person_id=personas.person.pk, title="Choir"
     )
     weeks = progress_by_week(
-        person_access(personas.carer, personas.person.pk), choir, today=date(2026, 11, 23)
+        person_access_or_404(personas.carer, personas.person.pk), choir, today=date(2026, 11, 23)
     )
 
     svg = progress_svg(weeks, title="<Progress & more>")

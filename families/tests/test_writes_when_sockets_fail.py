@@ -7,6 +7,7 @@ may send again carries a key, so the retry that follows a lost answer changes no
 
 import json
 import uuid
+from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
@@ -18,7 +19,7 @@ from families.models import Note, Reaction, Reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """Forms check the shape of what people type; services decide what it means."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -8,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from families.models import CircleMember
+from teams.models import Membership
 
 PHOTO_HELP = _("A clear photo of a face helps people recognise each other. JPEG, PNG or WebP.")
 
@@ -19,7 +23,7 @@ class PhotoField(forms.ImageField):
         ),
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", PHOTO_HELP)
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/*"}))
@@ -35,7 +39,7 @@ class SignInForm(AuthenticationForm):
         "inactive": _("This account is closed. Please ask your care team for help."),
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget = forms.EmailInput(
@@ -47,7 +51,14 @@ class SignInForm(AuthenticationForm):
 class PasswordResetInOwnLanguageForm(PasswordResetForm):
     """The reset email reaches its reader in the language they chose, not the asker's page's."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         language = getattr(context.get("user"), "language", "")
         with translation.override(language if language in dict(settings.LANGUAGES) else None):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
@@ -89,9 +100,9 @@ class CoordinatorForm(forms.Form):
         help_text=_("The team member the family contacts first."),
     )
 
-    def __init__(self, *args, members, **kwargs) -> None:
+    def __init__(self, *args: Any, members: Iterable[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].choices = [("", _("Nobody yet"))] + [
+        cast(forms.ChoiceField, self.fields["coordinator"]).choices = [("", _("Nobody yet"))] + [
             (m.user_id, m.user.display_name) for m in members
         ]
 

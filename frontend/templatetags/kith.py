@@ -1,9 +1,10 @@
 from django import template
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.models import User
-from families.models import CircleMember, Person
+from families.models import CircleMember, Note, Person
 from families.selectors import team_note_also_seen_by
 
 register = template.Library()
@@ -12,15 +13,17 @@ _PHOTO_ROUTES = {Person: "person_photo", User: "user_photo", CircleMember: "circ
 
 
 @register.filter
-def photo_url(obj) -> str:
+def photo_url(obj: Model | None) -> str:
     """The access-checked address of someone's photo, or "" when they have none."""
     if obj is None or not getattr(obj, "photo", None):
         return ""
     route = _PHOTO_ROUTES.get(type(obj))
     if route is None:
         return ""
+    assert isinstance(obj, Person | User | CircleMember)  # the types _PHOTO_ROUTES names
     # The file name changes with every new photo, so it doubles as a cache buster.
-    return f"{reverse(route, args=[obj.pk])}?v={obj.photo.name.rsplit('/', 1)[-1][:8]}"
+    name = obj.photo.name or ""  # never empty here: the photo was there above
+    return f"{reverse(route, args=[obj.pk])}?v={name.rsplit('/', 1)[-1][:8]}"
 
 
 @register.filter
@@ -40,13 +43,17 @@ def given_by_viewer(context: template.Context, reactors: str) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def seen_by(context: template.Context, note) -> str:
+def seen_by(context: template.Context, note: Note) -> str:
     """Who sees a note, in words. Depends on the note and the person's sharing, never on the
     viewer, so the one rendering per audience stays right for everyone who gets it."""
     if note.audience != "team":
         return _("Seen by the team and the circle")
     # Asked once per person and kind in a rendering, so a page's query count stays constant.
-    asked = context.render_context.setdefault("kith_seen_by", {})
+    # A tag may keep anything in the render context; the stubs allow only Django's own values.
+    asked: dict[tuple[int, str], list[CircleMember]] = context.render_context.setdefault(  # type: ignore[assignment]
+        "kith_seen_by",
+        {},  # type: ignore[arg-type]
+    )
     key = (note.person_id, note.kind)
     if key not in asked:
         asked[key] = team_note_also_seen_by(note.person_id, note.kind)

@@ -197,8 +197,9 @@ def world(personas):
     for obj in (personas.person, personas.carer):
         cleaned = clean_photo(_photo())
         obj.photo.save(cleaned.name, cleaned)
-    no_account = CircleMemberFactory(person=personas.person, user=None, name="Uncle Bob")
+    no_account = CircleMemberFactory.create(person=personas.person, user=None, name="Uncle Bob")
     cleaned = clean_photo(_photo())
+    assert cleaned.name is not None
     no_account.photo.save(cleaned.name, cleaned)
     concern = family_services.note_create(
         actor=personas.carer,
@@ -222,7 +223,7 @@ def world(personas):
 
 
 def _url(name: str, ids: dict[str, int]) -> str:
-    shapes = [{}] + [{key: ids[key]} for key in ids]
+    shapes: list[dict[str, int]] = [{}] + [{key: ids[key]} for key in ids]
     shapes += [{"person_id": ids["person_id"], key: ids[key]} for key in ids if key != "person_id"]
     for kwargs in shapes:
         try:
@@ -257,8 +258,8 @@ CASES = [(name, who) for name in MATRIX for who in sorted(EVERYONE)]
 @pytest.mark.parametrize(("name", "who"), CASES)
 def test_each_persona_gets_exactly_what_is_theirs(world, name, who):
     personas, ids = world
-    method, allowed, *data = MATRIX[name]
-    data = data[0] if data else None
+    method, allowed, *extra = MATRIX[name]
+    data = extra[0] if extra else None
     client = Client()
     client.force_login(personas.all_users()[who])
     url = _url(name, ids)

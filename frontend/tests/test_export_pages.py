@@ -54,7 +54,7 @@ def test_the_download_is_an_attachment_for_those_two_alone(personas, ready, who)
         assert response["Content-Type"] == "application/zip"
         assert response["Content-Disposition"].startswith('attachment; filename="kith-record-')
         assert "Jean" not in response["Content-Disposition"]
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
         assert "record.json" in archive.namelist()
         assert AuditEntry.objects.filter(
             action=AuditEntry.Action.EXPORTED,

@@ -17,7 +17,7 @@ def _token(issued) -> str:
 
 @pytest.fixture
 def circle_invitation(personas):
-    place = CircleMemberFactory(
+    place = CircleMemberFactory.create(
         person=personas.person, user=None, name="Tom Grandson", email="tom@example.org"
     )
     issued = services.invitation_create_for_circle(

@@ -108,7 +108,7 @@ def test_an_invitation_to_a_welsh_speaker_reads_in_welsh(
     message = mail.outbox[-1]
     assert message.subject == "Mae Angela Carer wedi'ch gwahodd chi i Kith"
     assert message.body.startswith("Helo Gwen,\n\nMae Angela Carer wedi'ch gwahodd chi i ymuno")
-    month = re.search(r"tan \d+ (\w+) \d{4}:", message.body)
+    month = re.search(r"tan \d+ (\w+) \d{4}:", str(message.body))
     assert month and month.group(1) in {
         "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
         "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",

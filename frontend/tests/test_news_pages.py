@@ -162,7 +162,7 @@ def test_the_family_is_told_which_carers_came_in_words(personas, as_user):
     from core.tests.factories import MembershipFactory, UserFactory
     from teams.models import Visit
 
-    priya = UserFactory(display_name="Priya Patel")
+    priya = UserFactory.create(display_name="Priya Patel")
     MembershipFactory(team=personas.team, user=priya)
     today = dt.date(2026, 3, 18)
     for days_ago, carer in ((1, personas.carer), (3, priya), (40, priya)):

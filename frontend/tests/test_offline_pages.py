@@ -56,7 +56,7 @@ def test_a_carer_keeps_her_week_first_then_the_people_she_will_visit_soonest_fir
 
 
 def test_only_the_next_seven_days_put_someone_first(personas):
-    first = PersonFactory(team=personas.team, full_name="Zena Soon")
+    first = PersonFactory.create(team=personas.team, full_name="Zena Soon")
     visit(personas.person, carer=personas.carer, days=-1)  # yesterday
     visit(personas.neighbour, carer=personas.carer, days=7)  # a week today: too far
     visit(first, carer=personas.carer, days=6)
@@ -69,7 +69,7 @@ def test_only_the_next_seven_days_put_someone_first(personas):
 def test_going_as_the_second_carer_counts_and_a_cancelled_visit_does_not(personas):
     colleague = UserFactory()
     MembershipFactory(team=personas.team, user=colleague)
-    cancelled = PersonFactory(team=personas.team, full_name="Aaron Cancelled")
+    cancelled = PersonFactory.create(team=personas.team, full_name="Aaron Cancelled")
     visit(cancelled, carer=personas.carer, days=1, status=Visit.Status.CANCELLED)
     visit(personas.neighbour, carer=colleague, second_carer=personas.carer, days=3)
 

@@ -114,7 +114,7 @@ def test_an_empty_name_is_explained(personas):
 def test_the_team_names_a_coordinator_from_the_team_only(personas):
     from core.tests.factories import MembershipFactory
 
-    colleague = MembershipFactory(team=personas.team).user
+    colleague = MembershipFactory.create(team=personas.team).user
     url = reverse("person_coordinator", args=[personas.person.pk])
     _client(personas.carer).post(url, {"coordinator": colleague.pk}, expect=302)
     personas.person.refresh_from_db()

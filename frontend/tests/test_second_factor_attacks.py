@@ -271,7 +271,9 @@ def test_someone_who_lost_their_phone_signs_in_with_a_recovery_code_and_sets_up_
     owner, clock
 ):
     _client, old_app, codes = _signed_in_with_app(owner, clock)
-    before = AuditEntry.objects.order_by("pk").last().pk  # only the sign-in below matters
+    last = AuditEntry.objects.order_by("pk").last()
+    assert last is not None
+    before = last.pk  # only the sign-in below matters
 
     client = Client()
     assert give_password(client, owner)["Location"] == reverse("second_factor_code")

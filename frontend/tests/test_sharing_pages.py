@@ -1,5 +1,7 @@
 """The "who sees what" pages: the person chooses; the team chooses for them, with consent."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -94,7 +96,7 @@ def test_the_team_must_write_down_how_the_person_agreed(personas, as_user):
 
 
 def test_a_date_in_the_future_is_refused(personas, as_user):
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = as_user(personas.carer).post(
         _circle_url(personas),
         {

@@ -4,6 +4,7 @@ the sign-in page swapped into the timeline), and a form without scripts gets its
 """
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from families.models import Note, Reply
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 WORDS = "Jean was tired but cheerful; we looked at the garden together."
 
 
@@ -92,7 +93,9 @@ def test_a_form_without_scripts_with_an_old_token_gives_the_words_back(personas)
 def _session_ended_under_the_form(client: Client, url: str, field: str = "writer") -> str:
     """Open the page, then let the session end: the form still carries who made it."""
     html = client.get(url).content.decode()
-    writer = re.search(rf'name="{field}" value="([^"]+)"', html).group(1)
+    found = re.search(rf'name="{field}" value="([^"]+)"', html)
+    assert found is not None, f"the form carries no {field}"
+    writer = found.group(1)
     client.logout()
     return writer
 

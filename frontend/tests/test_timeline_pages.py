@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from families.tests.notes_helpers import decompression_bomb, not_an_image, photo
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -360,6 +361,7 @@ def test_a_reaction_form_without_scripts_says_what_it_will_do(personas, as_user)
 
     heart = re.search(r'name="kind" value="heart">\s*.*?name="active" value="(\w+)"', html, re.S)
     thanks = re.search(r'name="kind" value="thanks">\s*.*?name="active" value="(\w+)"', html, re.S)
+    assert heart is not None and thanks is not None
     assert (heart.group(1), thanks.group(1)) == ("false", "true")
 
 
@@ -367,7 +369,9 @@ def test_a_reply_without_scripts_is_saved_once_however_often_it_is_sent(personas
     note = _note(personas, audience="circle")
     client = as_user(personas.family)
     page = client.get(reverse("note_detail", args=[note.pk])).content.decode()
-    key = re.search(r'name="client_key" value="([0-9a-f-]{36})"', page).group(1)
+    found = re.search(r'name="client_key" value="([0-9a-f-]{36})"', page)
+    assert found is not None
+    key = found.group(1)
 
     for _ in range(2):
         response = client.post(

@@ -140,7 +140,7 @@ def test_today_costs_the_same_queries_however_many_visits_and_people(
     assert len(few.captured_queries) <= 9
     colleague = teammate(personas)
     for hour in range(9, 20):
-        someone = PersonFactory(team=personas.team, full_name=f"Person {hour}")
+        someone = PersonFactory.create(team=personas.team, full_name=f"Person {hour}")
         visit(personas, start=hour, end=hour + 1, person=someone)
         visit(personas, day=WEDNESDAY + dt.timedelta(days=1), carer=None, person=someone)
         handover(personas, f"Handover {hour}", person=someone)

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.views import LoginView, LogoutView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,7 +16,7 @@ class SignInView(LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if second_factor.needs_second_factor(user):
             # Not signed in yet: the code comes first (core/second_factor.py).
@@ -29,7 +32,7 @@ class SignInView(LoginView):
 class SignOutView(LogoutView):
     """Signing out also closes every live page opened under this session."""
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session_key = request.session.session_key
         user = request.user if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
@@ -45,7 +48,7 @@ class SignOutView(LogoutView):
 class PasswordResetConfirm(PasswordResetConfirmView):
     """A new password ends every other session: their open pages are closed at once."""
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         session_changed(user_id=form.user.pk)
         return response

@@ -3,7 +3,8 @@ import csv
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,9 @@ from core.audit import (
     trail_entry_view,
 )
 from core.models import AuditEntry
+from core.requests import SignedInRequest
 from core.text import spreadsheet_safe
-from families.access import person_access_or_404
+from families.access import PersonAccess, person_access_or_404
 
 
 class TrailFilter(forms.Form):
@@ -35,7 +37,9 @@ class TrailFilter(forms.Form):
     )
 
 
-def _trail(request: HttpRequest, person_id: int):
+def _trail(
+    request: SignedInRequest, person_id: int
+) -> tuple[PersonAccess, TrailFilter, QuerySet[AuditEntry]]:
     access = person_access_or_404(request.user, person_id)
     if not can_read_trail(access):
         raise Http404
@@ -51,7 +55,7 @@ def _trail(request: HttpRequest, person_id: int):
 
 
 @login_required
-def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
+def audit_trail(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, form, entries = _trail(request, person_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -70,7 +74,7 @@ def audit_trail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _line(entry: AuditEntry, access) -> dict:
+def _line(entry: AuditEntry, access: PersonAccess) -> dict:
     shown = trail_entry_view(entry, access)
     return {
         **shown,
@@ -80,7 +84,7 @@ def _line(entry: AuditEntry, access) -> dict:
 
 
 @login_required
-def audit_trail_csv(request: HttpRequest, person_id: int) -> HttpResponse:
+def audit_trail_csv(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, _form, entries = _trail(request, person_id)
     audit_record(
         actor=request.user,

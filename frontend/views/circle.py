@@ -7,14 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.requests import SignedInRequest
 from families import services
 from families.access import circle_member_access_or_404, person_access_or_404
+from families.models import CircleMember, Person
 from frontend.forms import CircleMemberForm, add_service_errors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def circle_add(request: HttpRequest, person_id: int) -> HttpResponse:
+def circle_add(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     if not access.can_manage_circle:
         raise Http404
@@ -46,19 +48,21 @@ def circle_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def circle_invite(request: HttpRequest, circle_member_id: int) -> HttpResponse:
+def circle_invite(request: SignedInRequest, circle_member_id: int) -> HttpResponse:
     issued = services.invitation_create_for_circle(
         actor=request.user,
         circle_member_id=circle_member_id,
         site_url=request.build_absolute_uri("/"),
     )
+    assert issued.invitation.circle_member is not None  # a circle invitation names its place
     return _show_link(request, issued, issued.invitation.circle_member.person)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def circle_remove(request: HttpRequest, circle_member_id: int) -> HttpResponse:
+def circle_remove(request: SignedInRequest, circle_member_id: int) -> HttpResponse:
     """Ask first: taking someone out of a circle ends everything they see at once."""
+    member: CircleMember | None
     if request.method == "POST":
         member = services.circle_member_remove(
             actor=request.user, circle_member_id=circle_member_id
@@ -74,7 +78,9 @@ def circle_remove(request: HttpRequest, circle_member_id: int) -> HttpResponse:
     )
 
 
-def _show_link(request: HttpRequest, issued: services.IssuedInvitation, person) -> HttpResponse:
+def _show_link(
+    request: HttpRequest, issued: services.IssuedInvitation, person: Person
+) -> HttpResponse:
     return render(
         request,
         "frontend/invitation_link.html",

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.requests import SignedInRequest
 from families.access import person_access_or_404
 from families.services import export as export_services
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_export(request: HttpRequest, person_id: int) -> HttpResponse:
+def record_export(request: SignedInRequest, person_id: int) -> HttpResponse:
     exports = export_services.record_exports_for(actor=request.user, person_id=person_id)
     access = person_access_or_404(request.user, person_id)
     if request.method == "POST":
@@ -35,7 +36,7 @@ def record_export(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def record_export_download(request: HttpRequest, export_id: int) -> FileResponse:
+def record_export_download(request: SignedInRequest, export_id: int) -> FileResponse:
     export = export_services.record_export_for_download(actor=request.user, export_id=export_id)
     try:
         handle = export.file.open("rb")

@@ -25,9 +25,13 @@ STATUS = {
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     state, invitation = services.invitation_lookup(token=token)
     form = None
-    if state is InvitationState.VALID and not request.user.is_authenticated:
+    if (
+        state is InvitationState.VALID
+        and invitation is not None
+        and not request.user.is_authenticated
+    ):
         form = NewAccountForm(initial={"display_name": invitation.name, "email": invitation.email})
-    if request.method == "POST" and state is InvitationState.VALID:
+    if request.method == "POST" and state is InvitationState.VALID and invitation is not None:
         try:
             if request.user.is_authenticated:
                 services.invitation_accept(token=token, user=request.user)
@@ -57,6 +61,7 @@ def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     if invitation.kind == Invitation.Kind.TEAM:
         messages.success(request, _("Welcome to %(team)s.") % {"team": invitation.team.name})
         return redirect("team", team_id=invitation.team_id)
+    assert invitation.circle_member is not None  # a circle invitation names its place
     person = invitation.circle_member.person
     messages.success(
         request, _("Welcome. You are now in %(name)s's circle.") % {"name": person.name}

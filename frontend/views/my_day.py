@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from core.ids import parse_id
+from core.requests import SignedInRequest
 from core.services import user_set_larger_text
 from families import services
 from families.models import Note, Person
@@ -52,7 +53,7 @@ def my_day(request: HttpRequest, person: Person) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def feeling_share(request: HttpRequest) -> HttpResponse:
+def feeling_share(request: SignedInRequest) -> HttpResponse:
     if request.method == "GET":
         # Signing in again after the session ended comes back here: to My day, to choose again.
         return redirect("home")
@@ -81,7 +82,7 @@ def feeling_share(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def text_size(request: HttpRequest) -> HttpResponse:
+def text_size(request: SignedInRequest) -> HttpResponse:
     """The "Larger text" switch: a plain POST, saved on the account, back to the same page."""
     if request.method == "GET":
         return redirect("home")  # after signing in again, never a "method not allowed"

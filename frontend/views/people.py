@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from families import selectors, services
 from families.about_me import about_me_current
 from families.access import Role, person_access_or_404
@@ -20,7 +21,7 @@ from teams.selectors import team_members
 
 
 @login_required
-def my_people(request: HttpRequest) -> HttpResponse:
+def my_people(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "frontend/my_people.html",
@@ -29,7 +30,7 @@ def my_people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     context = {
@@ -54,7 +55,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     if not access.can_edit_profile:
         raise Http404
@@ -87,7 +88,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_coordinator(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_coordinator(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     if not access.is_team:
         raise Http404

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
+from core.requests import SignedInRequest
 from frontend.offline import pages_to_save
 
 # The app shell: enough to open Kith and say where things are with no network at all.
@@ -107,7 +108,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def offline_pages(request: HttpRequest) -> JsonResponse:
+def offline_pages(request: SignedInRequest) -> JsonResponse:
     """Which pages this device should keep readable without a signal."""
     return JsonResponse({"urls": pages_to_save(request.user)})
 
@@ -118,5 +119,5 @@ class KithJavaScriptCatalog(JavaScriptCatalog):
     A script file from our own origin, so the Content Security Policy needs no inline script.
     """
 
-    def get_paths(self, packages):
+    def get_paths(self, packages: list[str]) -> list[str]:
         return [str(path) for path in settings.LOCALE_PATHS]

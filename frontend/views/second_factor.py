@@ -9,6 +9,8 @@ must give the current code to replace the app, turn codes off or make new recove
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import recovery_codes, second_factor
 from core.models import User
+from core.requests import SignedInRequest
 from families.access import current_team_ids, team_access_or_404
 from teams import sign_in
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_stubs_ext import StrOrPromise
 
 WRONG_CODE = gettext_lazy("That code did not match. Please try the newest one.")
 PAUSED = gettext_lazy("Too many codes did not match. Please try again in a few minutes.")
@@ -31,8 +38,8 @@ WRONG_PROOF = gettext_lazy(
 )
 
 
-def _code_field(label, *, autofocus: bool = True) -> forms.CharField:
-    attrs = {"inputmode": "numeric", "autocomplete": "one-time-code"}
+def _code_field(label: StrOrPromise, *, autofocus: bool = True) -> forms.CharField:
+    attrs: dict[str, str | bool] = {"inputmode": "numeric", "autocomplete": "one-time-code"}
     if autofocus:
         attrs["autofocus"] = True
     return forms.CharField(
@@ -121,9 +128,11 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], continue_url: s
 
 
 def _signed_in_member(request: HttpRequest) -> User:
-    if not current_team_ids(request.user).exists():
+    user = request.user
+    # Callers are signed in already; the first check only says so to the type checker.
+    if not user.is_authenticated or not current_team_ids(user).exists():
         raise Http404  # for team members: families and the person sign in as before
-    return request.user
+    return user
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,7 +265,14 @@ def _replace_app(request: HttpRequest, user: User) -> HttpResponse:
     return _setup_page(request, user, form=form, device=device, pending=None)
 
 
-def _setup_page(request, user, *, form, device, pending) -> HttpResponse:
+def _setup_page(
+    request: HttpRequest,
+    user: User,
+    *,
+    form: forms.Form,
+    device: TOTPDevice,
+    pending: second_factor.Pending | None,
+) -> HttpResponse:
     in_use = pending is None and second_factor.confirmed_device(user) is not None
     return render(
         request,
@@ -277,7 +293,7 @@ def _setup_page(request, user, *, form, device, pending) -> HttpResponse:
 
 @login_required
 @require_POST
-def turn_off(request: HttpRequest) -> HttpResponse:
+def turn_off(request: SignedInRequest) -> HttpResponse:
     form = ProofForm(request.POST, prefix="off")
     proof = form.cleaned_data["proof"] if form.is_valid() else ""
     if not second_factor.guesses_allowed(request, request.user):
@@ -300,7 +316,7 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: SignedInRequest) -> HttpResponse:
     """Make a new set of recovery codes (the old ones stop working). Needs the current code."""
     user = _signed_in_member(request)
     if second_factor.confirmed_device(user) is None:
@@ -325,7 +341,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_rule(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_rule(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     policy = sign_in.team_sign_in_policy(team_id=team.pk)
     current = "yes" if policy and policy.require_second_factor else "no"

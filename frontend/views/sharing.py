@@ -7,7 +7,8 @@ the team may set them for the person, writing down how the person agreed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import DayField
+from core.requests import SignedInRequest
 from families.access import (
     PersonAccess,
     Role,
@@ -29,6 +31,10 @@ from families.access import (
     person_access_or_404,
 )
 from families.models import CIRCLE_DEFAULT_KINDS, CIRCLE_MEMBER_KINDS, CircleMember, Note
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from families.services.sharing import (
     AGREED_BY_MAX,
     AGREED_HOW_MAX,
@@ -38,7 +44,7 @@ from families.services.sharing import (
 )
 
 # Plain words for each kind of note, as the person would think of them.
-KIND_WORDS = {
+KIND_WORDS: dict[str, StrOrPromise] = {
     Note.Kind.VISIT: gettext_lazy("Visit notes: how each visit went"),
     Note.Kind.MOMENT: gettext_lazy("Good moments"),
     Note.Kind.FAMILY_UPDATE: gettext_lazy("Family updates"),
@@ -115,7 +121,8 @@ class CircleSharingForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         required=False,
-        empty_value=False,
+        # Django takes any empty value; the stubs allow only a string or None.
+        empty_value=False,  # type: ignore[arg-type]
     )
 
 
@@ -162,7 +169,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _service_errors(forms_: list[forms.Form], error: ValidationError) -> None:
+def _service_errors(forms_: Sequence[forms.Form], error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         forms_[0].add_error(None, error.messages)
         return
@@ -194,7 +201,7 @@ def _members(access: PersonAccess) -> list[dict[str, Any]]:
     ]
 
 
-def _person_to_choose_for(request: HttpRequest, person_id: int) -> PersonAccess:
+def _person_to_choose_for(request: SignedInRequest, person_id: int) -> PersonAccess:
     access = person_access_or_404(request.user, person_id)
     if access.role not in (Role.TEAM, Role.SELF):
         raise Http404
@@ -202,7 +209,7 @@ def _person_to_choose_for(request: HttpRequest, person_id: int) -> PersonAccess:
 
 
 @login_required
-def circle_sharing(request: HttpRequest, person_id: int) -> HttpResponse:
+def circle_sharing(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = _person_to_choose_for(request, person_id)
     person = access.person
     form = CircleSharingForm(

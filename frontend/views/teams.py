@@ -1,19 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.requests import SignedInRequest
 from families import services as family_services
 from families.access import team_access_or_404
 from frontend.forms import PersonAddForm, RoleLabelForm, TeamInviteForm, add_service_errors
 from teams import selectors, services
+from teams.models import Team
 
 
-def _team_page(request: HttpRequest, team, **forms) -> HttpResponse:
+def _team_page(request: SignedInRequest, team: Team, **forms: Form) -> HttpResponse:
     members = list(selectors.team_members(team))
     mine = next((m for m in members if m.user_id == request.user.pk), None)
     context = {
@@ -30,13 +33,13 @@ def _team_page(request: HttpRequest, team, **forms) -> HttpResponse:
 
 
 @login_required
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _team_page(request, team_access_or_404(request.user, team_id))
 
 
 @login_required
 @require_POST
-def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_invite(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = TeamInviteForm(request.POST)
     if not form.is_valid():
@@ -56,7 +59,7 @@ def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def person_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = PersonAddForm(request.POST)
     if form.is_valid():
@@ -77,7 +80,7 @@ def person_add(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_label_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+def role_label_edit(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = RoleLabelForm(request.POST)
     if not form.is_valid():

@@ -7,7 +7,7 @@ fragments the services send over the socket.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.audit import ReadChannel, record_read
 from core.ids import parse_id
+from core.requests import SignedInRequest
 from families import services
 from families.access import (
     PersonAccess,
@@ -47,6 +48,9 @@ from frontend.speaking import spoken_to_the_person
 from frontend.views.photos import _serve
 from frontend.views.writes import form_write, login_required_keeping_words
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TEMPLATE = "frontend/timeline/timeline.html"
 
 
@@ -70,7 +74,7 @@ def _more_url(request: HttpRequest, kind: str, outcome_id: int | None) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
-def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, str]]:
+def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, StrOrPromise]]:
     """The circle is not even offered a filter for kinds of note only the team sees."""
     if access.is_team:
         return list(Note.Kind.choices)
@@ -78,7 +82,7 @@ def _kinds_to_filter(access: PersonAccess) -> list[tuple[str, str]]:
 
 
 def _timeline_context(
-    request: HttpRequest, access: PersonAccess, form: NoteForm | None = None
+    request: SignedInRequest, access: PersonAccess, form: NoteForm | None = None
 ) -> dict[str, Any]:
     kind, outcome_id = _filters(request, access)
     cursor = request.GET.get("cursor") or None
@@ -106,7 +110,7 @@ def _timeline_context(
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
+def timeline(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     kept = drafts.take(request, page=request.path)
@@ -136,7 +140,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required_keeping_words("timeline")
 @require_POST
-def note_create(request: HttpRequest, person_id: int) -> HttpResponse:
+def note_create(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     form = NoteForm(request.POST, request.FILES, access=access)
     saved = form_write(
@@ -190,7 +194,7 @@ def _note_fragment(note: Note, *, created: bool = False, **extra: Any) -> str:
 
 
 def _note_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     note_id: int,
     *,
     status: int = 200,
@@ -228,7 +232,7 @@ def _note_page(
 
 @login_required
 @require_GET
-def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_detail(request: SignedInRequest, note_id: int) -> HttpResponse:
     kept = drafts.take(request, page=request.path)
     if kept:
         messages.info(request, _("Here are the words you wrote. Please send them again."))
@@ -237,7 +241,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_edit(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = NoteEditForm(request.POST)
     if form_write(
@@ -252,7 +256,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_delete(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     try:
         services.note_delete(actor=request.user, note_id=found.note.pk)
@@ -265,7 +269,7 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required_keeping_words("note_detail")
 @require_POST
-def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_reply(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     body = request.POST.get("body", "")
     try:
@@ -294,7 +298,7 @@ def _said(value: str) -> bool | None:
 
 @login_required
 @require_POST
-def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
+def note_react(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     active = _said(request.POST.get("active", ""))
     try:
@@ -316,7 +320,7 @@ def note_react(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def concern_handled(request: HttpRequest, note_id: int) -> HttpResponse:
+def concern_handled(request: SignedInRequest, note_id: int) -> HttpResponse:
     found = note_access_or_404(request.user, note_id)
     form = HandledForm(request.POST)
     if form_write(
@@ -342,7 +346,7 @@ def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+def note_photo_view(request: SignedInRequest, photo_id: int) -> HttpResponse:
     """A photo inside Kith with a way back: the installed app has no browser Back button."""
     shown = note_photo_access_or_404(request.user, photo_id)
     photo, found = shown.photo, shown.found
@@ -356,7 +360,7 @@ def note_photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_sharing(request: HttpRequest, person_id: int) -> HttpResponse:
+def note_sharing(request: SignedInRequest, person_id: int) -> HttpResponse:
     """Who sees what, for the whole circle and each member: frontend/views/sharing.py."""
     from frontend.views.sharing import circle_sharing
 

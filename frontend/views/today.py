@@ -4,10 +4,11 @@ Thin on purpose: the reads are teams.rota.today's.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.requests import SignedInRequest
 from families.access import current_team_ids
 from families.selectors import own_record
 from frontend.views.my_day import my_day
@@ -17,7 +18,7 @@ from teams.rota.today import today_for
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     # A team member opens Kith for their day; the person supported for their own day; a
     # daughter or a nurse for the people they are close to. Everyone is listed at /people/.
     if not current_team_ids(request.user).exists():

@@ -8,9 +8,13 @@ London); on the day they go back an hour happens twice, and we take the first.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from teams.models import Visit
 
 UTC = dt.UTC
 
@@ -47,12 +51,12 @@ def local_today() -> dt.date:
     return timezone.now().astimezone(rota_zone()).date()
 
 
-def visit_start_time(visit) -> dt.time:
+def visit_start_time(visit: Visit) -> dt.time:
     """When a visit is planned to begin: the exact time if agreed, else the window's start."""
     return visit.exact_time or visit.window_start
 
 
-def visit_interval(visit) -> tuple[dt.datetime, dt.datetime]:
+def visit_interval(visit: Visit) -> tuple[dt.datetime, dt.datetime]:
     """The planned stretch of real time a visit takes, as aware datetimes."""
     start = aware(visit.date, visit_start_time(visit))
     # Add in UTC so an hour's visit is an hour long even across the change.

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core.models import User
 from teams.models import Membership, Visit
@@ -20,7 +20,7 @@ WINDOW_DAYS = 28
 KNOWS_BEST_DAYS = 90
 
 
-def _visits_done(person_ids: Iterable[int], *, since: dt.date, until: dt.date):
+def _visits_done(person_ids: Iterable[int], *, since: dt.date, until: dt.date) -> QuerySet[Visit]:
     return Visit.objects.filter(
         person_id__in=list(person_ids),
         status=Visit.Status.ASSIGNED,

@@ -109,6 +109,7 @@ def build_demo_rota(
         .first()
     )
     if upcoming is not None:
+        assert upcoming.carer is not None  # an assigned visit has its carer
         services.visit_offer(
             actor=upcoming.carer,
             visit_id=upcoming.pk,

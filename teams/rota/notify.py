@@ -16,7 +16,9 @@ def affected_carers(change: RotaChange, visit: Visit | None, offer: Offer | None
     if visit is not None:
         people |= set(visit.carer_ids)
         before = change.before or {}
-        people |= {before.get("carer_id"), before.get("second_carer_id")} - {None}
+        people |= {
+            pk for pk in (before.get("carer_id"), before.get("second_carer_id")) if pk is not None
+        }
     if offer is not None:
         people |= {offer.from_user_id, offer.to_user_id or 0} - {0}
     return people

@@ -1,6 +1,7 @@
 """Small builders shared by the rota tests."""
 
 import datetime as dt
+from typing import Any
 
 from core.tests.factories import MembershipFactory, UserFactory
 from teams.models import Visit
@@ -11,7 +12,11 @@ from teams.rota.clock import local_today
 # before them all, so they never slip into the past however long the tests are kept.
 BEFORE_THE_NAMED_DATES = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)  # a Tuesday
 
-MORNING = {"window_start": dt.time(9), "window_end": dt.time(11), "window_label": "morning"}
+MORNING: dict[str, Any] = {
+    "window_start": dt.time(9),
+    "window_end": dt.time(11),
+    "window_label": "morning",
+}
 
 
 def soon(days: int = 3) -> dt.date:

@@ -52,7 +52,7 @@ def test_a_team_lists_its_current_members_with_their_labels(personas):
         membership=personas.carer.memberships.get(), role_label="Rota lead this month"
     )
     leaver = UserFactory(display_name="Lee Leaver")
-    membership_leave(membership=MembershipFactory(team=personas.team, user=leaver))
+    membership_leave(membership=MembershipFactory.create(team=personas.team, user=leaver))
     body = get(personas.carer, LIST_URL).json()
     assert body == [
         {

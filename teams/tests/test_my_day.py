@@ -69,6 +69,7 @@ def test_it_says_who_is_coming_next_to_the_person(personas):
     visit(personas)
     with time_machine.travel(at(9), tick=False):
         day = my_day_for(personas.person)
+    assert day.next_visit is not None
     assert day.next_visit.sentence == (
         "Priya is coming to see you this afternoon, between 12 and 1.30."
     )
@@ -82,6 +83,7 @@ def test_two_carers_are_coming_together(personas):
     visit(personas, second_carer=teammate(personas, "Gareth Llewellyn"))
     with time_machine.travel(at(9), tick=False):
         day = my_day_for(personas.person)
+    assert day.next_visit is not None
     assert day.next_visit.sentence == (
         "Priya and Gareth are coming to see you this afternoon, between 12 and 1.30."
     )
@@ -94,6 +96,7 @@ def test_with_no_visit_today_it_says_so_and_shows_tomorrows(personas):
     with time_machine.travel(at(9), tick=False):
         day = my_day_for(personas.person)
     assert day.today_visits == []
+    assert day.next_visit is not None
     assert day.next_visit.sentence == (
         "Priya is coming to see you tomorrow morning, between 8 and 10."
     )
@@ -106,6 +109,7 @@ def test_a_visit_whose_window_is_over_is_not_coming_any_more(personas):
     with time_machine.travel(at(10, 30), tick=False):
         day = my_day_for(personas.person)
     assert day.today_visits == []
+    assert day.next_visit is not None
     assert day.next_visit.visit == later
     assert day.next_visit.sentence == (
         "Someone from the team is coming to see you tomorrow afternoon, between 12 and 1.30."
@@ -118,6 +122,7 @@ def test_a_carer_who_has_arrived_is_with_you_now(personas):
     visit(personas, checked_in_at=at(12, 5), checked_in_by=personas.carer)
     with time_machine.travel(at(12, 10), tick=False):
         day = my_day_for(personas.person)
+    assert day.next_visit is not None
     assert day.next_visit.here_now
     assert day.next_visit.sentence == "Priya is with you now."
 
@@ -140,6 +145,7 @@ def test_later_today_and_tomorrow_follow_the_next_visit(personas):
     tomorrow = visit(personas, day=WEDNESDAY + dt.timedelta(days=1))
     with time_machine.travel(at(7), tick=False):
         day = my_day_for(personas.person)
+    assert day.next_visit is not None
     assert day.next_visit.visit == first
     assert [e.visit for e in day.later_today] == [second]
     assert [e.visit for e in day.tomorrow_rest] == [tomorrow]

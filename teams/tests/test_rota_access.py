@@ -88,7 +88,7 @@ ROTA_PUBLIC = {"rota_calendar_feed"}
 
 
 def _names(patterns, namespace: str = "") -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -118,6 +118,7 @@ def world(personas):
     mine = open_visit(personas, day=soon(4), carer_ids=[personas.carer.pk])
     offer = services.visit_offer(actor=personas.carer, visit_id=mine.pk)
     change = RotaChange.objects.filter(visit=visit).first()
+    assert change is not None
     return personas, {
         "person_id": personas.person.pk,
         "team_id": personas.team.pk,

@@ -204,7 +204,9 @@ def test_a_carer_gets_a_private_calendar_feed_and_can_stop_it(personas, rota):
     client = _client(personas.carer)
     page = client.post(reverse("rota_calendar"), {"action": "new"}, expect=200).content.decode()
     # The feed's own address, not the page's (which forms and links on the page name too).
-    feed = re.search(r"/rota/calendar/[^/\"]+\.ics", page).group(0)
+    found = re.search(r"/rota/calendar/[^/\"]+\.ics", page)
+    assert found is not None, "the page shows no feed address"
+    feed = found.group(0)
     response = Client().get(feed)
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.content.decode()

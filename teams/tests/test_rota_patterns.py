@@ -141,6 +141,7 @@ def test_undoing_a_pattern_cancels_its_untouched_visits_to_come(personas):
         personas, starts_on=start, rule="FREQ=DAILY", ends_on=start + dt.timedelta(6)
     )
     first = Visit.objects.filter(pattern=pattern).order_by("date").first()
+    assert first is not None
     services.visit_claim(actor=personas.carer, visit_id=first.pk)
     created = RotaChange.objects.get(kind=RotaChange.Kind.PATTERN_CREATED)
     services.change_undo(actor=personas.carer, change_id=created.pk)
@@ -237,7 +238,7 @@ def test_fifty_two_weeks_for_forty_people_expands_quickly(personas):
 
     from core.tests.factories import PersonFactory
 
-    people = [PersonFactory(team=personas.team) for _ in range(40)]
+    people = [PersonFactory.create(team=personas.team) for _ in range(40)]
     patterns = [
         VisitPattern.objects.create(
             team=personas.team,

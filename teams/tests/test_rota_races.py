@@ -60,6 +60,7 @@ def test_two_concurrent_claims_one_wins_and_the_other_is_told_who(personas, atte
     losers = [r for r in results if isinstance(r, services.AlreadyTaken)]
     assert len(winners) == 1 and len(losers) == 1, results
     visit.refresh_from_db()
+    assert visit.carer is not None
     assert visit.carer == winners[0].carer
     assert losers[0].taken_by == visit.carer
     assert losers[0].messages == [f"{visit.carer.display_name} has already taken this visit."]

@@ -55,7 +55,13 @@ def test_the_team_week_costs_the_same_number_of_queries_however_big(personas):
     with CaptureQueriesContext(connection) as many:
         grid = selectors.team_week(small, start=week_start(today), today=today)
         # Reading every cell and carer, as the page does, must not query again.
-        names = [v.carer.display_name for row in grid.rows for _, cell in row.cells for v in cell]
+        names = [
+            v.carer.display_name
+            for row in grid.rows
+            for _, cell in row.cells
+            for v in cell
+            if v.carer is not None
+        ]
     assert len(grid.rows) == 45 and len(names) == 43 * 7
     # A page that grew with the team would be slow for exactly the teams that use it most.
     assert len(many) == len(few) <= 5, [q["sql"] for q in many.captured_queries]

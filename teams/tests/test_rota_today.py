@@ -57,8 +57,10 @@ def test_the_next_visit_comes_first_with_its_window_in_words_and_latest_handover
     with time_machine.travel(WEDNESDAY_EARLY + dt.timedelta(minutes=1), tick=False):
         note(personas, kind="handover", body="Jean slept badly; go gently.")
     day = today_for(personas.carer)
+    assert day.next_visit is not None
     assert day.next_visit.visit == first
     assert day.next_visit.when == "this morning, between 8 and 10"
+    assert day.next_visit.handover is not None
     assert day.next_visit.handover.body == "Jean slept badly; go gently."
     assert [e.visit for e in day.rest_of_today] == [later]
     assert day.rest_of_today[0].when == "this evening, between 5 and 6"
@@ -69,6 +71,7 @@ def test_a_visit_whose_window_is_over_is_no_longer_next(personas):
     afternoon = visit(personas, start=14, end=15)
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC), tick=False):
         day = today_for(personas.carer)
+    assert day.next_visit is not None
     assert day.next_visit.visit == afternoon
     assert day.done_today == 1 and day.rest_of_today == []
 
@@ -81,6 +84,7 @@ def test_with_no_visit_today_it_shows_tomorrows_first(personas):
     visit(personas, day=WEDNESDAY, carer=None)  # somebody's visit, not mine
     day = today_for(personas.carer)
     assert day.coming_today == [] and not day.had_visits_today
+    assert day.next_visit is not None
     assert day.next_visit.visit == first
     assert day.next_visit.when == "tomorrow morning, between 8 and 9"
 

@@ -116,7 +116,7 @@ def test_warnings_are_about_the_carer_asked_about(personas):
 )
 def test_postcode_area(postcode, area):
     class Somewhere:
-        pass
+        postcode: str
 
     place = Somewhere()
     place.postcode = postcode

@@ -1,6 +1,7 @@
 """`make lint`: fails when a word is not marked for translation or a catalogue has drifted."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "is whole and compiled."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         roots = sorted(Path(settings.BASE_DIR).glob("*/templates"))
         problems = [
             f"{path}: words not marked for translation: {' '.join(words[:8])}"

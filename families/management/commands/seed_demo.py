@@ -1,6 +1,7 @@
 """Build the demo neighbourhood from families.demo_data, through the same services people use."""
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.hashers import make_password
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             help="Do nothing if the database already has a team (safe to run on every start).",
         )
 
-    def handle(self, *args, if_empty: bool = False, **options) -> None:
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         # The check sits inside the transaction so two starts at once cannot both seed.
         with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
             if Team.objects.exists():

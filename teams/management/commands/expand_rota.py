@@ -5,6 +5,7 @@ or from two machines at once, never makes a visit twice.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -18,6 +19,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--weeks", type=int, default=WEEKS_AHEAD)
 
-    def handle(self, *args, weeks: int, **options) -> None:
+    def handle(self, *args: Any, weeks: int, **options: Any) -> None:
         made = patterns_expand_all(until=local_today() + dt.timedelta(weeks=weeks))
         self.stdout.write(f"{made} new visits")
