@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
-from core.access import Audience
+from core.access import Audience, PersonAccess
 from core.models import Event, EventStream
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ class Missed:
     person_id: int | None
     team_id: int | None
     events: Sequence[Event]
+    # How the viewer sees the person, read once for the whole batch (None on a team page).
+    access: PersonAccess | None = None
 
     def subjects(self) -> list[tuple[int | None, list[Event]]]:
         """Each thing that changed, once, in the order of its latest change, with its events."""
@@ -68,8 +70,12 @@ def frames_for(
     person_id: int | None,
     team_id: int | None,
     events: Iterable[Event],
+    access: PersonAccess | None = None,
 ) -> list[str]:
-    """The frames that bring a page from before ``events`` to what a fresh page shows now."""
+    """The frames that bring a page from before ``events`` to what a fresh page shows now.
+
+    ``access``: how this viewer sees the person, read once by the caller for every event.
+    """
     ordered = sorted(events, key=lambda event: (_thing(event), event.pk))
     batches = [(thing, list(batch)) for thing, batch in groupby(ordered, key=_thing)]
     frames: list[str] = []
@@ -79,7 +85,12 @@ def frames_for(
             log.warning("no catch-up renderer for %s events", thing)
             continue
         missed = Missed(
-            user=user, audience=audience, person_id=person_id, team_id=team_id, events=batch
+            user=user,
+            audience=audience,
+            person_id=person_id,
+            team_id=team_id,
+            events=batch,
+            access=access,
         )
         frames += renderer(missed)
     return frames

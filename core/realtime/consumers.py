@@ -5,13 +5,13 @@ import json
 import logging
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
 from core.access import Audience, person_access, team_access
 from core.realtime import catch_up, presence
+from core.realtime.db import database_call as _db
 from core.realtime.groups import (
     language_group,
     person_group,
@@ -33,15 +33,21 @@ CLOSE_TRY_AGAIN = 1011
 
 logger = logging.getLogger(__name__)
 
+# How often each open socket does its rounds (see _PageConsumer.do_rounds). One minute: an
+# ended session is noticed within it, and it sits well inside the layer's group expiry
+# (core.channel_layers.GROUP_EXPIRY_SECONDS). Presence is renewed apart, by each process for
+# all its sockets at once (core.realtime.presence).
+ROUNDS_SECONDS = 60
+
+# Each socket's leaving (its presence, its groups) runs as a task of its own, held here until
+# it is done: daphne cancels a socket that takes too long to shut down, again every second,
+# and leaving must not be cut short by that.
+_leaving: set[asyncio.Task[None]] = set()
+
 
 def rounds_seconds() -> float:
-    """How often each open socket does its rounds (see _PageConsumer.do_rounds).
-
-    One minute: an ended session is noticed within it, and it sits well inside both the
-    presence window (presence.FRESH_FOR) and the layer's group expiry
-    (core.channel_layers.GROUP_EXPIRY_SECONDS). Tests shorten it.
-    """
-    return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
+    """Tests shorten the rounds with the SOCKET_ROUNDS_SECONDS setting."""
+    return getattr(settings, "SOCKET_ROUNDS_SECONDS", ROUNDS_SECONDS)
 
 
 def _language_of(user) -> str:
@@ -52,6 +58,7 @@ def _language_of(user) -> str:
 class _PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
+    leaving: asyncio.Task[None] | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         # However the socket ends (closed by either side, its reader crashed when Redis
@@ -85,6 +92,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
+        await self.started_watching()
         await self.accept()
         self.rounds = asyncio.ensure_future(self.do_rounds())
         # Joined first, replayed second: nothing falls between; repeats are harmless by id.
@@ -94,10 +102,22 @@ class _PageConsumer(AsyncWebsocketConsumer):
         await self.ended()
 
     async def ended(self) -> None:
-        """Stop the rounds and leave everything joined. Runs once, however the socket ended."""
-        if self.rounds is not None:
-            self.rounds.cancel()
-            self.rounds = None
+        """Stop the rounds and leave everything joined. Runs once, however the socket ended.
+
+        What needs no waiting is done at once (no cancellation can come between); the rest
+        runs as a task of its own that a cancellation of this socket does not stop.
+        """
+        if self.leaving is None:
+            if self.rounds is not None:
+                self.rounds.cancel()
+                self.rounds = None
+            self.stop_watching_now()
+            self.leaving = asyncio.ensure_future(self.leave())
+            _leaving.add(self.leaving)
+            self.leaving.add_done_callback(_leaving.discard)
+        await asyncio.shield(self.leaving)
+
+    async def leave(self) -> None:
         await self.stopped_watching()
         groups, self.groups_joined = getattr(self, "groups_joined", []), []
         for group in groups:
@@ -125,7 +145,6 @@ class _PageConsumer(AsyncWebsocketConsumer):
                     return
                 for group in self.groups_joined:
                     await self.channel_layer.group_add(group, self.channel_name)
-                await self.still_watching()
             except Exception:
                 # The database or Redis failed: a fresh socket sets everything up again.
                 logger.warning("socket rounds failed; asking the page to reconnect", exc_info=True)
@@ -134,14 +153,17 @@ class _PageConsumer(AsyncWebsocketConsumer):
 
     async def session_accepted(self) -> bool:
         """Would a page request still accept this socket's session, for the same person?"""
-        user = await database_sync_to_async(session_user)(self.scope["session"].session_key)
+        user = await _db(session_user)(self.scope["session"].session_key)
         return user is not None and user.pk == self.scope["user"].pk
 
-    async def still_watching(self) -> None:
-        """A person's page renews its presence here."""
+    async def started_watching(self) -> None:
+        """A person's page records its presence here, before it is accepted."""
+
+    def stop_watching_now(self) -> None:
+        """A person's page stops renewing its presence here, at once."""
 
     async def stopped_watching(self) -> None:
-        """A person's page ends its presence here."""
+        """A person's page deletes its presence here."""
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """A page asks only about what it missed; anything else it sends is ignored.
@@ -159,7 +181,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
         if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
             await self.catch_up(after)
         elif asked.get("check") is True:
-            heads = await database_sync_to_async(catch_up.stream_heads)(self.content_groups())
+            heads = await _db(catch_up.stream_heads)(self.content_groups())
             await self.send(text_data=catch_up.streams_html(heads))
 
     async def event_message(self, event: dict) -> None:
@@ -200,7 +222,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
         after = self.after() if after is None else after
         if after is None:
             return
-        caught_up = await database_sync_to_async(self.missed)(after)
+        caught_up = await _db(self.missed)(after)
         if caught_up is None:
             await self.close(code=CLOSE_RELOAD)
             return
@@ -236,27 +258,39 @@ class PersonConsumer(_PageConsumer):
     """
 
     watching = False
+    joining: asyncio.Future[None] | None = None
 
-    async def connect(self) -> None:
-        await super().connect()
-        if self.groups_joined:
-            await database_sync_to_async(presence.viewer_joined)(
+    async def started_watching(self) -> None:
+        # Held before the row is written: from here on, however the socket ends, its
+        # presence is released at once and its row deleted after the write has landed.
+        self.watching = True
+        presence.hold(self.channel_name)
+        self.joining = asyncio.ensure_future(
+            _db(presence.viewer_joined)(
                 channel_name=self.channel_name,
                 user_id=self.scope["user"].pk,
                 person_id=self.person_id,
             )
-            self.watching = True
+        )
+        try:
+            await asyncio.shield(self.joining)
+        except Exception:
+            # Say, the account was deleted meanwhile: the rounds end the socket soon.
+            logger.warning("socket could not record its presence", exc_info=True)
 
-    async def still_watching(self) -> None:
+    def stop_watching_now(self) -> None:
         if self.watching:
-            await database_sync_to_async(presence.viewer_still_here)(channel_name=self.channel_name)
+            presence.release(self.channel_name)
 
     async def stopped_watching(self) -> None:
         if not self.watching:
             return
         self.watching = False
         try:
-            await database_sync_to_async(presence.viewer_left)(channel_name=self.channel_name)
+            if self.joining is not None:
+                # A delete that overtook the write (on another thread) would leave the row.
+                await self.joining
+            await _db(presence.viewer_left)(channel_name=self.channel_name)
         except Exception:
             # Not renewed any more, the row stops counting by itself (presence.FRESH_FOR).
             logger.warning("socket could not end its presence", exc_info=True)
@@ -265,8 +299,10 @@ class PersonConsumer(_PageConsumer):
     def person_id(self) -> int:
         return self.scope["url_route"]["kwargs"]["person_id"]
 
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
+    async def allowed_groups(self) -> list[str] | None:
+        return await _db(self.person_groups)()
+
+    def person_groups(self) -> list[str] | None:
         access = person_access(self.scope["user"], self.person_id)
         if access is None:
             return None
@@ -289,6 +325,7 @@ class PersonConsumer(_PageConsumer):
             person_id=self.person_id,
             team_id=None,
             events=events,
+            access=access,
         )
 
 
@@ -299,8 +336,10 @@ class TeamConsumer(_PageConsumer):
     def team_id(self) -> int:
         return self.scope["url_route"]["kwargs"]["team_id"]
 
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
+    async def allowed_groups(self) -> list[str] | None:
+        return await _db(self.team_groups)()
+
+    def team_groups(self) -> list[str] | None:
         if team_access(self.scope["user"], self.team_id) is None:
             return None
         return [team_group(self.team_id)]

@@ -1,0 +1,34 @@
+"""Database calls from sockets: on which threads they run.
+
+Channels' ``database_sync_to_async`` is thread sensitive by default, and sockets, unlike HTTP
+requests (core/request_threads.py), have no thread of their own: every socket of a process
+then queues its database work on one single thread. Under a reconnect storm (a process died
+and a hundred pages catch up at once) that one thread held presence, session checks and
+catch-up for every socket behind each other, for long enough that daphne gave up on sockets
+still waiting.
+
+PostgreSQL serves many connections at once, so there the calls run on the event loop's pool
+of threads, each with a pooled connection. SQLite has one writer at a time and the tests' in-
+memory database lives on one connection: there they stay on the one thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
+
+from channels.db import database_sync_to_async
+from django.db import connections
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def runs_in_parallel() -> bool:
+    """Whether socket database calls may run on several threads at once."""
+    return connections["default"].vendor == "postgresql"
+
+
+def database_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """``function`` made awaitable from a socket, on the threads the database allows."""
+    return database_sync_to_async(function, thread_sensitive=not runs_in_parallel())
