@@ -11,6 +11,7 @@ from django.utils import translation
 
 from core.access import Audience, person_access, team_access
 from core.realtime import catch_up, presence
+from core.realtime.db import catch_up_call
 from core.realtime.db import database_call as _db
 from core.realtime.groups import (
     language_group,
@@ -222,7 +223,7 @@ class _PageConsumer(AsyncWebsocketConsumer):
         after = self.after() if after is None else after
         if after is None:
             return
-        caught_up = await _db(self.missed)(after)
+        caught_up = await catch_up_call(self.missed)(after)
         if caught_up is None:
             await self.close(code=CLOSE_RELOAD)
             return

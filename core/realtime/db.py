@@ -14,7 +14,9 @@ memory database lives on one connection: there they stay on the one thread.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 from channels.db import database_sync_to_async
@@ -32,3 +34,29 @@ def runs_in_parallel() -> bool:
 def database_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``function`` made awaitable from a socket, on the threads the database allows."""
     return database_sync_to_async(function, thread_sensitive=not runs_in_parallel())
+
+
+# Catching up is the one heavy thing a socket asks of the database: after a process dies, a
+# hundred pages ask at once. On threads of its own, a few at a time, it never holds up what
+# every socket needs quickly (the session check and presence of a page opening, which daphne
+# gives only a few seconds before it drops the connection).
+CATCH_UP_THREADS = 2
+_catch_up_threads: ThreadPoolExecutor | None = None
+_catch_up_lock = threading.Lock()
+
+
+def _catch_up_executor() -> ThreadPoolExecutor:
+    global _catch_up_threads
+    with _catch_up_lock:
+        if _catch_up_threads is None:
+            _catch_up_threads = ThreadPoolExecutor(
+                max_workers=CATCH_UP_THREADS, thread_name_prefix="catch-up"
+            )
+        return _catch_up_threads
+
+
+def catch_up_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Like database_call, for catching up: on its own few threads where calls run side by side."""
+    if not runs_in_parallel():
+        return database_call(function)
+    return database_sync_to_async(function, thread_sensitive=False, executor=_catch_up_executor())
