@@ -9,13 +9,21 @@ Four people, supported by one team of 40 carers (16 of whom write the burst). Ar
 30 family members who see what the circle usually sees, and 10 professionals who see visit
 notes and concerns only. Each person's page is open for 10 carers, 30 family members and the
 10 professionals: 200 pages.
+
+The test's side is here too: ``build_in`` runs this module in the servers' environment, and
+``Servers`` starts, kills and queries the two daphne processes the test runs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 PEOPLE = 4
@@ -102,6 +110,58 @@ def build() -> dict[str, Any]:
         "writers": [{"user": c.pk, "session": sessions[c.pk]} for c in carers[:WRITERS]],
         "pages": pages,
     }
+
+
+# The test's side: the two servers, and building the world through them -------------------------
+
+
+@dataclass
+class Servers:
+    urls: list[str]
+    ports: list[int]
+    processes: list[subprocess.Popen]
+    env: dict[str, str]
+    logs: Path
+    database_url: str
+    world: dict[str, Any]
+    generation: list[int] = field(default_factory=lambda: [0, 0])
+
+    def kill(self, index: int) -> None:
+        self.processes[index].send_signal(signal.SIGKILL)
+        self.processes[index].wait(timeout=10)
+        self.generation[index] += 1
+
+    def start(self, index: int) -> None:
+        from e2e.conftest import start_daphne
+
+        log = self.logs / f"daphne-{index}-{self.generation[index]}.log"
+        self.processes[index] = start_daphne(self.ports[index], self.env, log)
+
+    def sql(self, query: str, *args: Any) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.database_url, connect_timeout=5) as connection:
+            return connection.execute(query, args).fetchall()
+
+
+def build_in(env: dict[str, str]) -> dict[str, Any]:
+    """Build the world in the database the servers' environment names; who is who."""
+    import pytest
+
+    from e2e.conftest import BASE_DIR, _on_the_test_day
+
+    result = subprocess.run(
+        [sys.executable, "-m", "e2e.reliability_world"],
+        cwd=BASE_DIR,
+        env=_on_the_test_day(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"building the world failed:\n{result.stderr}", pytrace=False)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -27,36 +27,31 @@ import contextlib
 import json
 import os
 import random
-import re
-import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import psycopg
 import pytest
 
 from core.channel_layers import SOCKET_TIMEOUT_SECONDS
 from core.realtime.presence import FRESH_FOR
 from e2e.conftest import (
-    BASE_DIR,
     IN_CI,
     _free_port,
-    _on_the_test_day,
     _PostgresDatabase,
     _run,
     _server_env,
     _wait_until_answering,
     start_daphne,
 )
+from e2e.live_page import TEAM_ONLY, Page
+from e2e.reliability_world import Servers, build_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -68,7 +63,6 @@ BACK_BEFORE_NOTE = 150  # ...and no writer goes past this one until A answers ag
 PAUSE_BETWEEN_NOTES = 0.3  # each writer's, so the burst outlasts a restart
 SETTLE_SECONDS = 2.0  # quiet for this long: every frame has arrived
 LIMIT_SECONDS = 180  # the run after setting up (3 minutes); CI allows well under 5 in all
-TEAM_ONLY = "TEAMONLY"
 KINDS = [  # (kind, audience), taken in turn
     ("moment", "circle"),
     ("visit", "circle"),
@@ -79,12 +73,6 @@ KINDS = [  # (kind, audience), taken in turn
     ("concern", "circle"),
     ("moment", "circle"),
 ]
-ARTICLE = re.compile(r'<article id="note-(\d+)"([^>]*)>')
-CURSOR = re.compile(
-    r'id="kith-cursor" hidden data-event-id="(\d+)" data-stream="[^"]*"'
-    r' data-previous="(\d+)"'
-)
-STREAMS = re.compile(r'id="kith-streams" hidden data-streams="([^"]*)"( data-covered="(\d+)")?')
 
 
 def _visible(page: dict[str, Any], note: dict[str, Any]) -> bool:
@@ -101,46 +89,6 @@ def _visible(page: dict[str, Any], note: dict[str, Any]) -> bool:
 
 
 # The servers ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Servers:
-    urls: list[str]
-    ports: list[int]
-    processes: list[subprocess.Popen]
-    env: dict[str, str]
-    logs: Path
-    database_url: str
-    world: dict[str, Any]
-    generation: list[int] = field(default_factory=lambda: [0, 0])
-
-    def kill(self, index: int) -> None:
-        self.processes[index].send_signal(signal.SIGKILL)
-        self.processes[index].wait(timeout=10)
-        self.generation[index] += 1
-
-    def start(self, index: int) -> None:
-        log = self.logs / f"daphne-{index}-{self.generation[index]}.log"
-        self.processes[index] = start_daphne(self.ports[index], self.env, log)
-
-    def sql(self, query: str, *args: Any) -> list[tuple]:
-        with psycopg.connect(self.database_url, connect_timeout=5) as connection:
-            return connection.execute(query, args).fetchall()
-
-
-def _build_world(env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "e2e.reliability_world"],
-        cwd=BASE_DIR,
-        env=_on_the_test_day(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"building the world failed:\n{result.stderr}", pytrace=False)
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -160,7 +108,7 @@ def servers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         env["REDIS_URL"] = redis_url
         _run(["migrate", "--noinput", "-v0"], env)
         _run(["collectstatic", "--noinput", "-v0"], env)
-        world = _build_world(env)
+        world = build_in(env)
         ports = [_free_port(), _free_port()]
         for index, port in enumerate(ports):
             log = var_dir / f"daphne-{index}-0.log"
@@ -189,96 +137,6 @@ def servers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 # A page ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    """One open timeline: its socket, what it has shown, and live.js's bookkeeping."""
-
-    number: int
-    viewer: dict[str, Any]
-    process: int
-    covered: int = 0
-    seen: set[int] = field(default_factory=set)
-    asking: bool = False
-    unanswered: list[int] = field(default_factory=list)
-    shown: dict[int, str] = field(default_factory=dict)  # note id -> its article's HTML
-    heard_ids: set[int] = field(default_factory=set)  # every note id any frame carried
-    team_only_heard: list[str] = field(default_factory=list)
-    repeats: list[int] = field(default_factory=list)  # event ids heard twice on one socket
-    server_closes: list[str] = field(default_factory=list)
-    killed_closes: int = 0
-    connected: asyncio.Event = field(default_factory=asyncio.Event)
-    socket: aiohttp.ClientWebSocketResponse | None = None
-    generation: int = 0
-    closing: bool = False
-    last_frame_at: float = 0.0
-    # Closed by its viewer while catching up after the kill, then opened afresh.
-    leaves_while_catching_up: bool = False
-    left: bool = False
-    last_error: str = ""
-
-    def opened_afresh(self) -> None:
-        """The viewer opens the page again: drawn afresh, it asks for everything."""
-        self.covered, self.seen, self.shown = 0, set(), {}
-
-    def missing(self, event_id: int) -> bool:
-        return event_id > self.covered and event_id not in self.seen
-
-    async def ask(self) -> None:
-        if self.asking or self.socket is None:
-            return
-        self.asking = True
-        await self.socket.send_str(json.dumps({"catch_up": self.covered}))
-
-    def forget_up_to(self, event_id: int) -> None:
-        self.covered = max(self.covered, event_id)
-        self.seen = {seen for seen in self.seen if seen > self.covered}
-
-    def show(self, frame: str) -> None:
-        """What htmx and timeline.js do with a frame's notes."""
-        for match in ARTICLE.finditer(frame):
-            note_id, attributes = int(match.group(1)), match.group(2)
-            self.heard_ids.add(note_id)
-            article = frame[match.start() : frame.find("</article>", match.start())]
-            if 'hx-swap-oob="delete"' in attributes:
-                self.shown.pop(note_id, None)
-            elif 'hx-swap-oob="outerHTML"' in attributes:
-                if note_id in self.shown:  # htmx swaps out-of-band only what is there
-                    self.shown[note_id] = article
-            elif 'afterbegin:#timeline"' in frame[: match.start()][-60:]:
-                # A new note at the top, unless the page already shows it.
-                self.shown.setdefault(note_id, article)
-        if TEAM_ONLY in frame and self.viewer["role"] != "team":
-            self.team_only_heard.append(frame[:200])
-
-    async def heard(self, frame: str, on_this_socket: set[int]) -> None:
-        self.last_frame_at = time.monotonic()
-        self.show(frame)
-        if cursor := CURSOR.search(frame):
-            event_id, previous = int(cursor.group(1)), int(cursor.group(2))
-            if event_id in on_this_socket:
-                self.repeats.append(event_id)
-            on_this_socket.add(event_id)
-            self.seen.add(event_id)
-            if self.missing(previous):
-                if self.asking:
-                    self.unanswered.append(previous)
-                else:
-                    await self.ask()
-        if streams := STREAMS.search(frame):
-            heads = json.loads(streams.group(1).replace("&quot;", '"'))
-            if streams.group(3) is not None:
-                self.asking = False
-                self.forget_up_to(int(streams.group(3)))
-                again = [gap for gap in self.unanswered if self.missing(gap)]
-                self.unanswered = []
-                if again:
-                    await self.ask()
-            elif any(self.missing(head) for head in heads.values()):
-                await self.ask()
-            elif not self.asking:
-                self.forget_up_to(max([self.covered, *heads.values()]))
 
 
 # The run -----------------------------------------------------------------------------------------
