@@ -390,7 +390,8 @@ async def _the_steps(run: Run, keepers: list[asyncio.Task]) -> None:
     await asyncio.sleep(IDLE_SECONDS)
     idle_for = time.monotonic() - idle_from
     assert idle_for > SOCKET_TIMEOUT_SECONDS
-    assert not [p for p in pages if p.socket is None], "a socket ended while idle"
+    ended = [p for p in pages if p.socket is None]
+    assert not ended, "sockets ended: " + "; ".join(c for p in ended for c in p.server_closes)
 
     # The killed process's rows have had time to stop counting: presence is exactly the
     # open pages, and every other row is one the killed process left.

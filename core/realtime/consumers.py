@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 # (core.channel_layers.GROUP_EXPIRY_SECONDS). Presence is renewed apart, by each process for
 # all its sockets at once (core.realtime.presence).
 ROUNDS_SECONDS = 60
+# A round that failed is tried again this many times sooner, up to ROUNDS_TRIED times in all.
+ROUND_RETRY_SOONER = 6
+ROUNDS_TRIED = 3
 
 # Each socket's leaving (its presence, its groups) runs as a task of its own, held here until
 # it is done: daphne cancels a socket that takes too long to shut down, again every second,
@@ -129,17 +132,20 @@ class _PageConsumer(AsyncWebsocketConsumer):
                 logger.warning("socket could not leave its groups", exc_info=True)
                 break
 
-    # Rounds: the session, the groups, presence ----------------------------------------------
+    # Rounds: the session and the groups ----------------------------------------------------
 
     async def do_rounds(self) -> None:
         """Every minute while the socket is open, until it ends.
 
         The session is checked again (an idle session expires on its own, with no event to
-        hear), the groups are joined again (channels_redis forgets a membership after
-        group_expiry), and a person's page says it is still there.
+        hear) and the groups are joined again (channels_redis forgets a membership after
+        group_expiry). A round that fails (the database's pool or Redis busy for a moment, as
+        under a reconnect storm) is tried again soon; only ROUNDS_TRIED failures in a row ask
+        the page to reconnect, so a busy moment closes no socket.
         """
+        failures = 0
         while True:
-            await asyncio.sleep(rounds_seconds())
+            await asyncio.sleep(rounds_seconds() / (ROUND_RETRY_SOONER if failures else 1))
             try:
                 if not await self.session_accepted():
                     await self.close(code=CLOSE_SIGNED_OUT)
@@ -147,10 +153,15 @@ class _PageConsumer(AsyncWebsocketConsumer):
                 for group in self.groups_joined:
                     await self.channel_layer.group_add(group, self.channel_name)
             except Exception:
-                # The database or Redis failed: a fresh socket sets everything up again.
+                failures += 1
+                if failures < ROUNDS_TRIED:
+                    logger.warning("socket rounds failed; trying again soon", exc_info=True)
+                    continue
+                # Still failing: a fresh socket sets everything up again.
                 logger.warning("socket rounds failed; asking the page to reconnect", exc_info=True)
                 await self.close(code=CLOSE_TRY_AGAIN)
                 return
+            failures = 0
 
     async def session_accepted(self) -> bool:
         """Would a page request still accept this socket's session, for the same person?"""
