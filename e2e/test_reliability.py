@@ -17,7 +17,7 @@ its timeline as timeline.js does (a new note already shown is not shown again). 
 The idle spell is IDLE_SECONDS (20 s), not a minute: what it proves is that an idle socket is
 no longer closed when the Redis client's read times out, and that read now times out after
 core.channel_layers.SOCKET_TIMEOUT_SECONDS (15 s); before the fix, idle sockets closed every
-5 s. It runs in CI's PostgreSQL and Redis pass, in about two minutes.
+5 s. It runs in CI's PostgreSQL and Redis pass, in one and a half to three minutes.
 """
 
 from __future__ import annotations
