@@ -25,15 +25,35 @@ from django.db import connections
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_catch_up_lock = threading.Lock()  # guards making the executors below
+
 
 def runs_in_parallel() -> bool:
     """Whether socket database calls may run on several threads at once."""
     return connections["default"].vendor == "postgresql"
 
 
+# On PostgreSQL, socket calls run on this many long-lived threads per process: each keeps at
+# most one pooled connection, so sockets never take more of the pool than this, however many.
+SOCKET_THREADS = 4
+_socket_threads: ThreadPoolExecutor | None = None
+
+
+def _socket_executor() -> ThreadPoolExecutor:
+    global _socket_threads
+    with _catch_up_lock:
+        if _socket_threads is None:
+            _socket_threads = ThreadPoolExecutor(
+                max_workers=SOCKET_THREADS, thread_name_prefix="socket-db"
+            )
+        return _socket_threads
+
+
 def database_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``function`` made awaitable from a socket, on the threads the database allows."""
-    return database_sync_to_async(function, thread_sensitive=not runs_in_parallel())
+    if not runs_in_parallel():
+        return database_sync_to_async(function)
+    return database_sync_to_async(function, thread_sensitive=False, executor=_socket_executor())
 
 
 # Catching up is the one heavy thing a socket asks of the database: after a process dies, a
@@ -42,7 +62,6 @@ def database_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 # gives only a few seconds before it drops the connection).
 CATCH_UP_THREADS = 2
 _catch_up_threads: ThreadPoolExecutor | None = None
-_catch_up_lock = threading.Lock()
 
 
 def _catch_up_executor() -> ThreadPoolExecutor:
