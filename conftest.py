@@ -117,10 +117,14 @@ def _fresh_channel_layer(request, settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so a look at a record written down in one test
-    (core.audit.record_read remembers it there) is never taken as written in the next."""
+    (core.audit.record_read remembers it there) is never taken as written in the next.
+    Nor is a note rendered for catching up in one test handed to a page in the next."""
     from django.core.cache import cache
 
+    from frontend.live.notes import rendered_clear
+
     cache.clear()
+    rendered_clear()
 
 
 @dataclass

@@ -6,11 +6,13 @@ audience, and for the circle only the kinds of note the person shows them; a tea
 (joining, rounds, sessions, catch-up) is core.realtime.consumers.PageConsumer's.
 """
 
-from channels.db import database_sync_to_async
+import asyncio
+
 from django.urls import path, re_path
 
 from core.realtime import catch_up, presence
 from core.realtime.consumers import CLOSE_NO_ACCESS, NoSuchSocket, PageConsumer, logger
+from core.realtime.db import database_call as _db
 from core.realtime.groups import person_group, person_topic_group, team_group
 from families.access import Audience, person_access, team_access
 
@@ -24,27 +26,39 @@ class PersonConsumer(PageConsumer):
     """
 
     watching = False
+    joining: asyncio.Future[None] | None = None
 
-    async def connect(self) -> None:
-        await super().connect()
-        if self.groups_joined:
-            await database_sync_to_async(presence.viewer_joined)(
+    async def started_watching(self) -> None:
+        # Held before the row is written: from here on, however the socket ends, its
+        # presence is released at once and its row deleted after the write has landed.
+        self.watching = True
+        presence.hold(self.channel_name)
+        self.joining = asyncio.ensure_future(
+            _db(presence.viewer_joined)(
                 channel_name=self.channel_name,
-                user_id=self.scope["user"].pk,
+                user_id=self.user.pk,
                 person_id=self.person_id,
             )
-            self.watching = True
+        )
+        try:
+            await asyncio.shield(self.joining)
+        except Exception:
+            # Say, the account was deleted meanwhile: the rounds end the socket soon.
+            logger.warning("socket could not record its presence", exc_info=True)
 
-    async def still_watching(self) -> None:
+    def stop_watching_now(self) -> None:
         if self.watching:
-            await database_sync_to_async(presence.viewer_still_here)(channel_name=self.channel_name)
+            presence.release(self.channel_name)
 
     async def stopped_watching(self) -> None:
         if not self.watching:
             return
         self.watching = False
         try:
-            await database_sync_to_async(presence.viewer_left)(channel_name=self.channel_name)
+            if self.joining is not None:
+                # A delete that overtook the write (on another thread) would leave the row.
+                await self.joining
+            await _db(presence.viewer_left)(channel_name=self.channel_name)
         except Exception:
             # Not renewed any more, the row stops counting by itself (presence.FRESH_FOR).
             logger.warning("socket could not end its presence", exc_info=True)
@@ -53,9 +67,11 @@ class PersonConsumer(PageConsumer):
     def person_id(self) -> int:
         return self.scope["url_route"]["kwargs"]["person_id"]
 
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
-        access = person_access(self.scope["user"], self.person_id)
+    async def allowed_groups(self) -> list[str] | None:
+        return await _db(self.person_groups)()
+
+    def person_groups(self) -> list[str] | None:
+        access = person_access(self.user, self.person_id)
         if access is None:
             return None
         groups = [person_group(self.person_id, access.live_audience)]
@@ -68,15 +84,16 @@ class PersonConsumer(PageConsumer):
         return groups
 
     def missed_frames(self, events: list) -> list[str]:
-        access = person_access(self.scope["user"], self.person_id)
+        access = person_access(self.user, self.person_id)
         if access is None:
             return []
         return catch_up.frames_for(
-            user=self.scope["user"],
+            user=self.user,
             audience=access.live_audience,
             person_id=self.person_id,
             team_id=None,
             events=events,
+            access=access,
         )
 
 
@@ -87,17 +104,19 @@ class TeamConsumer(PageConsumer):
     def team_id(self) -> int:
         return self.scope["url_route"]["kwargs"]["team_id"]
 
-    @database_sync_to_async
-    def allowed_groups(self) -> list[str] | None:
-        if team_access(self.scope["user"], self.team_id) is None:
+    async def allowed_groups(self) -> list[str] | None:
+        return await _db(self.team_groups)()
+
+    def team_groups(self) -> list[str] | None:
+        if team_access(self.user, self.team_id) is None:
             return None
         return [team_group(self.team_id)]
 
     def missed_frames(self, events: list) -> list[str]:
-        if team_access(self.scope["user"], self.team_id) is None:
+        if team_access(self.user, self.team_id) is None:
             return []
         return catch_up.frames_for(
-            user=self.scope["user"],
+            user=self.user,
             audience=Audience.TEAM,
             person_id=None,
             team_id=self.team_id,

@@ -40,6 +40,10 @@ class Missed:
     person_id: int | None
     team_id: int | None
     events: Sequence[Event]
+    # How the viewer sees the person, read once for the whole batch (None on a team page).
+    # The access layer's answer (families.access.PersonAccess), which core may not name: the
+    # renderer that registered for the thing knows what it is.
+    access: object | None = None
 
     def subjects(self) -> list[tuple[int | None, list[Event]]]:
         """Each thing that changed, once, in the order of its latest change, with its events."""
@@ -69,8 +73,12 @@ def frames_for(
     person_id: int | None,
     team_id: int | None,
     events: Iterable[Event],
+    access: object | None = None,
 ) -> list[str]:
-    """The frames that bring a page from before ``events`` to what a fresh page shows now."""
+    """The frames that bring a page from before ``events`` to what a fresh page shows now.
+
+    ``access``: how this viewer sees the person, read once by the caller for every event.
+    """
     ordered = sorted(events, key=lambda event: (_thing(event), event.pk))
     batches = [(thing, list(batch)) for thing, batch in groupby(ordered, key=_thing)]
     frames: list[str] = []
@@ -80,7 +88,12 @@ def frames_for(
             log.warning("no catch-up renderer for %s events", thing)
             continue
         missed = Missed(
-            user=user, audience=audience, person_id=person_id, team_id=team_id, events=batch
+            user=user,
+            audience=audience,
+            person_id=person_id,
+            team_id=team_id,
+            events=batch,
+            access=access,
         )
         frames += renderer(missed)
     return frames

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs
 
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
-from core.realtime import catch_up, presence
+from core.realtime import catch_up
+from core.realtime.db import catch_up_call
+from core.realtime.db import database_call as _db
 from core.realtime.groups import language_group, session_group, user_group, without_language
 from core.realtime.sessions import session_user
 
@@ -37,15 +38,24 @@ CLOSE_TRY_AGAIN = 1011
 
 logger = logging.getLogger(__name__)
 
+# How often each open socket does its rounds (see PageConsumer.do_rounds). One minute: an
+# ended session is noticed within it, and it sits well inside the layer's group expiry
+# (core.channel_layers.GROUP_EXPIRY_SECONDS). Presence is renewed apart, by each process for
+# all its sockets at once (core.realtime.presence).
+ROUNDS_SECONDS = 60
+# A round that failed is tried again this many times sooner, up to ROUNDS_TRIED times in all.
+ROUND_RETRY_SOONER = 6
+ROUNDS_TRIED = 3
+
+# Each socket's leaving (its presence, its groups) runs as a task of its own, held here until
+# it is done: daphne cancels a socket that takes too long to shut down, again every second,
+# and leaving must not be cut short by that.
+_leaving: set[asyncio.Task[None]] = set()
+
 
 def rounds_seconds() -> float:
-    """How often each open socket does its rounds (see PageConsumer.do_rounds).
-
-    One minute: an ended session is noticed within it, and it sits well inside both the
-    presence window (presence.FRESH_FOR) and the layer's group expiry
-    (core.channel_layers.GROUP_EXPIRY_SECONDS). Tests shorten it.
-    """
-    return getattr(settings, "SOCKET_ROUNDS_SECONDS", presence.HEARTBEAT_SECONDS)
+    """Tests shorten the rounds with the SOCKET_ROUNDS_SECONDS setting."""
+    return getattr(settings, "SOCKET_ROUNDS_SECONDS", ROUNDS_SECONDS)
 
 
 def _language_of(user: object) -> str:
@@ -56,6 +66,7 @@ def _language_of(user: object) -> str:
 class PageConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str]
     rounds: asyncio.Task | None = None
+    leaving: asyncio.Task[None] | None = None
 
     async def __call__(
         self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
@@ -98,6 +109,7 @@ class PageConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
+        await self.started_watching()
         await self.accept()
         self.rounds = asyncio.ensure_future(self.do_rounds())
         # Joined first, replayed second: nothing falls between; repeats are harmless by id.
@@ -107,10 +119,22 @@ class PageConsumer(AsyncWebsocketConsumer):
         await self.ended()
 
     async def ended(self) -> None:
-        """Stop the rounds and leave everything joined. Runs once, however the socket ended."""
-        if self.rounds is not None:
-            self.rounds.cancel()
-            self.rounds = None
+        """Stop the rounds and leave everything joined. Runs once, however the socket ended.
+
+        What needs no waiting is done at once (no cancellation can come between); the rest
+        runs as a task of its own that a cancellation of this socket does not stop.
+        """
+        if self.leaving is None:
+            if self.rounds is not None:
+                self.rounds.cancel()
+                self.rounds = None
+            self.stop_watching_now()
+            self.leaving = asyncio.ensure_future(self.leave())
+            _leaving.add(self.leaving)
+            self.leaving.add_done_callback(_leaving.discard)
+        await asyncio.shield(self.leaving)
+
+    async def leave(self) -> None:
         await self.stopped_watching()
         groups, self.groups_joined = getattr(self, "groups_joined", []), []
         for group in groups:
@@ -121,40 +145,50 @@ class PageConsumer(AsyncWebsocketConsumer):
                 logger.warning("socket could not leave its groups", exc_info=True)
                 break
 
-    # Rounds: the session, the groups, presence ----------------------------------------------
+    # Rounds: the session and the groups ----------------------------------------------------
 
     async def do_rounds(self) -> None:
         """Every minute while the socket is open, until it ends.
 
         The session is checked again (an idle session expires on its own, with no event to
-        hear), the groups are joined again (channels_redis forgets a membership after
-        group_expiry), and a person's page says it is still there.
+        hear) and the groups are joined again (channels_redis forgets a membership after
+        group_expiry). A round that fails (the database's pool or Redis busy for a moment, as
+        under a reconnect storm) is tried again soon; only ROUNDS_TRIED failures in a row ask
+        the page to reconnect, so a busy moment closes no socket.
         """
+        failures = 0
         while True:
-            await asyncio.sleep(rounds_seconds())
+            await asyncio.sleep(rounds_seconds() / (ROUND_RETRY_SOONER if failures else 1))
             try:
                 if not await self.session_accepted():
                     await self.close(code=CLOSE_SIGNED_OUT)
                     return
                 for group in self.groups_joined:
                     await self.channel_layer.group_add(group, self.channel_name)
-                await self.still_watching()
             except Exception:
-                # The database or Redis failed: a fresh socket sets everything up again.
+                failures += 1
+                if failures < ROUNDS_TRIED:
+                    logger.warning("socket rounds failed; trying again soon", exc_info=True)
+                    continue
+                # Still failing: a fresh socket sets everything up again.
                 logger.warning("socket rounds failed; asking the page to reconnect", exc_info=True)
                 await self.close(code=CLOSE_TRY_AGAIN)
                 return
+            failures = 0
 
     async def session_accepted(self) -> bool:
         """Would a page request still accept this socket's session, for the same person?"""
-        user = await database_sync_to_async(session_user)(self.scope["session"].session_key)
+        user = await _db(session_user)(self.scope["session"].session_key)
         return user is not None and user.pk == self.user.pk
 
-    async def still_watching(self) -> None:
-        """A person's page renews its presence here."""
+    async def started_watching(self) -> None:
+        """A person's page records its presence here, before it is accepted."""
+
+    def stop_watching_now(self) -> None:
+        """A person's page stops renewing its presence here, at once."""
 
     async def stopped_watching(self) -> None:
-        """A person's page ends its presence here."""
+        """A person's page deletes its presence here."""
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """A page asks only about what it missed; anything else it sends is ignored.
@@ -172,7 +206,7 @@ class PageConsumer(AsyncWebsocketConsumer):
         if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
             await self.catch_up(after)
         elif asked.get("check") is True:
-            heads = await database_sync_to_async(catch_up.stream_heads)(self.content_groups())
+            heads = await _db(catch_up.stream_heads)(self.content_groups())
             await self.send(text_data=catch_up.streams_html(heads))
 
     async def event_message(self, event: dict) -> None:
@@ -213,7 +247,7 @@ class PageConsumer(AsyncWebsocketConsumer):
         after = self.after() if after is None else after
         if after is None:
             return
-        caught_up = await database_sync_to_async(self.missed)(after)
+        caught_up = await catch_up_call(self.missed)(after)
         if caught_up is None:
             await self.close(code=CLOSE_RELOAD)
             return

@@ -14,7 +14,7 @@ from channels_redis.core import RedisChannelLayer
 
 from core import channel_layers
 from core.channel_layers import memory_channel_layer, redis_channel_layer
-from core.realtime import presence
+from core.realtime import consumers, presence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,13 +28,18 @@ def test_the_redis_clients_read_outlasts_the_blocking_read():
 
 
 def test_sockets_rejoin_their_groups_well_inside_the_group_expiry():
-    # Each open socket re-joins every round (presence.HEARTBEAT_SECONDS by default): ten
+    # Each open socket re-joins every round (consumers.ROUNDS_SECONDS by default): ten
     # rounds may be missed before a membership is forgotten.
-    assert channel_layers.GROUP_EXPIRY_SECONDS >= 10 * presence.HEARTBEAT_SECONDS
+    assert channel_layers.GROUP_EXPIRY_SECONDS >= 10 * consumers.ROUNDS_SECONDS
     # And a group of a process that died is forgotten within the hour, not after a day.
     assert channel_layers.GROUP_EXPIRY_SECONDS <= 60 * 60
-    # Presence lasts more than two rounds: one late round does not silence anyone's phone.
-    assert presence.FRESH_FOR.total_seconds() > 2 * presence.HEARTBEAT_SECONDS
+
+
+def test_presence_outlasts_a_late_renewal_and_ends_soon_after_a_process_dies():
+    # One late renewal does not silence anyone's phone...
+    assert presence.FRESH_FOR.total_seconds() > 2 * presence.RENEW_SECONDS
+    # ...and a page on a process that was killed stops silencing its viewer within a minute.
+    assert presence.FRESH_FOR.total_seconds() <= 60
 
 
 def test_a_deployment_on_redis_gets_every_limit(tmp_path):
