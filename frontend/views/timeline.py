@@ -337,7 +337,7 @@ def concern_handled(request: SignedInRequest, note_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def note_photo(request: SignedInRequest, photo_id: int) -> HttpResponse:
     shown = note_photo_access_or_404(request.user, photo_id)
     photo, found = shown.photo, shown.found
     record_read(reader=request.user, access=found.access, channel=ReadChannel.PAGE)

@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.requests import SignedInRequest
 from families.access import team_access_or_404
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (
@@ -33,7 +34,7 @@ from teams.selectors import team_members, team_people
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def visit_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     people = [p for p in team_people(team) if p.support_ended_at is None]
     members = team_members(team)
@@ -80,7 +81,7 @@ def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def availability(request: HttpRequest, team_id: int) -> HttpResponse:
+def availability(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +136,7 @@ def _save_team_setting(
 
 @login_required
 @require_POST
-def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def goal_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -148,7 +149,7 @@ def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def hours_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -164,7 +165,7 @@ def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity(request: HttpRequest, team_id: int) -> HttpResponse:
+def activity(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     return render(
         request,
