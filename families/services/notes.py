@@ -248,7 +248,7 @@ def _note_create(
         saved.append(photo)
     NoteOutcome.objects.bulk_create(NoteOutcome(note=note, outcome=o) for o in values["outcomes"])
     _audit(actor, AuditEntry.Action.NOTE_CREATED, note)
-    shown_as_written(note, photos=photos, outcomes=values["outcomes"])
+    shown_as_written(note, photos=saved, outcomes=values["outcomes"])
     publish_note(note, "note.created", created=True)
     _push_note(note, access.person)
     return note

@@ -109,7 +109,7 @@ def about_me_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
                 messages.success(request, _("Saved. The earlier version is kept."))
                 return redirect("person", person_id=person.pk)
     else:
-        initial: dict[str, object] = current.texts() if current else {}
+        initial: dict[str, object] = dict(current.texts()) if current else {}
         if current is not None:
             initial["important_members"] = list(
                 current.important_members.values_list("pk", flat=True)

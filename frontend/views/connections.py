@@ -23,7 +23,7 @@ from teams.directory.access import connection_access_or_404
 def connection_form(access: PersonAccess, data: object = None) -> ConnectionForm:
     entries = [(e.pk, e.name) for e in selectors.entries_linkable(access)]
     outcomes = [(o.pk, o.title) for o in access.person.outcomes.all()]
-    return ConnectionForm(data, entries=entries, outcomes=outcomes)  # type: ignore[arg-type]
+    return ConnectionForm(data, entries=entries, outcomes=outcomes)
 
 
 @login_required

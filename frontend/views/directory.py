@@ -82,7 +82,7 @@ def _entry_form_page(
 
 
 def _save_entry(
-    request: HttpRequest, form: EntryForm, *, team_id: int, entry: DirectoryEntry | None
+    request: SignedInRequest, form: EntryForm, *, team_id: int, entry: DirectoryEntry | None
 ) -> DirectoryEntry | None:
     values = form.entry_values()
     duplicate_ok = form.cleaned_data.get("duplicate_ok", False)

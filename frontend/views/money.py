@@ -21,7 +21,7 @@ from frontend.money_forms import FundingForm
 from frontend.money_words import early_in_words, hours, pounds
 from teams.funding.access import may_change_money, may_see_money
 from teams.funding.models import Funding
-from teams.funding.selectors import funding_for, money_picture, visit_costs
+from teams.funding.selectors import MoneyPicture, funding_for, money_picture, visit_costs
 from teams.funding.services import funding_save
 
 
@@ -55,7 +55,7 @@ def money_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     return render(request, "frontend/money/page.html", context)
 
 
-def _words(picture) -> dict[str, str]:
+def _words(picture: MoneyPicture) -> dict[str, str]:
     """Every amount on the page, already in words: the template only places them."""
     return {
         "week_delivered": hours(picture.week.delivered_minutes),

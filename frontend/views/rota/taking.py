@@ -39,7 +39,7 @@ def _confirmed(request: HttpRequest) -> bool:
 
 
 def _confirm_page(
-    request: HttpRequest, *, visit: Visit, action: str, offer: Offer | None = None
+    request: SignedInRequest, *, visit: Visit, action: str, offer: Offer | None = None
 ) -> HttpResponse:
     return render(
         request,

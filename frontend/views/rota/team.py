@@ -65,6 +65,7 @@ def visit_add(request: SignedInRequest, team_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("The visit is on the rota."))
                 if carer:
+                    assert visit.carer is not None  # just made with this carer
                     for warning in visit_warnings(visit, carer=visit.carer):
                         messages.warning(request, warning.message)
         except ValidationError as error:
@@ -94,7 +95,8 @@ def availability(request: SignedInRequest, team_id: int) -> HttpResponse:
             return redirect("rota_availability", team_id=team.pk)
     entries = selectors.availability_entries(team)
     for entry in entries:
-        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""
+        # For the template only; the model has no such field.
+        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""  # type: ignore[attr-defined]
     hours = selectors.agreed_hours(team, request.user)
     return render(
         request,

@@ -29,9 +29,9 @@ def my_week(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     handovers = latest_handovers({v.person_id for v in visits}, now=now)
     for visit in visits:
-        visit.latest_handover = handovers.get(visit.person_id)
+        visit.latest_handover = handovers.get(visit.person_id)  # type: ignore[attr-defined]  # for the template
         # "I'm with Jean now" only from shortly before the window until it ends.
-        visit.check_in_open = services.check_in_open(visit, now=now)
+        visit.check_in_open = services.check_in_open(visit, now=now)  # type: ignore[attr-defined]  # for the template
     days = [
         (start + dt.timedelta(days=n), [v for v in visits if v.date == start + dt.timedelta(n)])
         for n in range(7)
