@@ -332,7 +332,7 @@ def phone_context(browser: Browser, server: str) -> Iterator[Callable[[], Browse
     assert not violations, f"the page broke its Content Security Policy: {violations}"
 
 
-def field(page: Page, label: str) -> Locator:
+def field(page: Page | Locator, label: str) -> Locator:
     """A form field by its whole label, with or without the colon Django's forms add after it."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
 

@@ -39,7 +39,9 @@ def test_sarah_is_warned_and_angela_writes_the_new_budget(
     _jeans_money(sarah, server)
     warning = sarah.get_by_text(re.compile(r"At this rate the budget runs out on \d+ \w+"))
     expect(warning).to_be_visible()
-    assert warning.bounding_box()["y"] < 740, "the warning is on Sarah's first screen"
+    box = warning.bounding_box()
+    assert box is not None
+    assert box["y"] < 740, "the warning is on Sarah's first screen"
     _fits_the_phone(sarah)
     expect(sarah.get_by_role("link", name="Change the plan")).to_have_count(0)
 

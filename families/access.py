@@ -556,4 +556,6 @@ def is_first_family_contact(user: AnyUser) -> bool:
 def around_someone(user: AnyUser) -> bool:
     """Whether this account sees someone its own teams do not support: the person themself,
     or someone in their circle."""
+    if not _signed_in(user):
+        return False
     return visible_people(user).exclude(team_id__in=current_team_ids(user)).exists()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, Id, InputSchema
 from families.about_me import AboutMeView, about_me_current, about_me_history
 from families.about_me_models import SECTIONS
@@ -78,7 +79,7 @@ def _out(access: PersonAccess, view: AboutMeView | None) -> AboutMeOut:
     )
 
 
-def _readable(request: HttpRequest, person_id: int) -> PersonAccess:
+def _readable(request: SignedInRequest, person_id: int) -> PersonAccess:
     access = person_access_or_404(request.user, person_id)
     if not access.may_see_about_me:
         raise Http404
@@ -91,7 +92,7 @@ def _readable(request: HttpRequest, person_id: int) -> PersonAccess:
     response={200: AboutMeOut, **ERRORS},
     summary="A person's About Me, in their own words",
 )
-def about_me_get(request: HttpRequest, person_id: int) -> AboutMeOut:
+def about_me_get(request: SignedInRequest, person_id: int) -> AboutMeOut:
     access = _readable(request, person_id)
     return _out(access, about_me_current(access))
 
@@ -101,7 +102,7 @@ def about_me_get(request: HttpRequest, person_id: int) -> AboutMeOut:
     response={200: AboutMeOut, **ERRORS},
     summary="Write a new version of About Me (the one before is kept)",
 )
-def about_me_put(request: HttpRequest, person_id: int, payload: AboutMeIn) -> AboutMeOut:
+def about_me_put(request: SignedInRequest, person_id: int, payload: AboutMeIn) -> AboutMeOut:
     try:
         about_me_write(
             actor=request.user,
@@ -124,6 +125,6 @@ def about_me_put(request: HttpRequest, person_id: int, payload: AboutMeIn) -> Ab
     response={200: list[AboutMeOut], **ERRORS},
     summary="Every version of About Me, newest first (the team and the person)",
 )
-def about_me_versions(request: HttpRequest, person_id: int) -> list[AboutMeOut]:
+def about_me_versions(request: SignedInRequest, person_id: int) -> list[AboutMeOut]:
     access = _readable(request, person_id)
     return [_out(access, view) for view in about_me_history(access)]

@@ -78,7 +78,7 @@ class Person(models.Model):
 
         Lists select_related("person__about_me") so this costs no query per person.
         """
-        return self.about_me.what_matters if self.about_me_id else ""
+        return self.about_me.what_matters if self.about_me is not None else ""
 
     @property
     def share_check_ins(self) -> bool:
@@ -520,4 +520,4 @@ class AccountDeletionRequest(models.Model):
 
 
 # Registered with the app from their own module, to keep this one short.
-from families.about_me_models import AboutMe  # noqa: E402, F401
+from families.about_me_models import AboutMe as AboutMe  # noqa: E402

@@ -122,7 +122,8 @@ def _about_me(person: Person, reader: PersonAccess) -> dict[str, Any]:
         .order_by("number")
     )
     if not reader.may_read_about_me_history:
-        versions = versions.filter(pk=person.about_me_id)
+        current_id = person.about_me_id
+        versions = versions.none() if current_id is None else versions.filter(pk=current_id)
     shown = [_about_me_version(v) for v in versions]
     return {"current": shown[-1] if shown else None, "versions": shown}
 

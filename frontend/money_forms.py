@@ -1,6 +1,9 @@
 """The form a team member fills in for a person's funding, in pounds; the service gets pence."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from families.models import CircleMember
 from teams.funding.models import Funding
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _TOO_LONG = {"max_digits": _("That number is too long. Check the figure.")}
 
 
-def _money_field(label: str, help_text: str) -> forms.DecimalField:
+def _money_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         help_text=help_text,

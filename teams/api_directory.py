@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from core.schemas import ERRORS, InputSchema, PartialUpdateSchema
 from families.access import person_access_or_404
 from teams.directory import selectors, services
@@ -127,7 +127,9 @@ def _entry(entry: DirectoryEntry) -> EntryOut:
     response={200: list[EntryOut], **ERRORS},
     summary="A team's directory, with what its organisation shares",
 )
-def directory_list(request: HttpRequest, team_id: int, search: Query[SearchIn]) -> list[EntryOut]:
+def directory_list(
+    request: SignedInRequest, team_id: int, search: Query[SearchIn]
+) -> list[EntryOut]:
     team = directory_team_or_404(request.user, team_id)
     page = selectors.directory_for_team(team=team, **search.dict())
     return [_entry(e) for e in page.entries + page.suggestions]
@@ -138,7 +140,7 @@ def directory_list(request: HttpRequest, team_id: int, search: Query[SearchIn]) 
     response={201: EntryOut, **ERRORS},
     summary="Add to a team's directory",
 )
-def directory_create(request: HttpRequest, team_id: int, payload: EntryIn) -> Status[EntryOut]:
+def directory_create(request: SignedInRequest, team_id: int, payload: EntryIn) -> Status[EntryOut]:
     values = payload.dict()
     duplicate_ok = values.pop("duplicate_ok")
     entry = services.entry_create(
@@ -150,7 +152,7 @@ def directory_create(request: HttpRequest, team_id: int, payload: EntryIn) -> St
 @router.get(
     "/entries/{id:entry_id}", response={200: EntryOut, **ERRORS}, summary="One directory entry"
 )
-def directory_entry(request: HttpRequest, entry_id: int) -> EntryOut:
+def directory_entry(request: SignedInRequest, entry_id: int) -> EntryOut:
     return _entry(entry_access_or_404(request.user, entry_id).entry)
 
 
@@ -159,7 +161,7 @@ def directory_entry(request: HttpRequest, entry_id: int) -> EntryOut:
     response={200: EntryOut, **ERRORS},
     summary="Change a directory entry (its history is kept)",
 )
-def directory_update(request: HttpRequest, entry_id: int, payload: EntryUpdateIn) -> EntryOut:
+def directory_update(request: SignedInRequest, entry_id: int, payload: EntryUpdateIn) -> EntryOut:
     values = {name: getattr(payload, name) for name in payload.model_fields_set}
     entry = services.entry_update(actor=request.user, entry_id=entry_id, **values)
     return _entry(entry)
@@ -170,7 +172,7 @@ def directory_update(request: HttpRequest, entry_id: int, payload: EntryUpdateIn
     response={200: list[ConnectionOut], **ERRORS},
     summary="A person's community connections",
 )
-def person_connections(request: HttpRequest, person_id: int) -> list[ConnectionOut]:
+def person_connections(request: SignedInRequest, person_id: int) -> list[ConnectionOut]:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.API)
     return [

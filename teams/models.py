@@ -407,13 +407,12 @@ class CalendarFeed(models.Model):
 
 
 # The neighbourhood directory lives in its own package; its models are the teams app's.
-from teams.directory.models import (  # noqa: E402, F401
-    Connection,
-    ConnectionMoment,
-    DirectoryEntry,
-    EntryChange,
-    ProviderCheck,
-)
+# "X as X" re-exports each on purpose, so the type checker lets other modules import it here.
+from teams.directory.models import Connection as Connection  # noqa: E402
+from teams.directory.models import ConnectionMoment as ConnectionMoment  # noqa: E402
+from teams.directory.models import DirectoryEntry as DirectoryEntry  # noqa: E402
+from teams.directory.models import EntryChange as EntryChange  # noqa: E402
+from teams.directory.models import ProviderCheck as ProviderCheck  # noqa: E402
 
 # Money and hours live in their own package; their model is loaded with the rest of the app's.
-from teams.funding.models import Funding  # noqa: E402, F401
+from teams.funding.models import Funding as Funding  # noqa: E402

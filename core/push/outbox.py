@@ -179,6 +179,8 @@ class Outbox:
         sent_ids: list[int] = []
         healthy_subscriptions: set[int] = set()
         for message, attempt in results:
+            # Only messages with a device are sent (_still_allowed drops the rest).
+            assert message.subscription_id is not None
             code = attempt.status_code
             if code is not None:
                 report.by_status[code] = report.by_status.get(code, 0) + 1
@@ -227,12 +229,14 @@ class Outbox:
         logger.warning("push %s %s: %s", message.pk, status, attempt.error)
 
     def _count_failure(self, message: Claimed) -> None:
+        assert message.subscription_id is not None  # only messages with a device are sent
         PushSubscription.objects.filter(pk=message.subscription_id).update(
             failures=F("failures") + 1
         )
 
     def _forget_device(self, message: Claimed, attempt: Attempt) -> None:
         """The push service says the device unsubscribed or expired: stop sending to it."""
+        assert message.subscription_id is not None  # only messages with a device are sent
         with transaction.atomic():
             PushMessage.objects.filter(
                 subscription_id=message.subscription_id,

@@ -11,19 +11,21 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 # Old box -> new section.
 CARRIED = {"about_me": "story", "what_matters": "what_matters", "how_to_support": "routines"}
 
 
-def _checks_now(schema_editor) -> None:
+def _checks_now(schema_editor: BaseDatabaseSchemaEditor) -> None:
     # PostgreSQL defers foreign-key checks to the end of the transaction, and then refuses
     # to alter a table with checks still pending: run them now, before the next step.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def carry_over(apps, schema_editor) -> None:
+def carry_over(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Person = apps.get_model("families", "Person")
     AboutMe = apps.get_model("families", "AboutMe")
     now = django.utils.timezone.now()
@@ -46,7 +48,7 @@ def carry_over(apps, schema_editor) -> None:
     _checks_now(schema_editor)
 
 
-def carry_back(apps, schema_editor) -> None:
+def carry_back(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Person = apps.get_model("families", "Person")
     AboutMe = apps.get_model("families", "AboutMe")
     # Oldest first, so each person's boxes end with their newest words.
@@ -57,7 +59,7 @@ def carry_back(apps, schema_editor) -> None:
     _checks_now(schema_editor)
 
 
-def point_at_newest(apps, schema_editor) -> None:
+def point_at_newest(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Person = apps.get_model("families", "Person")
     AboutMe = apps.get_model("families", "AboutMe")
     newest = AboutMe.objects.filter(person_id=models.OuterRef("pk")).order_by("-number")

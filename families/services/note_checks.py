@@ -48,7 +48,7 @@ def clean_body(body: str, *, field: str, limit: int) -> str:
     return body
 
 
-def clean_wellbeing(wellbeing: int | None) -> int | None:
+def clean_wellbeing(wellbeing: int | str | None) -> int | None:
     if wellbeing in (None, ""):
         return None
     if wellbeing not in Note.Wellbeing.values:
@@ -111,7 +111,8 @@ def outcomes_of(access: PersonAccess, outcome_ids: Iterable[int]) -> list[Outcom
         return []
     # An id no row could have is simply not one of theirs (and never a database error).
     wanted = {as_pk(i) for i in given}
-    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=wanted - {None}))
+    ids = {pk for pk in wanted if pk is not None}
+    found = list(Outcome.objects.filter(person_id=access.person.pk, pk__in=ids))
     if len(found) != len(wanted):
         # Another person's outcome, or none at all: the same answer for both.
         raise ValidationError(

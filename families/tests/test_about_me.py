@@ -48,7 +48,10 @@ def test_every_section_of_the_standard_is_kept(personas):
     words = {key: f"Words for {key}." for key in SECTION_KEYS}
     version = about_me_write(actor=personas.carer, person_id=personas.person.pk, sections=words)
     assert version.texts() == words
-    view = about_me_current(person_access(personas.carer, personas.person.pk))
+    access = person_access(personas.carer, personas.person.pk)
+    assert access is not None
+    view = about_me_current(access)
+    assert view is not None
     assert [s.key for s in view.sections] == list(SECTION_KEYS)
     assert [s.text for s in view.sections] == list(words.values())
 
@@ -218,7 +221,11 @@ def test_the_circle_reads_the_current_version_only(personas):
 
 
 def test_the_person_reads_headings_spoken_to_them(personas):
-    own = about_me_current(person_access(personas.person_user, personas.person.pk))
-    theirs = about_me_current(person_access(personas.family, personas.person.pk))
+    own_access = person_access(personas.person_user, personas.person.pk)
+    their_access = person_access(personas.family, personas.person.pk)
+    assert own_access is not None and their_access is not None
+    own = about_me_current(own_access)
+    theirs = about_me_current(their_access)
+    assert own is not None and theirs is not None
     assert own.sections[0].heading == "What you like to be called"
     assert theirs.sections[0].heading == "What they like to be called"

@@ -46,7 +46,7 @@ async def _frames_until_streams(socket) -> list[str]:
     Waiting for that frame, not for a quiet moment: on a busy machine catching up can take
     longer than any pause chosen to mean "nothing more is coming".
     """
-    frames = []
+    frames: list[str] = []
     while True:
         frame = await socket.receive_from(timeout=20)
         if 'id="kith-streams"' in frame:

@@ -553,14 +553,17 @@ def test_jean_george_and_peggy_have_the_whole_about_me_with_its_history(seeded):
     for name in ("Jean", "George", "Peggy"):
         person = Person.objects.get(preferred_name=name)
         current = person.about_me
+        assert current is not None, name
         assert current.number == 2, name
         assert all(current.texts().values()), f"{name} has an empty section"
         assert current.important_members.exists(), name
         assert person.about_me_versions.count() == 2, name
     george = Person.objects.get(preferred_name="George")
     # George wrote his own on his tablet.
+    assert george.about_me is not None
     assert george.about_me.written_by == george.user
     jean = Person.objects.get(preferred_name="Jean")
+    assert jean.about_me is not None
     assert "Sarah" in jean.about_me.written_with
     # Peggy chose to let her nurses read hers; Jean's GP reads it only if she chooses so.
     peggy = Person.objects.get(preferred_name="Peggy")

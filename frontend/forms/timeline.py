@@ -36,6 +36,13 @@ class MultiplePhotoField(forms.FileField):
         return [clean_one(data, initial)] if data else []
 
 
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """One of the form's choice fields, typed as one, to set its choices."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def _wellbeing_choices() -> list[tuple[str, str]]:
     return [("", _("Not said"))] + [
         (str(value), f"{WELLBEING_FACES[value]} {label}") for value, label in Note.Wellbeing.choices
@@ -90,8 +97,9 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, access: PersonAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = TEAM_KINDS if access.is_team else CIRCLE_KINDS
-        self.fields["kind"].choices = [(v, label) for v, label in Note.Kind.choices if v in kinds]
-        self.fields["wellbeing"].choices = _wellbeing_choices()
+        kind_choices = [(v, label) for v, label in Note.Kind.choices if v in kinds]
+        choice_field(self, "kind").choices = kind_choices
+        choice_field(self, "wellbeing").choices = _wellbeing_choices()
         if access.is_team:
             shared = access.person.notes_shared_with_circle_by_default
             self.fields["audience"].initial = Note.Audience.CIRCLE if shared else Note.Audience.TEAM
@@ -100,14 +108,14 @@ class NoteForm(forms.Form):
             del self.fields["audience"]
         outcomes = [(o.pk, o.title) for o in access.person.outcomes.all()]
         if outcomes:
-            self.fields["outcomes"].choices = outcomes
+            choice_field(self, "outcomes").choices = outcomes
         else:
             del self.fields["outcomes"]
         if access.role is Role.SELF:
             spoken_to_the_person(self)
         if not self.is_bound:
             if self.initial.get("kind") not in kinds:
-                self.initial["kind"] = self.fields["kind"].choices[0][0]
+                self.initial["kind"] = kind_choices[0][0]
             # A fresh key per form: pressing "Share" twice saves the note once.
             self.initial["client_key"] = uuid.uuid4()
 
@@ -128,7 +136,7 @@ class NoteEditForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wellbeing"].choices = _wellbeing_choices()
+        choice_field(self, "wellbeing").choices = _wellbeing_choices()
 
 
 class HandledForm(forms.Form):

@@ -98,10 +98,16 @@ def rota_caught_up(missed: Missed) -> list[str]:
     at once, also asks the grid to show the latest, since the cell it left is not known here.
     """
     if missed.audience is Audience.CIRCLE:
+        if missed.person_id is None:
+            return []
         person = Person.objects.filter(pk=missed.person_id).first()
         return [] if person is None else [_whos_coming_html(person)]
     frames, stale = [], False
     for subject_id, events in missed.subjects():
+        if subject_id is None:
+            # Not about one visit or offer: the grid is asked to show the latest.
+            stale = True
+            continue
         kinds = {event.kind for event in events}
         thing = events[0].kind.partition(".")[0]
         if thing == "visit":

@@ -171,7 +171,9 @@ def test_the_calendar_feed_repeats_each_week_in_london_time(personas):
     calendar = icalendar.Calendar.from_ical(response.content)
     events = list(calendar.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["St Mary's community choir"]
-    assert events[0]["rrule"]["FREQ"] == ["WEEKLY"]
+    rule = events[0]["rrule"]
+    assert isinstance(rule, icalendar.vRecur)
+    assert rule["FREQ"] == ["WEEKLY"]
     starts = events[0].decoded("dtstart")
     assert (starts.weekday(), starts.hour, str(starts.tzinfo)) == (3, 14, "Europe/London")
     assert list(calendar.walk("VTIMEZONE"))

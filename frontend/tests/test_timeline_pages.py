@@ -185,7 +185,8 @@ def test_the_writer_is_answered_with_the_very_fragment_the_sockets_were_sent(
     from frontend.live import notes as live_notes
 
     drawn = []
-    real_render = live_notes.render_to_string
+    # Patched where the live module looks it up; it imports the name, not re-exports it.
+    real_render = live_notes.render_to_string  # type: ignore[attr-defined]
 
     def counting(*args, **kwargs):
         drawn.append(args[0])

@@ -10,13 +10,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from families.about_me import about_me_history
 from families.about_me_models import SECTIONS, WRITTEN_WITH_MAX_CHARS
 from families.access import PersonAccess, Role, person_access_or_404
@@ -77,7 +78,7 @@ class AboutMeForm(forms.Form):
         return {section.key: self.cleaned_data[section.key] for section in SECTIONS}
 
 
-def _who_may_write(request: HttpRequest, person_id: int) -> PersonAccess:
+def _who_may_write(request: SignedInRequest, person_id: int) -> PersonAccess:
     access = person_access_or_404(request.user, person_id)
     if not access.can_edit_profile:
         raise Http404
@@ -86,7 +87,7 @@ def _who_may_write(request: HttpRequest, person_id: int) -> PersonAccess:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def about_me_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def about_me_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = _who_may_write(request, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     person = access.person
@@ -108,7 +109,7 @@ def about_me_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 messages.success(request, _("Saved. The earlier version is kept."))
                 return redirect("person", person_id=person.pk)
     else:
-        initial: dict[str, object] = current.texts() if current else {}
+        initial: dict[str, object] = dict(current.texts()) if current else {}
         if current is not None:
             initial["important_members"] = list(
                 current.important_members.values_list("pk", flat=True)
@@ -124,7 +125,7 @@ def about_me_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def about_me_versions(request: HttpRequest, person_id: int) -> HttpResponse:
+def about_me_versions(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     versions = about_me_history(access)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from families.access import PersonAccess, person_access_or_404
 from frontend.directory_forms import ConnectionForm, MomentForm, SuggestionForm
 from frontend.forms import add_service_errors
@@ -22,12 +23,12 @@ from teams.directory.access import connection_access_or_404
 def connection_form(access: PersonAccess, data: object = None) -> ConnectionForm:
     entries = [(e.pk, e.name) for e in selectors.entries_linkable(access)]
     outcomes = [(o.pk, o.title) for o in access.person.outcomes.all()]
-    return ConnectionForm(data, entries=entries, outcomes=outcomes)  # type: ignore[arg-type]
+    return ConnectionForm(data, entries=entries, outcomes=outcomes)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_connections(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_connections(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
@@ -65,7 +66,7 @@ def person_connections(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def connection_suggest(request: HttpRequest, person_id: int) -> HttpResponse:
+def connection_suggest(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     form = SuggestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +91,7 @@ def connection_suggest(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def connection_moment(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_moment(request: SignedInRequest, connection_id: int) -> HttpResponse:
     connection, access = connection_access_or_404(request.user, connection_id)
     form = MomentForm(request.POST)
     if form.is_valid():
@@ -109,7 +110,7 @@ def connection_moment(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def connection_remove(request: HttpRequest, connection_id: int) -> HttpResponse:
+def connection_remove(request: SignedInRequest, connection_id: int) -> HttpResponse:
     connection, access = connection_access_or_404(request.user, connection_id)
     if not access.is_team:
         raise Http404

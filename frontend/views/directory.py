@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.requests import SignedInRequest
 from frontend.directory_forms import CheckForm, EntryForm, SearchForm
 from frontend.forms import add_service_errors
 from teams.directory import selectors, services
@@ -39,7 +40,7 @@ def is_duplicate(error: ValidationError) -> bool:
 
 
 @login_required
-def directory_list(request: HttpRequest, team_id: int) -> HttpResponse:
+def directory_list(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = directory_team_or_404(request.user, team_id)
     search = SearchForm(request.GET or None)
     criteria = search.cleaned_data if search.is_valid() else {}
@@ -81,7 +82,7 @@ def _entry_form_page(
 
 
 def _save_entry(
-    request: HttpRequest, form: EntryForm, *, team_id: int, entry: DirectoryEntry | None
+    request: SignedInRequest, form: EntryForm, *, team_id: int, entry: DirectoryEntry | None
 ) -> DirectoryEntry | None:
     values = form.entry_values()
     duplicate_ok = form.cleaned_data.get("duplicate_ok", False)
@@ -105,7 +106,7 @@ def _save_entry(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def directory_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def directory_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = directory_team_or_404(request.user, team_id)
     form = EntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +119,7 @@ def directory_add(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def directory_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+def directory_edit(request: SignedInRequest, entry_id: int) -> HttpResponse:
     access = entry_team_access_or_404(request.user, entry_id)
     entry = access.entry
     if request.method == "POST":
@@ -134,7 +135,7 @@ def directory_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required
-def directory_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+def directory_entry(request: SignedInRequest, entry_id: int) -> HttpResponse:
     access = entry_access_or_404(request.user, entry_id)
     entry = access.entry
     checks = list(entry.checks.all())
@@ -159,7 +160,7 @@ def directory_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def directory_confirm(request: HttpRequest, entry_id: int) -> HttpResponse:
+def directory_confirm(request: SignedInRequest, entry_id: int) -> HttpResponse:
     access = entry_team_access_or_404(request.user, entry_id)
     services.entry_confirm(actor=request.user, entry_id=access.entry.pk)
     messages.success(request, _("Confirmed: it is in the directory for everyone now."))
@@ -168,7 +169,7 @@ def directory_confirm(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def directory_check(request: HttpRequest, entry_id: int) -> HttpResponse:
+def directory_check(request: SignedInRequest, entry_id: int) -> HttpResponse:
     access = entry_team_access_or_404(request.user, entry_id)
     form = CheckForm(request.POST)
     if form.is_valid():
@@ -186,7 +187,7 @@ def directory_check(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required
-def directory_quiet(request: HttpRequest, team_id: int) -> HttpResponse:
+def directory_quiet(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = directory_team_or_404(request.user, team_id)
     return render(
         request,
@@ -196,7 +197,7 @@ def directory_quiet(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
-def directory_csv(request: HttpRequest, team_id: int) -> HttpResponse:
+def directory_csv(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = directory_team_or_404(request.user, team_id)
     page = selectors.directory_for_team(team=team)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -249,7 +250,7 @@ def directory_csv(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
-def directory_ics(request: HttpRequest, team_id: int) -> HttpResponse:
+def directory_ics(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = directory_team_or_404(request.user, team_id)
     body = directory_calendar(
         selectors.regular_activities(team=team),

@@ -5,13 +5,14 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from core.text import spreadsheet_safe
 from families.access import PersonAccess, Role, person_access_or_404
 from frontend.forms import add_service_errors
@@ -20,11 +21,11 @@ from frontend.money_forms import FundingForm
 from frontend.money_words import early_in_words, hours, pounds
 from teams.funding.access import may_change_money, may_see_money
 from teams.funding.models import Funding
-from teams.funding.selectors import funding_for, money_picture, visit_costs
+from teams.funding.selectors import MoneyPicture, funding_for, money_picture, visit_costs
 from teams.funding.services import funding_save
 
 
-def _access_or_404(request: HttpRequest, person_id: int) -> tuple[PersonAccess, Funding | None]:
+def _access_or_404(request: SignedInRequest, person_id: int) -> tuple[PersonAccess, Funding | None]:
     access = person_access_or_404(request.user, person_id)
     funding = funding_for(access.person.pk)
     if not may_see_money(access, funding):
@@ -33,7 +34,7 @@ def _access_or_404(request: HttpRequest, person_id: int) -> tuple[PersonAccess, 
 
 
 @login_required
-def money_page(request: HttpRequest, person_id: int) -> HttpResponse:
+def money_page(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, funding = _access_or_404(request, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     context: dict = {
@@ -54,7 +55,7 @@ def money_page(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "frontend/money/page.html", context)
 
 
-def _words(picture) -> dict[str, str]:
+def _words(picture: MoneyPicture) -> dict[str, str]:
     """Every amount on the page, already in words: the template only places them."""
     return {
         "week_delivered": hours(picture.week.delivered_minutes),
@@ -80,7 +81,7 @@ def _words(picture) -> dict[str, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def money_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def money_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
     access, funding = _access_or_404(request, person_id)
     if not may_change_money(access):
         raise Http404
@@ -104,7 +105,7 @@ def money_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def money_csv(request: HttpRequest, person_id: int) -> HttpResponse:
+def money_csv(request: SignedInRequest, person_id: int) -> HttpResponse:
     """The team's list of this period's visits with their hours and cost, for a spreadsheet."""
     access, funding = _access_or_404(request, person_id)
     if not may_change_money(access):

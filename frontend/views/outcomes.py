@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit import ReadChannel, record_read
+from core.requests import SignedInRequest
 from families import services
 from families.access import outcome_access_or_404, person_access_or_404
 from families.outcome_progress import progress_by_week, progress_svg
@@ -21,7 +22,7 @@ from frontend.views.writes import form_write, posted
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
+def outcome_list(request: SignedInRequest, person_id: int) -> HttpResponse:
     access = person_access_or_404(request.user, person_id)
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)
     form = None
@@ -54,7 +55,7 @@ def outcome_list(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_detail(request: HttpRequest, outcome_id: int) -> HttpResponse:
+def outcome_detail(request: SignedInRequest, outcome_id: int) -> HttpResponse:
     found = outcome_access_or_404(request.user, outcome_id)
     outcome, access = found.outcome, found.access
     record_read(reader=request.user, access=access, channel=ReadChannel.PAGE)

@@ -253,7 +253,7 @@ def circle_sharing(request: SignedInRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def member_sharing(request: HttpRequest, circle_member_id: int) -> HttpResponse:
+def member_sharing(request: SignedInRequest, circle_member_id: int) -> HttpResponse:
     member = circle_member_access_or_404(request.user, circle_member_id).member
     access = _person_to_choose_for(request, member.person_id)
     form = MemberSharingForm(

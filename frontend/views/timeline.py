@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -337,7 +337,7 @@ def concern_handled(request: SignedInRequest, note_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def note_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def note_photo(request: SignedInRequest, photo_id: int) -> FileResponse:
     shown = note_photo_access_or_404(request.user, photo_id)
     photo, found = shown.photo, shown.found
     record_read(reader=request.user, access=found.access, channel=ReadChannel.PAGE)

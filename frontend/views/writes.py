@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.requests import KithRequest
 from frontend import drafts
 from frontend.forms import add_service_errors
 
@@ -68,7 +69,7 @@ def login_required_keeping_words(page: str) -> Callable[..., Any]:
         signed_in_view = login_required(view)
 
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: KithRequest, **kwargs: Any) -> HttpResponse:
             if request.user.is_authenticated or request.method != "POST" or request.htmx:
                 return signed_in_view(request, **kwargs)
             back = reverse(page, kwargs=kwargs)

@@ -15,7 +15,7 @@ anything a user may not see is ``None`` here and a 404 in the web layer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -31,6 +31,7 @@ from families.access import (
 from teams.models import Connection, DirectoryEntry, Team
 
 if TYPE_CHECKING:
+    from core.models import User
     from families.access import AnyUser
 
 
@@ -52,7 +53,7 @@ class EntryAccess:
         return bool(self.viewer_team_ids)
 
 
-def _signed_in(user: AnyUser | None) -> bool:
+def _signed_in(user: AnyUser | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated and user.is_active
 
 

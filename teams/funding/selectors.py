@@ -9,9 +9,10 @@ worked out per visit and rounded to the nearest penny (half a penny rounds up).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -115,7 +116,7 @@ def month_containing(day: dt.date) -> tuple[dt.date, dt.date]:
     return first, first + relativedelta(months=1)
 
 
-def _cost_of(visit: dict, *, today: dt.date, rate: int) -> VisitCost:
+def _cost_of(visit: Mapping[str, Any], *, today: dt.date, rate: int) -> VisitCost:
     carers = max(1, sum(1 for key in ("carer_id", "second_carer_id") if visit[key] is not None))
     began, ended = visit["checked_in_at"], visit["done_at"]
     recorded = began is not None and ended is not None and ended > began

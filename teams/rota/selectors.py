@@ -324,7 +324,8 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
         )
         .order_by("date", "window_start", "pk")
     )
-    visited, coming = [], []
+    visited: list[Coming] = []
+    coming: list[Coming] = []
     for visit in visits:
         if visit.done_at is not None:
             # Done today: "Angela visited this morning, 8.05 to 9.50", above what is coming.

@@ -64,7 +64,7 @@ URL_KEYS = {
 
 
 def _names(patterns, namespace: str = "") -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace

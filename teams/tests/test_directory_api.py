@@ -62,7 +62,9 @@ def test_an_edit_by_api_keeps_history(personas):
     )
     assert response.status_code == 200
     assert response.json()["cost"] == "£2"
-    assert choir.changes.first().fields == {"cost": ["", "£2"]}
+    change = choir.changes.first()
+    assert change is not None
+    assert change.fields == {"cost": ["", "£2"]}
 
 
 def test_connections_by_api_for_the_family_and_never_for_another_team(personas):

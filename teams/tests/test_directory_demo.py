@@ -46,6 +46,7 @@ def _sharing_between_teams() -> None:
     omar = User.objects.get(email="omar@kith.example")
     shared = DirectoryEntry.objects.get(name="St Mary's Thursday club")
     private = DirectoryEntry.objects.get(name="Dave's gardening round")
-    assert entry_access(omar, shared.pk) is not None
+    shared_access = entry_access(omar, shared.pk)
+    assert shared_access is not None
     assert entry_access(omar, private.pk) is None
-    assert selectors.entry_people(entry_access(omar, shared.pk)) == []
+    assert selectors.entry_people(shared_access) == []

@@ -59,6 +59,7 @@ def test_an_edit_keeps_each_field_before_and_after(personas):
         actor=personas.carer, entry_id=choir.pk, when_text="Fridays, 2 pm", cost="£2"
     )
     change = choir.changes.first()
+    assert change is not None
     assert change.action == EntryChange.Action.EDITED
     assert change.fields == {
         "when_text": ["Thursdays, 2 to 4 pm", "Fridays, 2 pm"],
@@ -81,7 +82,8 @@ def test_a_circle_suggestion_is_seen_by_the_team_only_until_confirmed(personas):
     assert suggestion.status == DirectoryEntry.Status.SUGGESTED
     assert entry_access(personas.family, suggestion.pk) is None
     assert entry_access(personas.person_user, suggestion.pk) is None
-    assert entry_access(personas.carer, suggestion.pk).is_team
+    carer_access = entry_access(personas.carer, suggestion.pk)
+    assert carer_access is not None and carer_access.is_team
     services.entry_confirm(actor=personas.carer, entry_id=suggestion.pk)
     # Confirmed, it is linked to Jean, so her family sees it now.
     assert Connection.objects.filter(person=personas.person, entry=suggestion).exists()
@@ -195,7 +197,9 @@ def test_a_shared_entry_can_be_linked_by_the_organisations_other_team(personas):
     )
     assert connection.person == olive
     # Riverside never sees Hilltop's person on its own entry.
-    assert selectors.entry_people(entry_access(personas.carer, choir.pk)) == []
+    riverside = entry_access(personas.carer, choir.pk)
+    assert riverside is not None
+    assert selectors.entry_people(riverside) == []
 
 
 def test_a_moment_says_which_connection_and_marks_the_goal(personas):
@@ -245,10 +249,13 @@ def test_suggestions_say_why_and_never_offer_an_unconfirmed_entry(personas):
     services.entry_suggest(
         actor=personas.family, person_id=personas.person.pk, name="Singing for the brain"
     )
-    found = selectors.person_suggestions(person_access(personas.carer, personas.person.pk))
+    team_access = person_access(personas.carer, personas.person.pk)
+    family_access = person_access(personas.family, personas.person.pk)
+    assert team_access is not None and family_access is not None
+    found = selectors.person_suggestions(team_access)
     assert [s.entry.name for s in found] == ["St Mary's community choir", "Garden club"]
     choir, garden = found
     assert (choir.interests, choir.goals, choir.near) == (["singing"], [], "LS6")
     assert (garden.interests, garden.goals, garden.near) == ([], ["Get out into the garden"], "")
     # Suggestions are for the team to think with; the family sees the connections themselves.
-    assert selectors.person_suggestions(person_access(personas.family, personas.person.pk)) == []
+    assert selectors.person_suggestions(family_access) == []

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +23,7 @@ TODAY = dt.date(2026, 12, 2)
 
 
 def _plan(personas, **changes) -> Funding:
-    values = {
+    values: dict[str, Any] = {
         "kind": Funding.Kind.SELF_FUNDED,
         "weekly_hours": Decimal("14"),
         "hourly_rate_pence": 2100,

@@ -212,6 +212,7 @@ def test_the_access_layer_finds_rota_things_only_for_current_members(personas):
     visit = open_visit(personas, carer_ids=[personas.carer.pk])
     offer = services.visit_offer(actor=personas.carer, visit_id=visit.pk)
     change = RotaChange.objects.filter(visit=visit).first()
+    assert change is not None
     assert access.visit_access(personas.carer, visit.pk) == visit
     assert access.visit_access(personas.carer, str(visit.pk), lock=True) == visit
     assert access.offer_access_or_404(personas.carer, offer.pk) == offer

@@ -48,6 +48,7 @@ def test_two_carers_taking_the_urgent_visit_at_once_one_gets_it(personas, attemp
     losers = [r for r in results if isinstance(r, services.AlreadyTaken)]
     assert len(winners) == 1 and len(losers) == 1, results
     visit.refresh_from_db()
+    assert visit.carer is not None
     assert losers[0].taken_by == visit.carer
     assert losers[0].messages == [f"{visit.carer.display_name} has already taken this visit."]
     assert RotaChange.objects.filter(kind=RotaChange.Kind.VISIT_CLAIMED).count() == 1

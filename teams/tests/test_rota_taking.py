@@ -6,6 +6,7 @@ depends on the day or hour it runs.
 """
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
@@ -21,7 +22,11 @@ from teams.tests.rota_helpers import open_visit, teammate
 
 WEDNESDAY = dt.date(2026, 6, 17)
 # 09:00 to 11:00 in London is 08:00 to 10:00 UTC in June.
-MORNING_VISIT = {"day": WEDNESDAY, "window_start": dt.time(9), "window_end": dt.time(11)}
+MORNING_VISIT: dict[str, Any] = {
+    "day": WEDNESDAY,
+    "window_start": dt.time(9),
+    "window_end": dt.time(11),
+}
 
 
 def _at(time_machine, hour: int, minute: int = 0) -> None:
@@ -188,7 +193,9 @@ def test_undo_is_offered_for_ten_minutes_to_whoever_made_the_change(personas, ti
     bea = teammate(personas)
     visit = open_visit(personas, **MORNING_VISIT)
     services.visit_claim(actor=personas.carer, visit_id=visit.pk)
-    assert selectors.undo_offer(personas.carer, visit).kind == RotaChange.Kind.VISIT_CLAIMED
+    offered = selectors.undo_offer(personas.carer, visit)
+    assert offered is not None
+    assert offered.kind == RotaChange.Kind.VISIT_CLAIMED
     assert selectors.undo_offer(bea, visit) is None  # not Bea's change
     assert selectors.undo_offer(personas.other_carer, visit) is None
     _at(time_machine, 7, 11)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.requests import SignedInRequest
 from teams.rota import ical, selectors, services
 from teams.rota.clock import local_today
 
@@ -21,7 +22,7 @@ from teams.rota.clock import local_today
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SignedInRequest) -> HttpResponse:
     feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "stop":

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.dates import parse_day
+from core.requests import SignedInRequest
 from teams.models import Visit
 from teams.rota import selectors
 from teams.rota.clock import local_today, week_start
@@ -44,12 +45,12 @@ def tell_refusal(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def tell_warnings(request: HttpRequest, visit: Visit) -> None:
+def tell_warnings(request: SignedInRequest, visit: Visit) -> None:
     for warning in visit_warnings(visit, carer=request.user):
         messages.warning(request, warning.message)
 
 
-def visit_or_404(request: HttpRequest, visit_id: int) -> Visit:
+def visit_or_404(request: SignedInRequest, visit_id: int) -> Visit:
     visit = selectors.visit_for_member(request.user, visit_id)
     if visit is None:
         raise Http404

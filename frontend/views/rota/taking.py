@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.requests import SignedInRequest
 from families.access import offer_access_or_404
 from frontend.views.rota.common import back, tell_refusal, visit_or_404
 from teams.models import Offer, RotaChange, Visit
@@ -38,7 +39,7 @@ def _confirmed(request: HttpRequest) -> bool:
 
 
 def _confirm_page(
-    request: HttpRequest, *, visit: Visit, action: str, offer: Offer | None = None
+    request: SignedInRequest, *, visit: Visit, action: str, offer: Offer | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -58,7 +59,7 @@ def _confirm_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_claim(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_claim(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = visit_or_404(request, visit_id)
     if not _confirmed(request):
         try:
@@ -80,7 +81,7 @@ def visit_claim(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_accept(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer = offer_access_or_404(request.user, offer_id)
     if not _confirmed(request):
         try:
@@ -122,7 +123,7 @@ UNDONE_SAYS: dict[str, StrOrPromise] = {
 
 @login_required
 @require_POST
-def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
+def change_undo(request: SignedInRequest, change_id: int) -> HttpResponse:
     try:
         undo = services.change_undo(actor=request.user, change_id=change_id)
     except ValidationError as error:

@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.requests import SignedInRequest
 from families.access import team_access_or_404
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (
@@ -33,7 +34,7 @@ from teams.selectors import team_members, team_people
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
+def visit_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     people = [p for p in team_people(team) if p.support_ended_at is None]
     members = team_members(team)
@@ -64,6 +65,7 @@ def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("The visit is on the rota."))
                 if carer:
+                    assert visit.carer is not None  # just made with this carer
                     for warning in visit_warnings(visit, carer=visit.carer):
                         messages.warning(request, warning.message)
         except ValidationError as error:
@@ -80,7 +82,7 @@ def visit_add(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def availability(request: HttpRequest, team_id: int) -> HttpResponse:
+def availability(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +95,8 @@ def availability(request: HttpRequest, team_id: int) -> HttpResponse:
             return redirect("rota_availability", team_id=team.pk)
     entries = selectors.availability_entries(team)
     for entry in entries:
-        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""
+        # For the template only; the model has no such field.
+        entry.weekday_name = WEEKDAYS[entry.weekday] if entry.weekday is not None else ""  # type: ignore[attr-defined]
     hours = selectors.agreed_hours(team, request.user)
     return render(
         request,
@@ -135,7 +138,7 @@ def _save_team_setting(
 
 @login_required
 @require_POST
-def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def goal_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -148,7 +151,7 @@ def goal_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
+def hours_set(request: SignedInRequest, team_id: int) -> HttpResponse:
     return _save_team_setting(
         request,
         team_id,
@@ -164,7 +167,7 @@ def hours_set(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity(request: HttpRequest, team_id: int) -> HttpResponse:
+def activity(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     return render(
         request,

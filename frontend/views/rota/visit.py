@@ -6,12 +6,13 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.requests import SignedInRequest
 from frontend.forms import add_service_errors
 from frontend.rota_forms import (
     MoveForm,
@@ -28,7 +29,7 @@ from teams.selectors import team_members
 # One visit -------------------------------------------------------------------------------------
 
 
-def _visit_page(request: HttpRequest, visit: Visit, **forms: django_forms.Form) -> HttpResponse:
+def _visit_page(request: SignedInRequest, visit: Visit, **forms: django_forms.Form) -> HttpResponse:
     today = local_today()
     members = list(team_members(visit.team))
     going = request.user.pk in visit.carer_ids
@@ -68,13 +69,13 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms: django_forms.Form) 
 
 @login_required
 @require_GET
-def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_detail(request: SignedInRequest, visit_id: int) -> HttpResponse:
     return _visit_page(request, visit_or_404(request, visit_id))
 
 
 @login_required
 @require_POST
-def visit_check_in(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_check_in(request: SignedInRequest, visit_id: int) -> HttpResponse:
     try:
         visit = services.visit_check_in(actor=request.user, visit_id=visit_id)
     except ValidationError as error:
@@ -89,7 +90,7 @@ def visit_check_in(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_offer(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_offer(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = visit_or_404(request, visit_id)
     form = OfferForm(request.POST, members=team_members(visit.team))
     if not form.is_valid():
@@ -112,7 +113,7 @@ def visit_offer(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_skip(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_skip(request: SignedInRequest, visit_id: int) -> HttpResponse:
     try:
         services.visit_skip(actor=request.user, visit_id=visit_id)
     except ValidationError as error:
@@ -126,7 +127,7 @@ def visit_skip(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_move(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = visit_or_404(request, visit_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -142,7 +143,7 @@ def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_withdraw(request: SignedInRequest, offer_id: int) -> HttpResponse:
     try:
         offer = services.offer_withdraw(actor=request.user, offer_id=offer_id)
     except ValidationError as error:

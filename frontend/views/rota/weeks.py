@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.requests import SignedInRequest
 from families.access import team_access_or_404
 from frontend.views.rota.common import week_asked
 from teams.rota import selectors, services
@@ -22,15 +23,15 @@ from teams.selectors import memberships_for_user
 
 @login_required
 @require_GET
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: SignedInRequest) -> HttpResponse:
     start = week_asked(request)
     visits = selectors.my_week(request.user, start=start)
     now = timezone.now()
     handovers = latest_handovers({v.person_id for v in visits}, now=now)
     for visit in visits:
-        visit.latest_handover = handovers.get(visit.person_id)
+        visit.latest_handover = handovers.get(visit.person_id)  # type: ignore[attr-defined]  # for the template
         # "I'm with Jean now" only from shortly before the window until it ends.
-        visit.check_in_open = services.check_in_open(visit, now=now)
+        visit.check_in_open = services.check_in_open(visit, now=now)  # type: ignore[attr-defined]  # for the template
     days = [
         (start + dt.timedelta(days=n), [v for v in visits if v.date == start + dt.timedelta(n)])
         for n in range(7)
@@ -55,7 +56,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def team_week(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_week(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     start = week_asked(request)
     grid = selectors.team_week(team, start=start)
@@ -83,7 +84,7 @@ def team_week(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def open_visits(request: HttpRequest, team_id: int) -> HttpResponse:
+def open_visits(request: SignedInRequest, team_id: int) -> HttpResponse:
     team = team_access_or_404(request.user, team_id)
     today = local_today()
     return render(

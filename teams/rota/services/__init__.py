@@ -9,6 +9,7 @@ The writes live in small modules by what they are about; this package names them
 """
 
 from families.access import offer_access_or_404, visit_access_or_404
+from teams.rota.selectors import UNDOABLE_VISIT_KINDS
 from teams.rota.services.calendar_feeds import (
     calendar_feed_renew,
     calendar_feed_revoke,
@@ -54,7 +55,7 @@ from teams.rota.services.team_settings import (
     continuity_goal_set,
     rota_settings_for,
 )
-from teams.rota.services.undo import UNDOABLE_KINDS, UNDOABLE_VISIT_KINDS, change_undo
+from teams.rota.services.undo import UNDOABLE_KINDS, change_undo
 from teams.rota.services.visits import (
     visit_claim,
     visit_claim_refusal,

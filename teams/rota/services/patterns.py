@@ -55,7 +55,10 @@ def _parse_rule(rule: str, starts_on: dt.date) -> rrule:
     except (ValueError, TypeError):
         raise problem from None
     # Visits are by the day: anything more often than daily is not a rota pattern.
-    if not isinstance(parsed, rrule) or parsed._freq not in (DAILY, WEEKLY, MONTHLY):
+    if not isinstance(parsed, rrule):
+        raise problem
+    # dateutil keeps a rule's frequency only in a private attribute, which its stubs leave out.
+    if parsed._freq not in (DAILY, WEEKLY, MONTHLY):  # type: ignore[attr-defined]
         raise problem
     return parsed
 

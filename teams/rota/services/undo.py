@@ -59,9 +59,11 @@ def change_undo(*, actor: User, change_id: int) -> RotaChange:
     elif change.kind == RotaChange.Kind.OFFER_WITHDRAWN:
         undo = _undo_offer_withdrawn(actor, change, changed_since)
     elif change.kind == RotaChange.Kind.AVAILABILITY_SET:
-        deleted, _rows = Availability.objects.filter(
-            pk=change.availability_id, team_id=change.team_id
-        ).delete()
+        deleted = 0
+        if change.availability_id is not None:
+            deleted, _rows = Availability.objects.filter(
+                pk=change.availability_id, team_id=change.team_id
+            ).delete()
         if not deleted:
             raise changed_since
         undo = _undo_record(actor, change)
