@@ -20,7 +20,7 @@ from core.realtime import catch_up
 from core.realtime.db import catch_up_call
 from core.realtime.db import database_call as _db
 from core.realtime.groups import language_group, session_group, user_group, without_language
-from core.realtime.sessions import session_user
+from core.realtime.sessions import session_user as session_user  # tests replace it here
 
 if TYPE_CHECKING:
     from channels.consumer import _ChannelScope

@@ -33,6 +33,7 @@ def _write(personas, body: str) -> Note:
 def _catch_up(personas, user) -> list[str]:
     """What a reconnecting page about the person is sent, as the socket asks for it."""
     access = person_access(user, personas.person.pk)
+    assert access is not None
     stream = person_group(personas.person.pk, access.live_audience)
     if access.live_audience is Audience.CIRCLE:
         stream = person_topic_group(personas.person.pk, Note.Kind.MOMENT)
@@ -119,6 +120,7 @@ def test_each_language_gets_its_own_rendering(personas, monkeypatch):
     _write(personas, "Jean had a lovely afternoon")
     rendered = _counting_renders(monkeypatch)
     access = person_access(personas.family, personas.person.pk)
+    assert access is not None
     stream = person_topic_group(personas.person.pk, Note.Kind.MOMENT)
     events = list(Event.objects.filter(stream=stream))
     for language in ("en-gb", "cy", "en-gb", "cy"):
