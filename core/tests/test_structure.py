@@ -40,7 +40,12 @@ PERSON_OWNED = {
     "RotaChange",
 }
 ID_KEYWORDS = {"pk", "id", "pk__in", "id__in"}
-THE_ACCESS_LAYER = {"families/access.py"}
+THE_ACCESS_LAYER = {
+    "families/access/__init__.py",
+    "families/access/people.py",
+    "families/access/things.py",
+    "families/access/rota.py",
+}
 
 
 def _entry_points() -> list[Path]:

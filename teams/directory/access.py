@@ -32,7 +32,7 @@ from teams.models import Connection, DirectoryEntry, Team
 
 if TYPE_CHECKING:
     from core.models import User
-    from families.access import AnyUser
+    from families.access.people import AnyUser
 
 
 @dataclass(frozen=True)

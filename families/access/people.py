@@ -1,20 +1,4 @@
-"""The one answer to "what may this user see and do for this person".
-
-Every page, fragment, API call, socket and push asks here. Anything a user may not see is
-answered exactly like something that does not exist: ``None`` from the ``*_access`` functions,
-``Http404`` from the ``*_or_404`` ones. Nobody learns who else is supported.
-
-Who sees a person:
-- a current member of the person's team: everything;
-- the person themself, through their own account: their record;
-- a current member of the person's circle with an account: what the person shares with them;
-- nobody else.
-
-What the person shares is decided per kind of note (``PersonAccess.note_kinds_visible``):
-the circle's usual kinds, or the kinds chosen for one member (the district nurse sees
-concerns and visit notes, the nephew good moments only). Pages, the API, sockets, catch-up
-and push all ask ``PersonAccess`` and nothing else.
-"""
+"""Who may see a person, and what of theirs: the heart of the access layer."""
 
 from __future__ import annotations
 
@@ -32,12 +16,9 @@ from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,
     CircleMember,
-    Note,
-    NotePhoto,
-    Outcome,
     Person,
 )
-from teams.models import Membership, Offer, RotaChange, Team, Visit, VisitPattern
+from teams.models import Membership, Team
 
 if TYPE_CHECKING:
     from core.models import User
@@ -317,94 +298,6 @@ def person_row_access(
     return None if access is None else (row, access)
 
 
-# A person's things, by id: found only with the person's access, else "not found". -----------
-
-
-@dataclass(frozen=True)
-class NoteAccess:
-    note: Note
-    access: PersonAccess
-
-
-def note_access(user: AnyUser, note_id: int | str) -> NoteAccess | None:
-    """A note and how this user sees its person, or None if they may not see it at all."""
-    note_pk = as_pk(note_id)
-    if note_pk is None:
-        return None
-    note = Note.objects.filter(pk=note_pk, deleted_at__isnull=True).first()
-    if note is None:
-        return None
-    access = person_access(user, note.person_id)
-    if access is None:
-        return None
-    if not access.may_see_note(kind=note.kind, audience=note.audience, author_id=note.author_id):
-        return None
-    return NoteAccess(note=note, access=access)
-
-
-def note_access_or_404(user: AnyUser, note_id: int | str) -> NoteAccess:
-    found = note_access(user, note_id)
-    if found is None:
-        raise Http404
-    return found
-
-
-@dataclass(frozen=True)
-class PhotoAccess:
-    photo: NotePhoto
-    found: NoteAccess
-
-
-def note_photo_access_or_404(user: AnyUser, photo_id: int | str) -> PhotoAccess:
-    """A note's photo, for those who may see the note."""
-    pk = as_pk(photo_id)
-    photo = NotePhoto.objects.filter(pk=pk).first() if pk is not None else None
-    if photo is None:
-        raise Http404
-    return PhotoAccess(photo=photo, found=note_access_or_404(user, photo.note_id))
-
-
-@dataclass(frozen=True)
-class CircleMemberAccess:
-    member: CircleMember
-    access: PersonAccess
-
-
-def circle_member_access_or_404(
-    user: AnyUser, circle_member_id: int | str, *, without_account: bool = False
-) -> CircleMemberAccess:
-    """A current place in someone's circle, for those who see that person.
-
-    What they may do with it (manage the circle, choose what it sees) is the caller's to ask.
-    ``without_account``: only a place nobody has an account for yet.
-    """
-    pk = as_pk(circle_member_id)
-    places = CircleMember.objects.filter(removed_at__isnull=True)
-    if without_account:
-        places = places.filter(user__isnull=True)
-    member = places.filter(pk=pk).first() if pk is not None else None
-    if member is None:
-        raise Http404
-    return CircleMemberAccess(member=member, access=person_access_or_404(user, member.person_id))
-
-
-@dataclass(frozen=True)
-class OutcomeAccess:
-    outcome: Outcome
-    access: PersonAccess
-
-
-def outcome_access_or_404(
-    user: AnyUser, outcome_id: int | str, *, person_id: int | str | None = None
-) -> OutcomeAccess:
-    """One of a person's goals, for those who see the person (and, given, of that person)."""
-    pk = as_pk(outcome_id)
-    outcome = Outcome.objects.filter(pk=pk).first() if pk is not None else None
-    if outcome is None or (person_id is not None and outcome.person_id != as_pk(person_id)):
-        raise Http404
-    return OutcomeAccess(outcome=outcome, access=person_access_or_404(user, outcome.person_id))
-
-
 def visible_users(user: AnyUser) -> QuerySet:
     """Accounts whose name and photo this user may see: the people around those they see."""
     from core.models import User
@@ -455,75 +348,6 @@ def audience_users(person_id: int, audience: Audience | str, *, topic: str = "")
 def in_a_team(user: AnyUser) -> bool:
     """Whether this account is a current member of any team."""
     return _signed_in(user) and current_team_ids(user).exists()
-
-
-# The rota's things: for current members of the team they belong to -------------------------
-
-
-def visit_access(
-    user: AnyUser, visit_id: object, *, lock: bool = False, queryset: QuerySet[Visit] | None = None
-) -> Visit | None:
-    """A visit of one of the user's current teams, or ``None`` exactly like a missing one.
-
-    ``queryset`` lets a selector add its joins; ``lock`` holds the row for a service's write.
-    """
-    pk = as_pk(visit_id)
-    if pk is None or not _signed_in(user):
-        return None
-    visits = (Visit.objects.all() if queryset is None else queryset).filter(
-        pk=pk, team_id__in=current_team_ids(user)
-    )
-    if lock:
-        visits = visits.select_for_update()
-    return visits.first()
-
-
-def visit_access_or_404(user: AnyUser, visit_id: object, *, lock: bool = False) -> Visit:
-    visit = visit_access(user, visit_id, lock=lock)
-    if visit is None:
-        raise Http404
-    return visit
-
-
-def offer_access_or_404(user: AnyUser, offer_id: object) -> Offer:
-    """An offer of a visit in one of the user's current teams, else 404."""
-    pk = as_pk(offer_id)
-    if pk is None or not _signed_in(user):
-        raise Http404
-    offer = (
-        Offer.objects.select_related("visit", "from_user", "accepted_by")
-        .filter(pk=pk, visit__team_id__in=current_team_ids(user))
-        .first()
-    )
-    if offer is None:
-        raise Http404
-    return offer
-
-
-def rota_change_access_or_404(
-    user: AnyUser, change_id: object, *, lock: bool = False
-) -> RotaChange:
-    """One line of a team's rota activity, for the team's current members only."""
-    pk = as_pk(change_id)
-    if pk is None or not _signed_in(user):
-        raise Http404
-    changes = RotaChange.objects.filter(pk=pk, team_id__in=current_team_ids(user))
-    if lock:
-        changes = changes.select_for_update()
-    change = changes.first()
-    if change is None:
-        raise Http404
-    return change
-
-
-def pattern_access_or_404(user: AnyUser, pattern_id: object) -> VisitPattern:
-    pk = as_pk(pattern_id)
-    if pk is None or not _signed_in(user):
-        raise Http404
-    pattern = VisitPattern.objects.filter(pk=pk, team_id__in=current_team_ids(user)).first()
-    if pattern is None:
-        raise Http404
-    return pattern
 
 
 def _family_places(person_id: int) -> QuerySet:
