@@ -340,6 +340,10 @@ class PushNews(models.Model):
     topic = models.CharField(max_length=20, blank=True, default="")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # The same words in each language Kith speaks, when Kith says them (core.push.words);
+    # None when they are someone's own words, the same for every reader.
+    title_in = models.JSONField(null=True, blank=True)
+    body_in = models.JSONField(null=True, blank=True)
     url = models.CharField(max_length=300)
     exclude_user_ids = models.JSONField(default=list)
     # None: everyone in the audience; a list: only those of them.

@@ -29,6 +29,7 @@ from core.models import (
 )
 from core.push.endpoints import endpoint_problem
 from core.push.vapid import b64url_decode
+from core.push.words import Said, each_language, for_reader, in_default_language
 from core.realtime.presence import watching_live
 
 logger = logging.getLogger(__name__)
@@ -196,8 +197,8 @@ def push_notify(
     person_id: int,
     kind: str,
     audience: Audience,
-    title: str,
-    body: str,
+    title: Said,
+    body: Said,
     url: str,
     exclude_user_ids: Collection[int] = frozenset(),
     only_user_ids: Collection[int] | None = None,
@@ -231,7 +232,6 @@ def push_notify(
     rows = subscriptions.values_list(
         "pk", "user_id", "user__language", *(f"user__push_preferences__{f}" for f in _CHOICES)
     )
-    content = _content(body)
     # Only "running late" has a default that depends on who one is to the person.
     first_contact = first_family_contact_id(person_id) if kind is PushKind.RUNNING_LATE else None
     hidden: dict[str, str] = {}  # "Open Kith to see it.", in each language asked for
@@ -244,7 +244,7 @@ def push_notify(
         if not wanted or in_quiet_hours(preferences, moment):
             continue
         if preferences.include_content:
-            shown = content
+            shown = _content(for_reader(body, language))
         else:
             if language not in hidden:
                 with translation.override(language or None):
@@ -259,7 +259,7 @@ def push_notify(
                 topic=topic,
                 kind=kind.value,
                 payload={
-                    "title": title,
+                    "title": for_reader(title, language),
                     "body": shown,
                     "url": url,
                     "kind": kind.value,
@@ -279,8 +279,8 @@ def push_notify_later(
     person_id: int,
     kind: str,
     audience: Audience,
-    title: str,
-    body: str,
+    title: Said,
+    body: Said,
     url: str,
     exclude_user_ids: Collection[int] = frozenset(),
     only_user_ids: Collection[int] | None = None,
@@ -300,8 +300,10 @@ def push_notify_later(
         kind=PushKind(kind).value,
         audience=Audience(audience).value,
         topic=topic,
-        title=title,
-        body=body,
+        title=in_default_language(title),
+        body=in_default_language(body),
+        title_in=each_language(title),
+        body_in=each_language(body),
         url=url,
         exclude_user_ids=sorted(exclude_user_ids),
         only_user_ids=None if only_user_ids is None else sorted(only_user_ids),
@@ -335,8 +337,8 @@ def push_news_expand(*, limit: int = 100) -> int:
                         person_id=news.person_id,
                         kind=news.kind,
                         audience=Audience(news.audience),
-                        title=news.title,
-                        body=news.body,
+                        title=news.title_in or news.title,
+                        body=news.body_in or news.body,
                         url=news.url,
                         exclude_user_ids=exclude,
                         only_user_ids=news.only_user_ids,

@@ -126,6 +126,31 @@ def test_a_new_note_reaches_phones_through_the_worker_alone(personas, service):
     assert service.decrypt(service.received[0])["title"] == "New update about Jean"
 
 
+def test_a_welsh_speaker_reads_the_notification_in_welsh_and_an_english_one_in_english(
+    personas, service
+):
+    from families.services import note_create
+
+    personas.family.language = "cy"
+    personas.family.save(update_fields=["language"])
+    subscribe(personas.family, service.device("sarah"))
+    subscribe(personas.professional, service.device("nina"))
+    note_create(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        kind="visit",
+        audience="circle",
+        body="We planted sweet peas.",
+    )
+    deliver_due()
+    sarah = service.decrypt(service.for_device("sarah")[0])
+    nina = service.decrypt(service.for_device("nina")[0])
+    assert sarah["title"] == "Newyddion am Jean"
+    assert sarah["body"] == "Agorwch Kith i'w weld."
+    assert nina["title"] == "New update about Jean"
+    assert nina["body"] == "Open Kith to see it."
+
+
 def test_the_note_itself_arrives_only_for_someone_who_chose_it(personas, service):
     subscribe(personas.family, service.device("sarah"))
     subscribe(personas.professional, service.device("nina"))

@@ -23,6 +23,7 @@ from core import links
 from core.audit import audit_record
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
+from core.push.words import in_every_language
 from core.realtime import Happened, announce
 from families.access import (
     TEAM_AUDIENCE_KINDS_SHAREABLE,
@@ -273,7 +274,7 @@ def _push_note(note: Note, person: Person) -> None:
         audience=Audience(note.audience),
         topic=note.kind,
         # The title says nothing private; the words go only to those who chose to see them.
-        title=_("New update about %(name)s") % {"name": person.name},
+        title=in_every_language(lambda: _("New update about %(name)s") % {"name": person.name}),
         body=note.body,
         url=links.page_for(links.PERSON_NOTES, note.person_id),
         exclude_user_ids={note.author_id},

@@ -12,6 +12,7 @@ and the family is told who is coming instead (``urgent_visit_taken``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.models import PushKind, User
 from core.push.services import push_notify_later
+from core.push.words import in_every_language
 from families.access import Audience
 from teams.models import Offer, RotaChange, Visit
 from teams.rota import links, live, visit_words
@@ -58,15 +60,18 @@ def _going_visit(actor: User, visit_id: int, *, now: dt.datetime) -> Visit:
     return visit
 
 
-def _tell_the_circle(visit: Visit, *, actor: User, title: str, body: str) -> None:
+def _tell_the_circle(
+    visit: Visit, *, actor: User, title: Callable[[], str], body: Callable[[], str]
+) -> None:
     """News for the push worker: those around the person who asked for it (by default their
-    first contact in the family). Written in this transaction; sent moments later."""
+    first contact in the family). Written in this transaction; sent moments later, each in
+    its reader's language."""
     push_notify_later(
         person_id=visit.person_id,
         kind=PushKind.RUNNING_LATE,
         audience=Audience.CIRCLE,
-        title=title,
-        body=body,
+        title=in_every_language(title),
+        body=in_every_language(body),
         url=links.whos_coming(visit.person_id),
         exclude_user_ids={actor.pk},
     )
@@ -106,8 +111,8 @@ def visit_running_late(
     _tell_the_circle(
         visit,
         actor=actor,
-        title=_("%(name)s is running late") % {"name": actor.get_short_name()},
-        body=visit_words.late_sentence(visit, person.name),
+        title=lambda: _("%(name)s is running late") % {"name": actor.get_short_name()},
+        body=lambda: visit_words.late_sentence(visit, person.name),
     )
     return visit
 
@@ -158,21 +163,25 @@ def visit_cant_make_it(*, actor: User, visit_id: int, now: dt.datetime | None = 
         kind=PushKind.ROTA,
         audience=Audience.TEAM,
         # A colleague's name and a time: nothing about the person's care.
-        title=_("Urgent: a visit needs someone"),
-        body=_("%(name)s can't make it to %(person)s %(window)s. Can you go?")
-        % {
-            "name": actor.get_short_name(),
-            "person": person.name,
-            "window": window_words(visit, today),
-        },
+        title=in_every_language(lambda: _("Urgent: a visit needs someone")),
+        body=in_every_language(
+            lambda: (
+                _("%(name)s can't make it to %(person)s %(window)s. Can you go?")
+                % {
+                    "name": actor.get_short_name(),
+                    "person": person.name,
+                    "window": window_words(visit, today),
+                }
+            )
+        ),
         url=links.visit_page(visit.pk),
         exclude_user_ids={actor.pk},
     )
     _tell_the_circle(
         visit,
         actor=actor,
-        title=_("%(person)s's visit is being covered") % {"person": person.name},
-        body=visit_words.covering_sentence(visit, today),
+        title=lambda: _("%(person)s's visit is being covered") % {"person": person.name},
+        body=lambda: visit_words.covering_sentence(visit, today),
     )
     return visit
 
@@ -188,8 +197,8 @@ def urgent_visit_taken(*, visit: Visit, actor: User) -> None:
     _tell_the_circle(
         visit,
         actor=actor,
-        title=_("%(name)s is coming instead") % {"name": actor.get_short_name()},
-        body=visit_words.instead_sentence(visit, person.name, local_today()),
+        title=lambda: _("%(name)s is coming instead") % {"name": actor.get_short_name()},
+        body=lambda: visit_words.instead_sentence(visit, person.name, local_today()),
     )
 
 

@@ -7,6 +7,7 @@ from core.audience import Audience
 from core.audit import audit_record
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
+from core.push.words import in_every_language
 from teams.models import Offer, RotaChange, Visit
 
 
@@ -42,14 +43,19 @@ def rota_change_recorded(
     told = affected_carers(change, visit, offer) - ({actor.pk} if actor else set())
     if not told:
         return
-    who = actor.display_name if actor else _("Someone in the team")
+
+    def who() -> str:
+        return actor.display_name if actor else _("Someone in the team")
+
     push_notify_later(
         person_id=visit.person_id,
         kind=PushKind.ROTA,
         audience=Audience.TEAM,
         # Names a colleague and what they did; nothing about the person's care.
-        title=_("Rota change"),
-        body=_("%(who)s %(what)s.") % {"who": who, "what": change.get_kind_display()},
+        title=in_every_language(lambda: _("Rota change")),
+        body=in_every_language(
+            lambda: _("%(who)s %(what)s.") % {"who": who(), "what": change.get_kind_display()}
+        ),
         url=links.page_for(links.VISIT, visit.pk),
         only_user_ids=told,
     )
