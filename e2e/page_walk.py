@@ -43,6 +43,20 @@ LINKS = """() => [...document.querySelectorAll('a[href]')]
   .map(a => a.getAttribute('href'))"""
 
 
+# The page's visible words but those people wrote (a note, a detail recorded as it was said),
+# which stay in the language they were written in.
+KITHS_OWN_WORDS = """() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll(".note-body, [data-written-words], script, style, [hidden]")
+    .forEach(el => el.remove());
+  document.body.append(copy);
+  copy.style.position = "absolute";
+  const text = copy.innerText;
+  copy.remove();
+  return text;
+}"""
+
+
 def shape(path: str) -> str:
     """The page an address is, whatever the ids in it: /people/{n}/timeline/."""
     return re.sub(r"/\d+(?=/|$|\.)", "/{n}", path)
@@ -117,7 +131,7 @@ def check(page: Page, axe: Axe | None, errors: list[str], path: str) -> Visit:
         for violation in results["violations"]:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
             visit.axe.append(f"{violation['id']} ({violation['impact']}): {targets}")
-    visit.visible_text = page.locator("body").inner_text()
+    visit.visible_text = page.evaluate(KITHS_OWN_WORDS)
     visit.console_errors += [e for e in errors if "favicon" not in e]
     return visit
 

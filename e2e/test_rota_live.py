@@ -182,8 +182,8 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
     phone_context: Callable[[], BrowserContext], server: str
 ) -> None:
     gareth = _phone(phone_context, "gareth@kith.example", server)
-    mei_list = _phone(phone_context, "mei@kith.example", server)
-    for page in (gareth, mei_list):
+    yusuf_list = _phone(phone_context, "yusuf@kith.example", server)
+    for page in (gareth, yusuf_list):
         _open_visits_page(page)
         wait_until_live(page)
 
@@ -191,45 +191,45 @@ def test_two_carers_go_for_the_same_open_visit_and_the_second_is_told_who_took_i
     expect(first.get_by_role("link", name="I'll go")).to_be_visible()
     when = first.locator(".rota-card-when").inner_text()
     who = first.locator(".contact-name").inner_text()
-    # Mei sees the very same visit on her own list.
-    same_on_meis_list = (
-        mei_list.get_by_role("region", name="Nobody is going yet")
+    # Yusuf sees the very same visit on her own list.
+    same_on_yusufs_list = (
+        yusuf_list.get_by_role("region", name="Nobody is going yet")
         .get_by_role("listitem")
         .filter(has_text=when)
         .filter(has_text=who)
     )
-    expect(same_on_meis_list).to_have_count(1)
+    expect(same_on_yusufs_list).to_have_count(1)
 
     # Each opens it, in a page of their own, and reads that nobody is going yet.
     first.get_by_role("link", name="Details").click()
-    mei = mei_list.context.new_page()  # her list stays open in the first page
-    mei.goto(f"{server}/")
-    _open_visits_page(mei)
+    yusuf = yusuf_list.context.new_page()  # her list stays open in the first page
+    yusuf.goto(f"{server}/")
+    _open_visits_page(yusuf)
     (
-        mei.get_by_role("region", name="Nobody is going yet")
+        yusuf.get_by_role("region", name="Nobody is going yet")
         .get_by_role("listitem")
         .filter(has_text=when)
         .filter(has_text=who)
         .get_by_role("link", name="Details")
         .click()
     )
-    assert mei.url == gareth.url, "they opened different visits"
-    for page in (gareth, mei):
+    assert yusuf.url == gareth.url, "they opened different visits"
+    for page in (gareth, yusuf):
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit to {who}")
         expect(page.get_by_text("Nobody yet.")).to_be_visible()
 
     # Both say "I'll go" and reach the step that asks them to confirm.
-    for page in (gareth, mei):
+    for page in (gareth, yusuf):
         page.get_by_role("link", name="I'll go").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Will you go to {who}?")
     gareth.get_by_role("button", name="Yes, I'll go").click()
     expect(_message(gareth)).to_contain_text("You are going. Thank you.")
 
-    mei.get_by_role("button", name="Yes, I'll go").click()
-    expect(_message(mei)).to_have_text("Gareth Llewellyn has already taken this visit.")
-    expect(mei.get_by_role("link", name="I'll go")).to_have_count(0)
-    expect(mei.get_by_role("region", name="What the visit is for")).to_contain_text(
+    yusuf.get_by_role("button", name="Yes, I'll go").click()
+    expect(_message(yusuf)).to_have_text("Gareth Llewellyn has already taken this visit.")
+    expect(yusuf.get_by_role("link", name="I'll go")).to_have_count(0)
+    expect(yusuf.get_by_role("region", name="What the visit is for")).to_contain_text(
         "Gareth Llewellyn"
     )
-    # Mei's list, still open, lost the visit as soon as Gareth took it.
-    expect(same_on_meis_list).to_have_count(0)
+    # Yusuf's list, still open, lost the visit as soon as Gareth took it.
+    expect(same_on_yusufs_list).to_have_count(0)

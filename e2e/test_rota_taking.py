@@ -2,7 +2,7 @@
 
 Gareth, a carer in the demo neighbourhood, puts two visits to Jean at the same early hour on
 the rota, one for himself and one open for anyone. Taking the open one warns him first that
-it double-books him; he confirms, is offered Undo on the same page, and undoes it. Mei, on her
+it double-books him; he confirms, is offered Undo on the same page, and undoes it. Yusuf, on her
 own phone, watches the team's open visits: the visit leaves her list as Gareth takes it and
 comes back when he undoes it, without a reload.
 
@@ -65,15 +65,15 @@ def test_a_carer_sees_the_warnings_confirms_and_undoes_and_a_colleague_sees_it_l
     _add_visit(gareth, day, unique("My own early round"), who="Gareth Llewellyn")
     _add_visit(gareth, day, purpose, who="Nobody yet: open to the team")
 
-    mei = _phone(phone_context, "mei@kith.example", server)
-    _open_visits_page(mei)
-    wait_until_live(mei)
-    on_meis_list = (
-        mei.get_by_role("region", name="Nobody is going yet")
+    yusuf = _phone(phone_context, "yusuf@kith.example", server)
+    _open_visits_page(yusuf)
+    wait_until_live(yusuf)
+    on_yusufs_list = (
+        yusuf.get_by_role("region", name="Nobody is going yet")
         .get_by_role("listitem")
         .filter(has_text=purpose)
     )
-    expect(on_meis_list).to_have_count(1)
+    expect(on_yusufs_list).to_have_count(1)
 
     _open_visits_page(gareth)
     (
@@ -87,28 +87,28 @@ def test_a_carer_sees_the_warnings_confirms_and_undoes_and_a_colleague_sees_it_l
     expect(gareth.get_by_role("heading", level=1)).to_have_text("Will you go to Jean?")
     warnings = gareth.get_by_role("region", name="Good to know before you say yes")
     expect(warnings).to_contain_text("You already have a visit then, with Jean at 05:00.")
-    expect(on_meis_list).to_have_count(1)  # nothing has changed yet
+    expect(on_yusufs_list).to_have_count(1)  # nothing has changed yet
 
     gareth.get_by_role("button", name="Yes, I'll go").click()
     expect(_message(gareth)).to_contain_text("You are going. Thank you.")
     expect(gareth.get_by_role("heading", level=1)).to_have_text("Visit to Jean")
     expect(gareth.get_by_text("You are going to this visit.")).to_be_visible()
-    expect(on_meis_list).to_have_count(0, timeout=LIVE_MS)
+    expect(on_yusufs_list).to_have_count(0, timeout=LIVE_MS)
 
     gareth.get_by_role("button", name="Undo").click()
     expect(_message(gareth)).to_contain_text("Undone. The visit is open again for anyone to take.")
     expect(gareth.get_by_role("link", name="I'll go")).to_be_visible()
     expect(gareth.get_by_role("button", name="Undo")).to_have_count(0)
-    # Back on Mei's list, live, for anyone to take.
-    expect(on_meis_list).to_have_count(1, timeout=LIVE_MS)
-    expect(on_meis_list.get_by_role("link", name="I'll go")).to_be_visible()
+    # Back on Yusuf's list, live, for anyone to take.
+    expect(on_yusufs_list).to_have_count(1, timeout=LIVE_MS)
+    expect(on_yusufs_list.get_by_role("link", name="I'll go")).to_be_visible()
 
     # The rota's activity says both, for the whole team.
     visit_page = gareth.url
-    mei.goto(visit_page)
-    mei.get_by_role("link", name="Back to the team's week").click()
-    mei.get_by_role("link", name="What changed").click()
-    activity = mei.get_by_role("list").filter(has_text="undid a change")
+    yusuf.goto(visit_page)
+    yusuf.get_by_role("link", name="Back to the team's week").click()
+    yusuf.get_by_role("link", name="What changed").click()
+    activity = yusuf.get_by_role("list").filter(has_text="undid a change")
     expect(activity.first).to_contain_text("Gareth Llewellyn")
 
     # Leave the shared demo as it was found: nobody needs to take the test's visit.

@@ -199,7 +199,8 @@ def _three_phones(
         _snap(kasia, "kasia-visits-to-take-urgent")
         instead = "Kasia is coming this morning, between 12 and 11.59."
         since = _watch(sarah, instead)
-        urgent.get_by_role("button", name="I'll go").click()
+        urgent.get_by_role("link", name="I'll go").click()
+        kasia.get_by_role("button", name="Yes, I'll go").click()
         expect(_message(kasia)).to_contain_text("You are going. Thank you.")
         expect(_whos_coming(sarah)).to_contain_text(instead, timeout=5 * LIVE_WITHIN_MS)
         _seen_within_a_second(sarah, since, "Kasia is coming")
