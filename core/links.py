@@ -13,6 +13,7 @@ _pages: dict[str, Callable[[int | str], str]] = {}
 
 # The pages the domain and the API link to: the web layer registers each of them.
 PERSON_NOTES = "person.notes"
+WHOS_COMING = "person.whos_coming"  # the person's page, opened at "Who's coming"
 VISIT = "visit"
 INVITATION = "invitation"  # by its token
 # Photos, each served only after the access layer says whose it is.

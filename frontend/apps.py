@@ -34,6 +34,11 @@ class FrontendConfig(AppConfig):
         # The pages a notification, an invitation or the API links to.
         links.register(links.PERSON_NOTES, lambda person_id: reverse("timeline", args=[person_id]))
         links.register(links.VISIT, lambda visit_id: reverse("rota_visit", args=[visit_id]))
+        # The id of the panel in frontend/rota/_whos_coming.html.
+        links.register(
+            links.WHOS_COMING,
+            lambda person_id: f"{reverse('person', args=[person_id])}#whos-coming-{person_id}",
+        )
         links.register(links.INVITATION, lambda token: reverse("invitation", args=[token]))
         # Photos, for the API's answers.
         for page, name in (
@@ -51,12 +56,3 @@ class FrontendConfig(AppConfig):
             )
 
         record_export.register_readable_copy(readable_copy)
-
-        from teams.rota import links as rota_links
-
-        # Notifications from the rota open these pages.
-        rota_links.register(
-            # The id of the panel in frontend/rota/_whos_coming.html.
-            whos_coming=lambda pk: f"{reverse('person', args=[pk])}#whos-coming-{pk}",
-            visit=lambda pk: reverse("rota_visit", args=[pk]),
-        )

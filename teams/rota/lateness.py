@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import links
 from core.models import PushKind, User
 from core.push.services import push_notify_later
 from core.push.words import in_every_language
 from families.access import Audience
 from teams.models import Offer, RotaChange, Visit
-from teams.rota import links, live, visit_words
+from teams.rota import live, visit_words
 from teams.rota.clock import UTC, aware, local_today
 from teams.rota.selectors import window_words
 from teams.rota.services import _record, _visit_for_member, snapshot
@@ -72,7 +73,7 @@ def _tell_the_circle(
         audience=Audience.CIRCLE,
         title=in_every_language(title),
         body=in_every_language(body),
-        url=links.whos_coming(visit.person_id),
+        url=links.page_for(links.WHOS_COMING, visit.person_id),
         exclude_user_ids={actor.pk},
     )
 
@@ -174,7 +175,7 @@ def visit_cant_make_it(*, actor: User, visit_id: int, now: dt.datetime | None = 
                 }
             )
         ),
-        url=links.visit_page(visit.pk),
+        url=links.page_for(links.VISIT, visit.pk),
         exclude_user_ids={actor.pk},
     )
     _tell_the_circle(
