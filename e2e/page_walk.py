@@ -79,9 +79,7 @@ def prepare(context: BrowserContext) -> None:
     context.add_init_script(Axe().axe_script)
 
 
-def walk(
-    page: Page, server: str, *, start: str = "/", limit: int = 60, accessibility: bool = True
-) -> list[Visit]:
+def walk(page: Page, server: str, *, start: str = "/", limit: int = 60) -> list[Visit]:
     """Every page reachable from start, breadth first, one per address shape."""
     origin = urlsplit(server).netloc
     axe = Axe()
@@ -99,7 +97,7 @@ def walk(
         errors.clear()
         response = page.goto(urljoin(server, path))
         page.wait_for_load_state("networkidle")
-        visit = check(page, axe if accessibility else None, errors, path)
+        visit = check(page, axe, errors, path)
         if response is None or response.status >= 400:
             visit.console_errors.append(f"answered {response.status if response else 'nothing'}")
         visits.append(visit)
@@ -115,7 +113,7 @@ def walk(
     return visits
 
 
-def check(page: Page, axe: Axe | None, errors: list[str], path: str) -> Visit:
+def check(page: Page, axe: Axe, errors: list[str], path: str) -> Visit:
     """What a person would meet on the page open now."""
     visit = Visit(url=path)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -124,13 +122,12 @@ def check(page: Page, axe: Axe | None, errors: list[str], path: str) -> Visit:
     visit.sideways_px = max(0, width - viewport["width"])
     if visit.sideways_px:
         visit.widest = page.evaluate(WIDEST)
-    if axe is not None:
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(axe.axe_script)  # a page the walk's context did not load itself
-        results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
-        for violation in results["violations"]:
-            targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
-            visit.axe.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe.axe_script)  # a page the walk's context did not load itself
+    results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+    for violation in results["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        visit.axe.append(f"{violation['id']} ({violation['impact']}): {targets}")
     visit.visible_text = page.evaluate(KITHS_OWN_WORDS)
     visit.console_errors += [e for e in errors if "favicon" not in e]
     return visit

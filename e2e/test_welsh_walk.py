@@ -1,6 +1,6 @@
 """Every page each demo persona reaches, in Welsh: none of Kith's own English words left, no
-sideways scroll at 360 px (Welsh words run longer) and no script error. axe-core checks the
-same pages' markup in the English walk (e2e/test_page_walk.py).
+sideways scroll at 360 px (Welsh words run longer), no script error and no axe-core violation
+of WCAG 2.2 A/AA (the Welsh words and their `lang` are checked as the English ones are).
 
 Kith's own words are the English catalogue's msgids. A page's visible text is searched for
 each one that the Welsh catalogue says differently; words people wrote (notes, names, the
@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from core.i18n.catalogue_check import entries
 from e2e.conftest import DEMO_PASSWORD
-from e2e.page_walk import REPORT_HTMX_ERRORS, problems, walk
+from e2e.page_walk import prepare, problems, walk
 
 WELSH = Path(__file__).resolve().parent.parent / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 PERSONAS = {
@@ -76,15 +76,14 @@ def test_every_page_in_welsh_has_no_english_of_kiths_own(
 ) -> None:
     email = PERSONAS[persona]
     context = phone_context()
-    context.add_init_script(REPORT_HTMX_ERRORS)
+    prepare(context)
     page = context.new_page()
     # The account's language, as the profile saves it; English again afterwards, for the
     # tests that read these personas' pages in English.
     _speak(server_manage, email, "cy")
     try:
         sign_in_in_welsh(page, server, email)
-        # axe-core's rules are the English walk's (e2e/test_page_walk.py): the same markup.
-        visits = walk(page, server, accessibility=False)
+        visits = walk(page, server)
     finally:
         _speak(server_manage, email, "en-gb")
     assert len(visits) >= 5
