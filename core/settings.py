@@ -125,6 +125,12 @@ FORM_RENDERER = "frontend.renderers.KithFormRenderer"
 # HTTP requests run on this many long-lived threads per process (core/request_threads.py),
 # so a thread can keep its database connection from one request to the next.
 REQUEST_THREADS = envint("REQUEST_THREADS", 8)
+# Sockets' database calls and catching up run on threads of their own (core/realtime/db.py), so
+# a burst of pages never holds up requests. With the one thread Channels keeps for its
+# thread-sensitive calls, these are every thread of a process that may hold a connection.
+SOCKET_DB_THREADS = 4
+CATCH_UP_DB_THREADS = 2
+DATABASE_THREADS = REQUEST_THREADS + SOCKET_DB_THREADS + CATCH_UP_DB_THREADS + 1
 _DATABASE_URL = envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kith.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -145,9 +151,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # fresh connect and sign-in to PostgreSQL.
     if DATABASES["default"]["CONN_MAX_AGE"]:
         raise ImproperlyConfigured("Set DATABASE_POOL=false to use DATABASE_CONN_MAX_AGE")
+    _pool_size = envint("DATABASE_POOL_SIZE", DATABASE_THREADS)
+    if _pool_size < DATABASE_THREADS:
+        # Fewer connections than threads: under a storm of pages threads queue for the pool
+        # and give up after its timeout, so a page's catch-up or a write fails.
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_SIZE={_pool_size} is fewer than the {DATABASE_THREADS} threads of a "
+            f"process that use the database (REQUEST_THREADS={REQUEST_THREADS}, plus "
+            f"{DATABASE_THREADS - REQUEST_THREADS} for sockets): raise it or lower REQUEST_THREADS"
+        )
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
-        "max_size": envint("DATABASE_POOL_SIZE", 10),
+        "max_size": _pool_size,
         "timeout": 10,  # seconds a request waits for a free connection before failing
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

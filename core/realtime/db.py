@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.db import connections
 
 P = ParamSpec("P")
@@ -35,7 +36,8 @@ def runs_in_parallel() -> bool:
 
 # On PostgreSQL, socket calls run on this many long-lived threads per process: each keeps at
 # most one pooled connection, so sockets never take more of the pool than this, however many.
-SOCKET_THREADS = 4
+# The pool's size counts them (DATABASE_THREADS in settings).
+SOCKET_THREADS = settings.SOCKET_DB_THREADS
 _socket_threads: ThreadPoolExecutor | None = None
 
 
@@ -60,7 +62,7 @@ def database_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
 # hundred pages ask at once. On threads of its own, a few at a time, it never holds up what
 # every socket needs quickly (the session check and presence of a page opening, which daphne
 # gives only a few seconds before it drops the connection).
-CATCH_UP_THREADS = 2
+CATCH_UP_THREADS = settings.CATCH_UP_DB_THREADS
 _catch_up_threads: ThreadPoolExecutor | None = None
 
 

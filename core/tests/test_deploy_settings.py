@@ -82,8 +82,22 @@ def _database_options(tmp_path, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_postgresql_connections_come_from_a_pool(tmp_path):
-    result = _database_options(tmp_path, DATABASE_POOL_SIZE="6")
-    assert result.stdout.strip().splitlines()[-1].split() == ["6", "0"]
+    result = _database_options(tmp_path, DATABASE_POOL_SIZE="20")
+    assert result.stdout.strip().splitlines()[-1].split() == ["20", "0"]
+
+
+def test_the_pool_holds_a_connection_for_every_thread_that_uses_the_database(tmp_path):
+    # 8 request threads, 4 for sockets, 2 for catching up, 1 Channels keeps.
+    assert _database_options(tmp_path).stdout.strip().splitlines()[-1].split() == ["15", "0"]
+    fewer = _database_options(tmp_path, REQUEST_THREADS="2")
+    assert fewer.stdout.strip().splitlines()[-1].split() == ["9", "0"]
+
+
+def test_a_pool_smaller_than_the_threads_that_share_it_is_refused(tmp_path):
+    result = _database_options(tmp_path, DATABASE_POOL_SIZE="10")
+    assert result.returncode != 0
+    assert "DATABASE_POOL_SIZE=10 is fewer than the 15 threads" in result.stderr
+    assert _database_options(tmp_path, DATABASE_POOL_SIZE="8", REQUEST_THREADS="1").returncode == 0
 
 
 def test_the_pool_can_be_turned_off_for_persistent_connections(tmp_path):
