@@ -89,6 +89,10 @@ def test_georges_first_screen_says_who_is_coming_to_see_him_and_a_face_says_how_
 
     george.get_by_role("link", name="Back to your page").click()
     expect(george.get_by_role("heading", level=1)).to_have_text("Your page")
+    # "Who's coming" on his page speaks to him too, as My day does.
+    coming = george.locator(".whos-coming .coming-words").first
+    expect(coming).to_contain_text("to see you", use_inner_text=True)
+    expect(coming.locator(".said-about")).to_be_hidden()
     _no_sideways_scroll(george)
     _snap(george, "page-george")
 

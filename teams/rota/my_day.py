@@ -11,15 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.dates import greeting
 from core.models import User
 from families.models import Note, Outcome, Person
 from teams.models import Visit
 from teams.rota.clock import UTC, aware, rota_zone
-from teams.rota.selectors import _times, _when, window_words
+from teams.rota.selectors import window_words
+from teams.rota.visit_words import coming_to_you, with_you_now
 
 # Far enough ahead to say when someone comes next after a quiet weekend.
 LOOK_AHEAD_DAYS = 7
@@ -66,34 +65,6 @@ class MyDay:
     def tomorrow_rest(self) -> list[DayVisit]:
         """Tomorrow's visits not already said as the next one."""
         return self.tomorrow_visits if self.today_visits else self.tomorrow_visits[1:]
-
-
-def _names(carers: list[User]) -> str:
-    names = [carer.get_short_name() for carer in carers]
-    if len(names) == 1:
-        return names[0]
-    return _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
-
-
-def coming_to_you(visit: Visit, carers: list[User], today: dt.date) -> str:
-    """ "Priya is coming to see you this morning, between 12 and 1.30." """
-    when, times = _when(visit, today), _times(visit)
-    if not carers:
-        return _("Someone from the team is coming to see you %(when)s, %(times)s.") % {
-            "when": when,
-            "times": times,
-        }
-    return ngettext(
-        "%(who)s is coming to see you %(when)s, %(times)s.",
-        "%(who)s are coming to see you %(when)s, %(times)s.",
-        len(carers),
-    ) % {"who": _names(carers), "when": when, "times": times}
-
-
-def with_you_now(carers: list[User]) -> str:
-    return ngettext(
-        "%(who)s is with you now.", "%(who)s are with you now.", max(len(carers), 1)
-    ) % {"who": _names(carers) if carers else _("Someone from the team")}
 
 
 def _entry(visit: Visit, today: dt.date, now: dt.datetime) -> DayVisit:

@@ -300,7 +300,10 @@ def rota_activity(team: Team, *, limit: int = 50) -> QuerySet[RotaChange]:
 class Coming:
     visit: Visit
     carers: list[User]
+    # As the family reads it: "Angela is with Jean now."
     sentence: str
+    # The same, said to the person: "Angela is with you now."
+    to_you: str
 
 
 def _with_now(name: str, person_name: str) -> str:
@@ -336,6 +339,7 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
                         visit=visit,
                         carers=[carer] if carer else [],
                         sentence=_lazy_visited(visit, shares),
+                        to_you=_lazy_visited_you(visit, shares),
                     )
                 )
             continue
@@ -351,9 +355,11 @@ def whos_coming(person: Person, *, now: dt.datetime | None = None, limit: int = 
         # Said in whichever language it is shown in: read once, shown in each (lazy).
         if visit.checked_in_at is not None and visit.checked_in_by and shares:
             sentence = _lazy_with_now(visit.checked_in_by.get_short_name(), person.name)
+            to_you = _lazy_with_you_now([visit.checked_in_by])
         else:
             sentence = _lazy_status(visit, person.name, today)
-        coming.append(Coming(visit=visit, carers=carers, sentence=sentence))
+            to_you = _lazy_status_to_you(visit, carers, today)
+        coming.append(Coming(visit=visit, carers=carers, sentence=sentence, to_you=to_you))
     return visited + coming
 
 
@@ -367,9 +373,22 @@ def _status_lazily(visit: Visit, person_name: str, today: dt.date) -> str:
     return coming_sentence(visit, today)
 
 
+def _status_to_you(visit: Visit, carers: list[User], today: dt.date) -> str:
+    if visit.status == Visit.Status.OPEN and visit.urgent:
+        return visit_words.covering_sentence(visit, today)
+    if visit.late_minutes and visit.date == today and visit.late_by_id in visit.carer_ids:
+        return visit_words.late_to_you(visit)
+    return visit_words.coming_to_you(visit, carers, today)
+
+
 _lazy_status = lazy(_status_lazily, str)
+_lazy_status_to_you = lazy(_status_to_you, str)
+_lazy_with_you_now = lazy(visit_words.with_you_now, str)
 _lazy_visited = lazy(
     lambda visit, shares: visit_words.visited_sentence(visit, with_times=shares), str
+)
+_lazy_visited_you = lazy(
+    lambda visit, shares: visit_words.visited_you(visit, with_times=shares), str
 )
 
 

@@ -1,7 +1,9 @@
-"""What the family reads about a visit as it happens: running late, being covered, done.
+"""What the family reads about a visit as it happens: running late, being covered, done; and
+the same said to the person themself ("... will be with you around 8.20").
 
 Plain sentences, in whichever language they are shown in, with times as people say them
-(core.dates.clock_in_words). Names, times and nothing else: no purpose, no care details.
+(core.dates.clock_in_words). Names, times and nothing else: no purpose, no care details. What
+is said to the person says no more than what the family reads, since both go out together.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import clock_in_words
+from core.models import User
 from teams.models import Visit
 from teams.rota.clock import UTC, aware, rota_zone, visit_start_time
 
@@ -45,6 +48,49 @@ def late_sentence(visit: Visit, person_name: str) -> str:
         "around %(time)s.",
         minutes,
     ) % {"name": name, "minutes": minutes, "person": person_name, "time": around}
+
+
+def late_to_you(visit: Visit) -> str:
+    """ "Angela is running about 20 minutes late and will be with you around 8.20." """
+    name = visit.late_by.get_short_name() if visit.late_by else _("The carer")
+    minutes = visit.late_minutes or 0
+    arrival = expected_at(visit)
+    around = clock_in_words(arrival.time()) if arrival else ""
+    return ngettext(
+        "%(name)s is running about %(minutes)s minute late and will be with you around %(time)s.",
+        "%(name)s is running about %(minutes)s minutes late and will be with you around %(time)s.",
+        minutes,
+    ) % {"name": name, "minutes": minutes, "time": around}
+
+
+def _names(carers: list[User]) -> str:
+    names = [carer.get_short_name() for carer in carers]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+
+
+def coming_to_you(visit: Visit, carers: list[User], today: dt.date) -> str:
+    """ "Priya is coming to see you this morning, between 12 and 1.30." """
+    from teams.rota.selectors import _times, _when
+
+    when, times = _when(visit, today), _times(visit)
+    if not carers:
+        return _("Someone from the team is coming to see you %(when)s, %(times)s.") % {
+            "when": when,
+            "times": times,
+        }
+    return ngettext(
+        "%(who)s is coming to see you %(when)s, %(times)s.",
+        "%(who)s are coming to see you %(when)s, %(times)s.",
+        len(carers),
+    ) % {"who": _names(carers), "when": when, "times": times}
+
+
+def with_you_now(carers: list[User]) -> str:
+    return ngettext(
+        "%(who)s is with you now.", "%(who)s are with you now.", max(len(carers), 1)
+    ) % {"who": _names(carers) if carers else _("Someone from the team")}
 
 
 def _part_of_day(moment: dt.datetime) -> str:
@@ -81,6 +127,24 @@ def visited_sentence(visit: Visit, *, with_times: bool) -> str:
         return _("%(name)s visited %(when)s.") % {"name": name, "when": when}
     local = rota_zone()
     return _("%(name)s visited %(when)s, %(start)s to %(end)s.") % {
+        "name": name,
+        "when": when,
+        "start": clock_in_words(began.astimezone(local).time()),
+        "end": clock_in_words(visit.done_at.astimezone(local).time()),
+    }
+
+
+def visited_you(visit: Visit, *, with_times: bool) -> str:
+    """ "Angela came to see you this morning, 8.05 to 9.50." """
+    carer = visit.done_by or visit.checked_in_by
+    name = carer.get_short_name() if carer else _("Someone from the team")
+    began = visit.checked_in_at or visit.done_at
+    assert began is not None and visit.done_at is not None
+    when = _part_of_day(began)
+    if not with_times:
+        return _("%(name)s came to see you %(when)s.") % {"name": name, "when": when}
+    local = rota_zone()
+    return _("%(name)s came to see you %(when)s, %(start)s to %(end)s.") % {
         "name": name,
         "when": when,
         "start": clock_in_words(began.astimezone(local).time()),
