@@ -87,11 +87,16 @@ def _database_pools_closed_before_teardown(django_db_setup, django_db_blocker):
     """PostgreSQL's test databases can only be dropped once no pooled connection holds them."""
     yield
     from django.db import connections
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
     from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLConnection
 
     with django_db_blocker.unblock():
         for connection in connections.all():
             if not isinstance(connection, PostgreSQLConnection):
+                continue
+            if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
+                # No test of this run needed the database, so none was made (and the one
+                # DATABASE_URL names may not exist): nothing to let go of.
                 continue
             # Threads some tests start (workers, sockets) may still hold a connection of
             # their own; the database cannot be dropped while any does.
