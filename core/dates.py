@@ -9,9 +9,11 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2999, 12, 31)
@@ -104,3 +106,33 @@ def clock_in_words(at: dt.time) -> str:
     """A time as people say it, on a 12-hour clock: "9", "8.20", "2.15"."""
     hour = at.hour % 12 or 12
     return f"{hour}" if at.minute == 0 else f"{hour}.{at.minute:02d}"
+
+
+def time_of_day_in_words(at: dt.time) -> str:
+    """ "7am", "12.30pm", "6pm"; in Welsh "7 y bore", "12.30 y prynhawn", "6 yr hwyr"."""
+    clock = clock_in_words(at)
+    if at < AFTERNOON_FROM:
+        return pgettext("a clock time in the morning", "%(time)sam") % {"time": clock}
+    if at < EVENING_FROM:
+        return pgettext("a clock time in the afternoon", "%(time)spm") % {"time": clock}
+    return pgettext("a clock time in the evening", "%(time)spm") % {"time": clock}
+
+
+def moment_in_words(moment: dt.datetime, *, today: dt.date | None = None) -> str:
+    """When something was written, as a label people read without decoding it:
+    "Wednesday 2 December, 7am", "2 December 2025, 6.30pm" in another year.
+
+    Absolute, not "today" or "yesterday": a page open all day, or a fragment drawn once for
+    many readers, never goes stale."""
+    local = timezone.localtime(moment)
+    today = today or timezone.localdate()
+    time = time_of_day_in_words(local.time())
+    day = local.date()
+    if day.year != today.year:
+        return _("%(day)s %(month)s %(year)s, %(time)s") % {
+            "day": day.day,
+            "month": MONTHS[day.month],
+            "year": day.year,
+            "time": time,
+        }
+    return capfirst(_("%(day)s, %(time)s") % {"day": day_in_words(day), "time": time})

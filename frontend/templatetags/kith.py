@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django import template
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.dates import moment_in_words
 from core.models import User
 from families.models import CircleMember, Note, Person
 from families.selectors import team_note_also_seen_by
@@ -24,6 +27,12 @@ def photo_url(obj: Model | None) -> str:
     # The file name changes with every new photo, so it doubles as a cache buster.
     name = obj.photo.name or ""  # never empty here: the photo was there above
     return f"{reverse(route, args=[obj.pk])}?v={name.rsplit('/', 1)[-1][:8]}"
+
+
+@register.filter
+def written_when(moment: dt.datetime | None) -> str:
+    """ "Wednesday 2 December, 7am": when a note or reply was written, in plain words."""
+    return moment_in_words(moment) if moment else ""
 
 
 @register.filter
