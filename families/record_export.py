@@ -32,7 +32,9 @@ from families.selectors import circle_member_view
 # trail_entry_view), no longer every stored column.
 # 3: About Me, in the sections of the PRSB standard, each version kept; the profile's
 # three free-text boxes are gone (their words are About Me's first version).
-FORMAT_VERSION = 3
+# 4: the person's connections in the neighbourhood (what, which interest and goal, the notes
+# about them) and how their care is paid for.
+FORMAT_VERSION = 4
 # The readable copy (record.html) is drawn by the web layer, which says how when it loads
 # (frontend.apps): the domain knows no template.
 ReadableCopy = Callable[[dict[str, Any], Person], str]
@@ -87,6 +89,41 @@ def _visits(person: Person) -> list[dict[str, Any]]:
     except ImportError:  # the rota is optional to this export
         return []
     return [_row(v) for v in Visit.objects.filter(person=person).order_by("date", "pk")]
+
+
+def _connections(person: Person) -> list[dict[str, Any]]:
+    """The groups, clubs and services the person is connected with, and the notes about each."""
+    from teams.models import Connection
+
+    connections = (
+        Connection.objects.filter(person=person)
+        .select_related("entry", "created_by")
+        .prefetch_related("moments")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "entry_id": c.entry_id,
+            "name": c.entry.name,
+            "kind": c.entry.kind,
+            "when": c.entry.when_text,
+            "where": c.entry.where,
+            "interest": c.interest,
+            "outcome_id": c.outcome_id,
+            "added_by": c.created_by.display_name if c.created_by else "",
+            "added_at": _value(c.created_at),
+            "note_ids": sorted(m.note_id for m in c.moments.all()),
+        }
+        for c in connections
+    ]
+
+
+def _funding(person: Person) -> dict[str, Any] | None:
+    """How the person's care is paid for, as agreed with them, if it is written down."""
+    from teams.models import Funding
+
+    funding = Funding.objects.filter(person=person).first()
+    return None if funding is None else _row(funding, leave_out=("person_id",))
 
 
 def _about_me_version(version: AboutMe) -> dict[str, Any]:
@@ -178,6 +215,8 @@ def collect(person: Person, reader: PersonAccess) -> tuple[dict[str, Any], _Phot
         "outcomes": [_row(o) for o in Outcome.objects.filter(person=person).order_by("pk")],
         "sharing_changes": [_row(c) for c in SharingChange.objects.filter(person=person)],
         "visits": _visits(person),
+        "connections": _connections(person),
+        "funding": _funding(person),
         "audit_trail": [
             _plain(trail_entry_view(e, reader))
             for e in AuditEntry.objects.filter(person_id=person.pk).order_by("created_at", "pk")

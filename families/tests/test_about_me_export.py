@@ -25,7 +25,7 @@ def test_the_record_holds_about_me_with_section_names_and_every_version(personas
     reader = person_access_or_404(personas.person_user, personas.person.pk)
     data, _photos = record_export.collect(personas.person, reader)
     data = json.loads(json.dumps(data))  # exactly what record.json holds
-    assert data["version"] == 3
+    assert data["version"] == record_export.FORMAT_VERSION
     about = data["about_me"]
     assert [v["version"] for v in about["versions"]] == [1, 2]
     current = about["current"]
