@@ -5,6 +5,7 @@ change does. Where the request came from (address, device) is picked up from the
 being served, via AuditContextMiddleware, so services never handle requests themselves.
 """
 
+import functools
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -227,6 +228,33 @@ _DETAIL_VALUES = {
 }
 
 
+# How the person agreed when they chose it themself, in their own account: stored as this
+# code and said in each reader's language when read (agreed_how_words).
+CHOSE_IT_THEMSELF = "chose_it_themself"
+_CHOSE_IT_THEMSELF_WORDS = gettext_lazy("chose it themself in Kith")
+
+
+def agreed_how_words(how: str) -> str:
+    """How someone agreed to a change, in the reader's language when Kith said it.
+
+    Entries written before the code was stored hold Kith's words in the language of whoever
+    made the change ("chose it themself in Kith", "wedi dewis hyn eu hunain yn Kith"): those
+    read as the code does. Anything else is what someone wrote, shown as they wrote it.
+    """
+    if how == CHOSE_IT_THEMSELF or how in _chose_it_themself_in_every_language():
+        return str(_CHOSE_IT_THEMSELF_WORDS)
+    return how
+
+
+@functools.cache
+def _chose_it_themself_in_every_language() -> frozenset[str]:
+    said = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            said.add(str(_CHOSE_IT_THEMSELF_WORDS))
+    return frozenset(said)
+
+
 # Keys whose values are stored codes, not words someone wrote.
 _CODE_KEYS = frozenset({"fields", "kind", "change"})
 
@@ -236,6 +264,8 @@ def _detail_value(key: str, value: object) -> str:
         return str(_("yes") if value else _("no"))
     if isinstance(value, list | tuple):
         return ", ".join(_detail_value(key, item) for item in value)
+    if key == "agreed_how" and isinstance(value, str):
+        return agreed_how_words(value)
     if isinstance(value, str) and (key, value) in _DETAIL_VALUES:
         return str(_DETAIL_VALUES[key, value])
     if key in _CODE_KEYS:

@@ -59,6 +59,9 @@ def test_each_reader_hears_the_note_in_their_own_language(phone_context, server,
     expect(note(sarah, words)).to_contain_text("Visit note", timeout=LIVE_WITHIN_MS)
     expect(note(nina, words)).to_contain_text("Nodyn ymweliad", timeout=LIVE_WITHIN_MS)
     expect(note(nina, words)).not_to_contain_text("Visit note")
+    # Angela's words stay English on Nina's Welsh page, marked so for a screen reader.
+    expect(note(nina, words).locator(".note-body")).to_have_attribute("lang", "en")
+    expect(note(sarah, words).locator(".note-body")).to_have_attribute("lang", "en")
 
     nina.goto(f"{server}/profile/")
     expect(nina.get_by_role("heading", level=1)).to_have_text("Fi")

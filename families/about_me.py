@@ -33,6 +33,8 @@ class AboutMeView:
     important_members: list[CircleMember]
     written_by_name: str
     written_with: str
+    # The language the sections are written in ("cy", "en"); "" when not known.
+    language: str
     written_at: datetime
     carried_over: bool
 
@@ -58,6 +60,7 @@ def _view(version: AboutMe, access: PersonAccess) -> AboutMeView:
         important_members=sorted(version.important_members.all(), key=lambda m: m.name),
         written_by_name=version.written_by.display_name if version.written_by else "",
         written_with=version.written_with,
+        language=version.language,
         written_at=version.written_at,
         carried_over=version.carried_over,
     )

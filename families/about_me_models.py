@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import WORDS_LANGUAGE_MAX
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
@@ -127,6 +129,8 @@ class AboutMe(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     written_with = models.CharField(max_length=WRITTEN_WITH_MAX_CHARS, blank=True)
+    # The language the sections are written in ("cy", "en"), as for notes. Blank: not known.
+    language = models.CharField(max_length=WORDS_LANGUAGE_MAX, blank=True)
     written_at = models.DateTimeField(default=timezone.now)
     # Brought over from the three free-text boxes the record had before About Me.
     carried_over = models.BooleanField(default=False)

@@ -43,6 +43,8 @@ class AboutMeOut(Schema):
     important_people: list[ImportantPersonOut]
     written_by: str
     written_with: str
+    # The language the sections are written in ("en", "cy"); "" until someone writes them.
+    language: str
     written_at: datetime | None
     carried_over: bool
     can_edit: bool
@@ -54,6 +56,8 @@ class AboutMeIn(InputSchema):
     sections: dict[str, str]
     important_member_ids: list[Id] = []
     written_with: str = ""
+    # The language the sections are written in ("en" or "cy"); left out, the writer's own.
+    language: str | None = None
 
 
 def _out(access: PersonAccess, view: AboutMeView | None) -> AboutMeOut:
@@ -73,6 +77,7 @@ def _out(access: PersonAccess, view: AboutMeView | None) -> AboutMeOut:
         ],
         written_by=view.written_by_name if view else "",
         written_with=view.written_with if view else "",
+        language=view.language if view else "",
         written_at=view.written_at if view else None,
         carried_over=view.carried_over if view else False,
         can_edit=access.can_edit_profile,
@@ -110,6 +115,7 @@ def about_me_put(request: SignedInRequest, person_id: int, payload: AboutMeIn) -
             sections=payload.sections,
             important_member_ids=payload.important_member_ids,
             written_with=payload.written_with,
+            language=payload.language,
         )
     except ValidationError as error:
         # The first problem, which names its section, is the answer's message too.

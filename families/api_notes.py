@@ -43,6 +43,7 @@ class ReplyOut(Schema):
     id: int
     author: UserBriefOut
     body: str
+    language: str
     created_at: datetime
 
 
@@ -59,6 +60,7 @@ class NoteOut(Schema):
     kind: str
     kind_label: str
     body: str
+    language: str
     wellbeing: int | None
     wellbeing_label: str | None
     audience: str
@@ -96,6 +98,9 @@ class NoteIn(InputSchema):
     outcome_ids: list[Id] = []
     # Chosen by the device, so a note the outbox sends twice is saved once.
     client_key: uuid.UUID | None = None
+    # The language the words are written in ("en" or "cy"); left out, the writer's own.
+    # The outbox sends the one of the page they were written on, however late it sends them.
+    language: str | None = None
 
 
 class NoteEditIn(InputSchema):
@@ -107,6 +112,9 @@ class ReplyIn(InputSchema):
     body: str
     # Chosen by the page or the outbox, so a reply sent twice is saved once.
     client_key: uuid.UUID | None = None
+    # The language the words are written in ("en" or "cy"); left out, the writer's own.
+    # The outbox sends the one of the page they were written on, however late it sends them.
+    language: str | None = None
 
 
 class ReactionIn(InputSchema):
@@ -130,6 +138,7 @@ class OutcomeOut(Schema):
     person_id: int
     title: str
     who_helps: str
+    language: str
     status: str
     status_label: str
     created_at: datetime
@@ -140,17 +149,26 @@ class OutcomeIn(InputSchema):
     title: str
     who_helps: str = ""
     status: str = Outcome.Status.WORKING_ON
+    # The language the words are written in ("en" or "cy"); left out, the writer's own.
+    # The outbox sends the one of the page they were written on, however late it sends them.
+    language: str | None = None
 
 
 class OutcomeUpdateIn(PartialUpdateSchema):
     title: str | None = None
     who_helps: str | None = None
     status: str | None = None
+    # What new words are written in; left out, the writer's own.
+    language: str | None = None
 
 
 def _reply(reply: Reply) -> ReplyOut:
     return ReplyOut(
-        id=reply.pk, author=user_brief(reply.author), body=reply.body, created_at=reply.created_at
+        id=reply.pk,
+        author=user_brief(reply.author),
+        body=reply.body,
+        language=reply.language,
+        created_at=reply.created_at,
     )
 
 
@@ -162,6 +180,7 @@ def _note(note: Note, viewer: User) -> NoteOut:
         kind=note.kind,
         kind_label=str(note.get_kind_display()),
         body=note.body,
+        language=note.language,
         wellbeing=note.wellbeing,
         wellbeing_label=str(note.get_wellbeing_display()) if note.wellbeing else None,
         audience=note.audience,
@@ -199,6 +218,7 @@ def _outcome(outcome: Outcome) -> OutcomeOut:
         person_id=outcome.person_id,
         title=outcome.title,
         who_helps=outcome.who_helps,
+        language=outcome.language,
         status=outcome.status,
         status_label=str(outcome.get_status_display()),
         created_at=outcome.created_at,
@@ -261,6 +281,7 @@ def _create(
         photos=photos,
         outcome_ids=payload.outcome_ids,
         client_key=payload.client_key,
+        language=payload.language,
     )
     if created:
         # Saved just now: it already holds everything it shows.
@@ -330,7 +351,11 @@ def reply_create(
 ) -> Status[ReplyOut]:
     note = _note_of_person(request, person_id, note_id)
     reply, created = services.reply_create_once(
-        actor=request.user, note_id=note.pk, body=payload.body, client_key=payload.client_key
+        actor=request.user,
+        note_id=note.pk,
+        body=payload.body,
+        client_key=payload.client_key,
+        language=payload.language,
     )
     return Status(201 if created else 200, _reply(reply))
 
@@ -397,6 +422,7 @@ def outcome_create(
         title=payload.title,
         who_helps=payload.who_helps,
         status=payload.status,
+        language=payload.language,
     )
     return Status(201, _outcome(outcome))
 
@@ -416,7 +442,7 @@ def outcome_update(
         outcome_id=outcome_id,
         **{
             name: getattr(payload, name)
-            for name in ("title", "who_helps", "status")
+            for name in ("title", "who_helps", "status", "language")
             if name in given
         },
     )

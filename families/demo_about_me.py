@@ -128,8 +128,13 @@ def _write(data: demo_data.Supported, *, person: Person, users: dict[str, User])
         "what_matters": data.what_matters,
         "routines": data.how_to_support,
     }
+    # Every demo About Me is in English, whoever wrote it down (Gwen's with Mei, in Welsh).
     about_me_write(
-        actor=coordinator, person_id=person.pk, sections=first, written_with=data.preferred_name
+        actor=coordinator,
+        person_id=person.pk,
+        sections=first,
+        written_with=data.preferred_name,
+        language="en",
     )
     fuller = FULLER.get(data.key)
     if fuller is None:
@@ -141,6 +146,7 @@ def _write(data: demo_data.Supported, *, person: Person, users: dict[str, User])
         sections=first | fuller.sections,
         important_member_ids=[members[name].pk for name in fuller.important],
         written_with=fuller.written_with,
+        language="en",
     )
     for name in fuller.shared_with:
         circle_member_sharing_update(

@@ -57,6 +57,7 @@ class Goal:
     who_helps: str
     weeks_ago: int
     status: str = Outcome.Status.WORKING_ON
+    language: str = "en"  # what the words are written in, whoever wrote them down
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Entry:
     replies: tuple[tuple[str, str], ...] = ()  # (by, words), an hour or so apart
     reactions: tuple[tuple[str, str], ...] = ()  # (by, kind)
     handled: tuple[str, str] | tuple[()] = ()  # (by, what was done), the day after
+    # What the words are written in, not the language the writer reads Kith in: Mei, who
+    # reads it in Welsh, writes most of her notes in English. Replies are in English.
+    language: str = "en"
 
 
 GOALS: tuple[Goal, ...] = (
@@ -93,8 +97,15 @@ GOALS: tuple[Goal, ...] = (
     Goal("irene-stick", "irene", "Walk to the corner shop with my stick", "Hannah, Gareth", 6),
     Goal("alex-cook", "alex", "Cook my own tea three nights a week", "Yusuf", 4),
     # Gwen's goals are in Welsh, as she said them: words people write stay in their language.
-    Goal("gwen-choir", "gwen", "Mynd i'r côr bob nos Fercher, hyd yn oed yn y gaeaf", "Maureen", 5),
-    Goal("gwen-bron", "gwen", "Ffonio Bron fy hun bob dydd Sul", "Mei", 3),
+    Goal(
+        "gwen-choir",
+        "gwen",
+        "Mynd i'r côr bob nos Fercher, hyd yn oed yn y gaeaf",
+        "Maureen",
+        5,
+        language="cy",
+    ),
+    Goal("gwen-bron", "gwen", "Ffonio Bron fy hun bob dydd Sul", "Mei", 3, language="cy"),
 )
 
 
@@ -566,6 +577,7 @@ ENTRIES: tuple[Entry, ...] = (
         5,
         goals=("gwen-bron",),
         reactions=(("lowri", HEART),),
+        language="cy",
     ),
     Entry(
         "gwen",
@@ -583,6 +595,7 @@ ENTRIES: tuple[Entry, ...] = (
         UPDATE,
         "Rwy'n teimlo'n dda heddiw.",
         4,
+        language="cy",
     ),
     Entry(
         "gwen",
@@ -718,6 +731,7 @@ def build_history(
             author=users[entry.by],
             kind=entry.kind,
             body=entry.body,
+            language=entry.language,
             wellbeing=entry.wellbeing,
             audience=entry.audience,
             created_at=created,
@@ -742,6 +756,7 @@ def build_history(
                     note=note,
                     author=users[by],
                     body=words,
+                    language="en",
                     created_at=note.created_at + dt.timedelta(minutes=40 * number),
                 )
             )
@@ -787,6 +802,7 @@ def _build_goals(
             person=person,
             title=goal.title,
             who_helps=goal.who_helps,
+            language=goal.language,
             status=goal.status,
             created_by=person.coordinator,
             created_at=set_on,

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import WORDS_LANGUAGE_MAX
+
 # Kinds of note a circle member may be shown. Concerns only ever go to someone the person
 # names (say, their district nurse), never to the whole circle; handovers never leave the team.
 CIRCLE_DEFAULT_KINDS = ("visit", "moment", "family_update")
@@ -190,6 +192,9 @@ class Outcome(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="outcomes")
     title = models.CharField(_("the goal, in their words"), max_length=200)
     who_helps = models.CharField(_("who helps"), max_length=200, blank=True)
+    # The language the words were written in ("cy", "en"), so pages mark them for screen
+    # readers whatever language the reader has Kith in (core.languages). Blank: not known.
+    language = models.CharField(max_length=WORDS_LANGUAGE_MAX, blank=True)
     status = models.CharField(
         _("how it is going"), max_length=20, choices=Status.choices, default=Status.WORKING_ON
     )
@@ -236,6 +241,9 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind of note"), max_length=20, choices=Kind.choices)
     body = models.TextField(_("note"), max_length=NOTE_MAX_CHARS)
+    # The language the words were written in ("cy", "en"), so pages mark them for screen
+    # readers whatever language the reader has Kith in (core.languages). Blank: not known.
+    language = models.CharField(max_length=WORDS_LANGUAGE_MAX, blank=True)
     wellbeing = models.PositiveSmallIntegerField(
         _("how they seemed"), choices=Wellbeing.choices, null=True, blank=True
     )
@@ -353,6 +361,9 @@ class Reply(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("reply"), max_length=REPLY_MAX_CHARS)
+    # The language the words were written in ("cy", "en"), so pages mark them for screen
+    # readers whatever language the reader has Kith in (core.languages). Blank: not known.
+    language = models.CharField(max_length=WORDS_LANGUAGE_MAX, blank=True)
     # Chosen by the page that sent it, so a reply sent again after a lost answer is saved once.
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -138,6 +138,7 @@ def _about_me_version(version: AboutMe) -> dict[str, Any]:
         "version": version.number,
         "written_by": version.written_by.display_name if version.written_by else "",
         "written_with": version.written_with,
+        "language": version.language,
         "written_at": _value(version.written_at),
         "carried_over_from_earlier_profile": version.carried_over,
         "sections": sections,

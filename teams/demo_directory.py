@@ -382,6 +382,8 @@ def build_demo_directory(
                 actor=coordinator,
                 connection_id=connection.pk,
                 body=MOMENT_WORDS[entry_key].format(name=person.name),
+                # Written in English, whatever language the coordinator reads Kith in.
+                language="en",
             )
             # Spread over the weeks, the newest a few days ago (the demo is dated back).
             days_ago = 3 + (n * weeks * 7) // max(moments, 1)

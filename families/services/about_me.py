@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.languages import clean_words_language
 from core.models import AuditEntry, User
 from core.text import refuse_null_characters
 from families.about_me_models import SECTION_KEYS, SECTIONS, WRITTEN_WITH_MAX_CHARS, AboutMe
@@ -78,16 +79,19 @@ def about_me_write(
     sections: Mapping[str, str],
     important_member_ids: Iterable[int] = (),
     written_with: str = "",
+    language: str | None = None,
 ) -> AboutMe:
     """A new version of the person's About Me; the one before stays readable.
 
     A section left out is written empty: the caller sends the whole About Me, as the page's
     form and the API's PUT both do. Sending what is there already makes no new version.
+    ``language``: what the new version is written in (left out: the writer's own).
     """
     access = person_access_or_404(actor, person_id)
     if not access.can_edit_profile:
         raise Http404
     texts = _clean_texts(access, sections)
+    written_in = clean_words_language(language, writer=actor)
     written_with = written_with.strip()
     refuse_null_characters(written_with=written_with)
     if len(written_with) > WRITTEN_WITH_MAX_CHARS:
@@ -114,6 +118,7 @@ def about_me_write(
         number=(current.number if current else 0) + 1,
         written_by=actor,
         written_with=written_with,
+        language=written_in,
         **texts,
     )
     version.important_members.set(member_ids)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.models import User
@@ -49,4 +50,6 @@ def person_share_feeling(
         body=FEELING_WORDS[wellbeing](),
         wellbeing=int(wellbeing),
         client_key=client_key,
+        # Kith's own words for the feeling, in the language it speaks to them now.
+        language=translation.get_language(),
     )

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.languages import clean_words_language
 from core.models import User
 from families.models import REPLY_MAX_CHARS, Note, Reaction, ReactionKey, Reply
 from families.services.note_checks import clean_body, parse_key
@@ -22,32 +23,48 @@ from families.timeline import note_access_or_404
 
 
 def reply_create(
-    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
+    *,
+    actor: User,
+    note_id: int,
+    body: str,
+    client_key: uuid.UUID | str | None = None,
+    language: str | None = None,
 ) -> Reply:
-    """Reply to a note. The same client key twice gives back the first reply, saved once."""
-    return reply_create_once(actor=actor, note_id=note_id, body=body, client_key=client_key)[0]
+    """Reply to a note. The same client key twice gives back the first reply, saved once.
+
+    ``language``: what the words are written in, as for a note (left out: the writer's own).
+    """
+    return reply_create_once(
+        actor=actor, note_id=note_id, body=body, client_key=client_key, language=language
+    )[0]
 
 
 def reply_create_once(
-    *, actor: User, note_id: int, body: str, client_key: uuid.UUID | str | None = None
+    *,
+    actor: User,
+    note_id: int,
+    body: str,
+    client_key: uuid.UUID | str | None = None,
+    language: str | None = None,
 ) -> tuple[Reply, bool]:
     """As reply_create, also saying whether this call saved it (False: it already had it)."""
     key = parse_key(client_key)
     try:
-        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
+        return _reply_create(actor=actor, note_id=note_id, body=body, key=key, language=language)
     except IntegrityError:
         # The same reply sent twice at once: the other request saved it first.
         if key is None:
             raise
-        return _reply_create(actor=actor, note_id=note_id, body=body, key=key)
+        return _reply_create(actor=actor, note_id=note_id, body=body, key=key, language=language)
 
 
 @transaction.atomic
 def _reply_create(
-    *, actor: User, note_id: int, body: str, key: uuid.UUID | None
+    *, actor: User, note_id: int, body: str, key: uuid.UUID | None, language: str | None
 ) -> tuple[Reply, bool]:
     note = note_access_or_404(actor, note_id).note
     body = clean_body(body, field="body", limit=REPLY_MAX_CHARS)
+    written_in = clean_words_language(language, writer=actor)
     if key is not None:
         existing = Reply.objects.filter(author=actor, note=note, client_key=key).first()
         if existing is not None:
@@ -59,7 +76,9 @@ def _reply_create(
                 )
             return existing, False
     with transaction.atomic():
-        reply = Reply.objects.create(note=note, author=actor, body=body, client_key=key)
+        reply = Reply.objects.create(
+            note=note, author=actor, body=body, language=written_in, client_key=key
+        )
     publish_note(note, "note.replied")
     return reply, True
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core import links
 from core.audit import audit_record
+from core.languages import clean_words_language
 from core.models import AuditEntry, PushKind, User
 from core.push.services import push_notify_later
 from core.push.words import in_every_language
@@ -129,8 +130,13 @@ def note_create(
     photos: Sequence[UploadedFile] = (),
     outcome_ids: Iterable[int] = (),
     client_key: uuid.UUID | str | None = None,
+    language: str | None = None,
 ) -> Note:
-    """Write a note. The same client key twice gives back the first note, saved once."""
+    """Write a note. The same client key twice gives back the first note, saved once.
+
+    ``language``: what the words are written in, as the page or device said ("cy", "en");
+    left out, the writer's own (core.languages.clean_words_language).
+    """
     return note_create_once(
         actor=actor,
         person_id=person_id,
@@ -141,6 +147,7 @@ def note_create(
         photos=photos,
         outcome_ids=outcome_ids,
         client_key=client_key,
+        language=language,
     )[0]
 
 
@@ -155,6 +162,7 @@ def note_create_once(
     photos: Sequence[UploadedFile] = (),
     outcome_ids: Iterable[int] = (),
     client_key: uuid.UUID | str | None = None,
+    language: str | None = None,
 ) -> tuple[Note, bool]:
     """As note_create, also saying whether this call saved it (False: it already had it)."""
     key = parse_key(client_key)
@@ -173,6 +181,7 @@ def note_create_once(
             photos=photos,
             outcome_ids=outcome_ids,
             key=key,
+            language=language,
         )
     except IntegrityError:
         # The same note sent twice at once: the other request saved it first.
@@ -209,6 +218,7 @@ def _note_create(
     photos: Sequence[UploadedFile],
     outcome_ids: Iterable[int],
     key: uuid.UUID | None,
+    language: str | None,
 ) -> Note:
     access = person_access_or_404(actor, person_id)
     errors: dict[str, list[str]] = {}
@@ -220,6 +230,7 @@ def _note_create(
         "wellbeing": lambda: clean_wellbeing(wellbeing),
         "photos": lambda: clean_photos(photos),
         "outcomes": lambda: outcomes_of(access, outcome_ids),
+        "language": lambda: clean_words_language(language, writer=actor),
     }
     if kind in Note.Kind.values:
         checks["audience"] = lambda: choose_audience(access, kind, audience)
@@ -236,6 +247,7 @@ def _note_create(
         author=actor,
         kind=values["kind"],
         body=values["body"],
+        language=values["language"],
         wellbeing=values["wellbeing"],
         audience=values["audience"],
         client_key=key,

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.languages import clean_words_language
 from core.models import User
 from families.access import PersonAccess, outcome_access_or_404, person_access_or_404
 from families.models import Outcome
@@ -41,12 +42,18 @@ def outcome_create(
     title: str,
     who_helps: str = "",
     status: str = Outcome.Status.WORKING_ON,
+    language: str | None = None,
 ) -> Outcome:
+    """A goal in the person's words. ``language``: what they are written in (left out: the
+    writer's own)."""
     access = person_access_or_404(actor, person_id)
     if not _may_set_goals(access):
         raise Http404
     values = _clean(title=title, who_helps=who_helps, status=status)
-    return Outcome.objects.create(person=access.person, created_by=actor, **values)
+    written_in = clean_words_language(language, writer=actor)
+    return Outcome.objects.create(
+        person=access.person, created_by=actor, language=written_in, **values
+    )
 
 
 @transaction.atomic
@@ -57,8 +64,13 @@ def outcome_update(
     title: str | None = None,
     who_helps: str | None = None,
     status: str | None = None,
+    language: str | None = None,
 ) -> Outcome:
-    """Change what is given; leave out what stays the same."""
+    """Change what is given; leave out what stays the same.
+
+    New words are in the language given, else the writer's own; a goal whose words stay as
+    they were keeps the language they were written in.
+    """
     found = outcome_access_or_404(actor, outcome_id)
     access = found.access
     if not _may_set_goals(access):
@@ -69,6 +81,9 @@ def outcome_update(
         who_helps=outcome.who_helps if who_helps is None else who_helps,
         status=outcome.status if status is None else status,
     )
+    reworded = (values["title"], values["who_helps"]) != (outcome.title, outcome.who_helps)
+    if reworded or language is not None:
+        outcome.language = clean_words_language(language, writer=actor)
     for name, value in values.items():
         setattr(outcome, name, value)
     outcome.updated_at = timezone.now()

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import CHOSE_IT_THEMSELF, audit_record
 from core.models import AuditEntry, User
 from core.realtime import access_changed
 from core.text import refuse_null_characters
@@ -57,10 +57,9 @@ def _access_to_choose(actor: User, person_id: int) -> PersonAccess:
 
 def _clean_agreement(access: PersonAccess, actor: User, agreement: Agreement | None) -> Agreement:
     if access.role is Role.SELF:
-        # The person chose it themself: that is the agreement.
-        return Agreement(
-            by=actor.display_name, how=_("chose it themself in Kith"), at=timezone.now()
-        )
+        # The person chose it themself: that is the agreement. Kept as a code, said in each
+        # reader's language when read (core.audit.agreed_how_words).
+        return Agreement(by=actor.display_name, how=CHOSE_IT_THEMSELF, at=timezone.now())
     errors: dict[str, str] = {}
     by = (agreement.by if agreement else "").strip()
     how = (agreement.how if agreement else "").strip()

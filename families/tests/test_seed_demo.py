@@ -549,6 +549,23 @@ def test_gwen_reads_kith_in_welsh_with_mei_her_coordinator_and_lowri_in_english(
     assert Note.objects.filter(person=record, author=gwen).exists()
 
 
+def test_the_demo_says_which_words_are_welsh_whoever_wrote_them(seeded):
+    record = Person.objects.get(user=user("gwen@kith.example"))
+    assert set(record.outcomes.values_list("language", flat=True)) == {"cy"}
+    mei = user("mei@kith.example")
+    by_mei = dict(Note.objects.filter(person=record, author=mei).values_list("body", "language"))
+    # Mei reads Kith in Welsh and writes one of her notes about Gwen in Welsh, the rest in
+    # English.
+    assert sorted(by_mei.values()).count("cy") == 1
+    assert "en" in by_mei.values()
+    assert by_mei[next(body for body in by_mei if body.startswith("Roedd Gwen"))] == "cy"
+    assert Note.objects.get(person=record, author__email="gwen@kith.example").language == "cy"
+    assert Note.objects.get(person=record, author__email="lowri@kith.example").language == "en"
+    # Every About Me in the demo is written in English, Gwen's (with Mei) too.
+    assert set(record.about_me_versions.values_list("language", flat=True)) == {"en"}
+    assert not Note.objects.filter(language="").exists()
+
+
 def test_jean_george_and_peggy_have_the_whole_about_me_with_its_history(seeded):
     for name in ("Jean", "George", "Peggy"):
         person = Person.objects.get(preferred_name=name)

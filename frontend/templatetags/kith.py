@@ -3,9 +3,13 @@ import datetime as dt
 from django import template
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.dates import moment_in_words
+from core.languages import words_language
 from core.models import User
 from families.models import CircleMember, Note, Person
 from families.selectors import team_note_also_seen_by
@@ -33,6 +37,35 @@ def photo_url(obj: Model | None) -> str:
 def written_when(moment: dt.datetime | None) -> str:
     """ "Wednesday 2 December, 7am": when a note or reply was written, in plain words."""
     return moment_in_words(moment) if moment else ""
+
+
+@register.filter
+def lang_of(words: object) -> SafeString | str:
+    """` lang="cy"` for an element showing what someone wrote, from its ``language``.
+
+    For a note, a reply, a goal, an About Me (or their rows in the copy of the record): a
+    screen reader then says Welsh words in Welsh on an English page, and English on a Welsh
+    one. Nothing when the language is not known, so the page's own language stands.
+    """
+    code = words.get("language") if isinstance(words, dict) else getattr(words, "language", "")
+    found = words_language(code)
+    return format_html(' lang="{}"', found) if found else ""
+
+
+@register.filter
+def day_in_words(day: dt.date) -> str:
+    """ "Wednesday 2 December", "dydd Mercher 2 Rhagfyr": a day as it reads inside a sentence,
+    in the active language (core.dates, as My day says it). ``|capfirst`` where it starts one.
+    """
+    return dates.day_in_words(day)
+
+
+@register.filter
+def agreed_how(how: str) -> str:
+    """How someone agreed to a sharing change, Kith's own words in the reader's language."""
+    from core.audit import agreed_how_words
+
+    return agreed_how_words(how or "")
 
 
 @register.filter

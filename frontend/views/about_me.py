@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -102,6 +103,7 @@ def about_me_edit(request: SignedInRequest, person_id: int) -> HttpResponse:
                     sections=form.sections(),
                     important_member_ids=form.cleaned_data["important_members"],
                     written_with=form.cleaned_data["written_with"],
+                    language=translation.get_language(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

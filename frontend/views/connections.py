@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -97,7 +98,10 @@ def connection_moment(request: SignedInRequest, connection_id: int) -> HttpRespo
     if form.is_valid():
         try:
             services.moment_create(
-                actor=request.user, connection_id=connection.pk, body=form.cleaned_data["body"]
+                actor=request.user,
+                connection_id=connection.pk,
+                body=form.cleaned_data["body"],
+                language=translation.get_language(),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,10 +15,17 @@ from core.audit import ReadChannel, record_read
 from core.requests import SignedInRequest
 from families import services
 from families.access import outcome_access_or_404, person_access_or_404
+from families.models import Outcome
 from families.outcome_progress import progress_by_week, progress_svg
 from families.timeline import visible_notes, with_everything_shown
 from frontend.forms.timeline import OutcomeForm, spoken_to_self
 from frontend.views.writes import form_write, posted
+
+
+def _language_if_reworded(outcome: Outcome, data: dict) -> str | None:
+    """New words are in the page's language; a goal only marked achieved keeps its own."""
+    given = (data.get("title", outcome.title), data.get("who_helps", outcome.who_helps))
+    return translation.get_language() if given != (outcome.title, outcome.who_helps) else None
 
 
 @login_required
@@ -32,7 +40,10 @@ def outcome_list(request: SignedInRequest, person_id: int) -> HttpResponse:
             request,
             form,
             lambda data: services.outcome_create(
-                actor=request.user, person_id=access.person.pk, **data
+                actor=request.user,
+                person_id=access.person.pk,
+                language=translation.get_language(),
+                **data,
             ),
             said=_("The goal is added."),
         ):
@@ -66,7 +77,12 @@ def outcome_detail(request: SignedInRequest, outcome_id: int) -> HttpResponse:
         if request.method == "POST" and form_write(
             request,
             form,
-            lambda data: services.outcome_update(actor=request.user, outcome_id=outcome.pk, **data),
+            lambda data: services.outcome_update(
+                actor=request.user,
+                outcome_id=outcome.pk,
+                language=_language_if_reworded(outcome, data),
+                **data,
+            ),
             said=_("Saved. Thank you."),
         ):
             return redirect("outcome_detail", outcome_id=outcome.pk)

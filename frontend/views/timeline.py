@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -156,6 +156,8 @@ def note_create(request: SignedInRequest, person_id: int) -> HttpResponse:
             photos=data["photos"],
             outcome_ids=data.get("outcomes", []),
             client_key=data["client_key"],
+            # The words are in the language of the page they were written on.
+            language=translation.get_language(),
         ),
         said=None if request.htmx else _("Your note is shared. Thank you."),
     )
@@ -278,6 +280,7 @@ def note_reply(request: SignedInRequest, note_id: int) -> HttpResponse:
             note_id=found.note.pk,
             body=body,
             client_key=request.POST.get("client_key") or None,
+            language=translation.get_language(),
         )
     except ValidationError as error:
         problem = " ".join(error.messages)

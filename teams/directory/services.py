@@ -264,9 +264,17 @@ def connection_remove(*, actor: User, connection_id: int) -> None:
 
 
 def moment_create(
-    *, actor: User, connection_id: int, body: str, audience: str | None = None
+    *,
+    actor: User,
+    connection_id: int,
+    body: str,
+    audience: str | None = None,
+    language: str | None = None,
 ) -> Note:
-    """A good moment about a connection; it marks progress on the goal the connection is for."""
+    """A good moment about a connection; it marks progress on the goal the connection is for.
+
+    ``language``: what the words are written in, as for any note (left out: the writer's own).
+    """
     connection, _access = connection_access_or_404(actor, connection_id)
     with transaction.atomic():
         note = note_create(
@@ -276,6 +284,7 @@ def moment_create(
             body=body,
             audience=audience,
             outcome_ids=[connection.outcome_id] if connection.outcome_id else [],
+            language=language,
         )
         ConnectionMoment.objects.create(note=note, connection=connection)
     return note

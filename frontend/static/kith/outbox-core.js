@@ -87,7 +87,10 @@
       var headers = { "X-CSRFToken": csrf || item.csrf, "Accept": "application/json" };
       var body;
       if (item.what === "reply") {
-        body = JSON.stringify({ body: item.fields.body, client_key: item.id });
+        var reply = { body: item.fields.body, client_key: item.id };
+        // The language of the page it was written on; kept from before: the account's.
+        if (item.fields.language) reply.language = item.fields.language;
+        body = JSON.stringify(reply);
         headers["Content-Type"] = "application/json";
       } else {
         body = new FormData();

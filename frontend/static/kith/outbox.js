@@ -53,9 +53,12 @@
     var body = String(data.get("body") || "");
     if (!body.trim()) return null;  // the server's own message explains an empty note
     var reply = form.matches("form[data-outbox-reply]");
-    var fields = reply ? { body: body } : {
+    // The words are in the language of the page they were written on, however late they go.
+    var language = document.documentElement.lang || "";
+    var fields = reply ? { body: body, language: language } : {
       kind: data.get("kind") || "",
       body: body,
+      language: language,
       wellbeing: data.get("wellbeing") || "",
       audience: data.get("audience") || "",
       outcome_ids: data.getAll("outcomes"),
