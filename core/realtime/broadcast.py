@@ -258,7 +258,7 @@ def _streams_moved_on(last: dict[str, int]) -> None:
     """Each stream's last event is now the one just written to it: one UPDATE for them all."""
     cases = " ".join(["WHEN %s THEN %s"] * len(last))
     marks = ", ".join(["%s"] * len(last))
-    params: list[object] = [value for pair in last.items() for value in pair]
+    params: list[str | int] = [value for pair in last.items() for value in pair]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {_STREAMS} SET last_event_id = CASE name {cases} END"  # noqa: S608

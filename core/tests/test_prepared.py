@@ -34,8 +34,8 @@ def test_it_answers_as_the_queryset_does_for_any_values(personas):
             expected.email,
             expected.display_name,
         )
-        assert annotations == {"_acted": expected._acted}
-        assert row._acted is expected._acted
+        assert annotations == {"_acted": expected._acted}  # type: ignore[attr-defined]
+        assert row._acted is expected._acted  # type: ignore[attr-defined]
         assert row._state.adding is False and row._state.db == "default"
 
 
@@ -46,9 +46,12 @@ def test_nothing_found_is_none(personas):
 def test_it_costs_one_query_and_is_compiled_once(personas, django_assert_num_queries):
     PREPARED.first(user_id=personas.carer.pk, actor_id=personas.carer.pk)
     built = []
-    counted = PreparedQuery(
-        lambda **ids: built.append(ids) or _with_audit(**ids), {"user_id": 1, "actor_id": 1}
-    )
+
+    def build(**ids: int) -> QuerySet[User]:
+        built.append(ids)
+        return _with_audit(**ids)
+
+    counted = PreparedQuery(build, {"user_id": 1, "actor_id": 1})
 
     with django_assert_num_queries(1):
         counted.first(user_id=personas.carer.pk, actor_id=personas.carer.pk)
