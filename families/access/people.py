@@ -12,6 +12,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.audience import Audience as Audience
+from core.prepared import PreparedQuery
 from families.models import (
     CIRCLE_DEFAULT_KINDS,
     CIRCLE_MEMBER_KINDS,
@@ -204,6 +205,28 @@ def visible_people(user: AnyUser) -> QuerySet[Person]:
     )
 
 
+def _person_with_places_query(*, person_id: int, user_id: int) -> QuerySet[Person]:
+    """The person, with whether the user is in their team and the user's place in their circle."""
+    circle_places = CircleMember.objects.filter(
+        person_id=OuterRef("pk"), user_id=user_id, removed_at__isnull=True
+    )
+    return (
+        Person.objects.filter(pk=person_id)
+        .select_related("team", "coordinator")
+        .annotate(
+            _in_team=Exists(
+                Membership.objects.current().filter(team_id=OuterRef("team_id"), user_id=user_id)
+            ),
+            _circle_place=Subquery(circle_places.values("pk")[:1]),
+        )
+        .order_by("pk")[:1]
+    )
+
+
+# Every access check is this one query with other ids: built and compiled once, not per call.
+_person_with_places = PreparedQuery(_person_with_places_query, {"person_id": 1, "user_id": 2})
+
+
 def person_access(user: AnyUser, person_id: int | str) -> PersonAccess | None:
     """How this user may see one person; ``None`` if not at all.
 
@@ -215,28 +238,16 @@ def person_access(user: AnyUser, person_id: int | str) -> PersonAccess | None:
     person_pk = as_pk(person_id)
     if person_pk is None:
         return None
-    circle_places = CircleMember.objects.filter(
-        person_id=OuterRef("pk"), user_id=user.pk, removed_at__isnull=True
-    )
-    person = (
-        Person.objects.filter(pk=person_pk)
-        .select_related("team", "coordinator")
-        .annotate(
-            _in_team=Exists(
-                Membership.objects.current().filter(team_id=OuterRef("team_id"), user_id=user.pk)
-            ),
-            _circle_place=Subquery(circle_places.values("pk")[:1]),
-        )
-        .first()
-    )
-    if person is None:
+    found = _person_with_places.first(person_id=person_pk, user_id=user.pk)
+    if found is None:
         return None
-    if person._in_team:
+    person, places = found
+    if places["_in_team"]:
         return PersonAccess(person=person, role=Role.TEAM)
     if person.user_id == user.pk:
         return PersonAccess(person=person, role=Role.SELF)
-    if person._circle_place is not None:
-        place = CircleMember.objects.get(pk=person._circle_place)
+    if places["_circle_place"] is not None:
+        place = CircleMember.objects.get(pk=places["_circle_place"])
         return PersonAccess(person=person, role=Role.CIRCLE, circle_member=place)
     return None
 

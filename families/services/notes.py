@@ -164,12 +164,14 @@ def note_create_once(
     client_key: uuid.UUID | str | None = None,
     language: str | None = None,
 ) -> tuple[Note, bool]:
-    """As note_create, also saying whether this call saved it (False: it already had it)."""
+    """As note_create, also saying whether this call saved it (False: it already had it).
+
+    A key already used is found by the unique constraint refusing the second row, not by a
+    lookup first: the first time, which is nearly always, costs no query for it. The refused
+    write is rolled back whole (its audit entry, event and push news were never committed),
+    and the note saved the first time is answered again through the access layer.
+    """
     key = parse_key(client_key)
-    if key is not None:
-        existing = _note_with_key(actor, key, person_id)
-        if existing is not None:
-            return existing, False
     try:
         note = _note_create(
             actor=actor,
@@ -184,7 +186,14 @@ def note_create_once(
             language=language,
         )
     except IntegrityError:
-        # The same note sent twice at once: the other request saved it first.
+        # Sent before (or twice at once): the note with this key is the one that was saved.
+        existing = _note_with_key(actor, key, person_id) if key is not None else None
+        if existing is None:
+            raise
+        return existing, False
+    except ValidationError:
+        # A retry of a note already saved is answered with it, even if what it named has
+        # changed since (an outcome closed, a choice of who sees what).
         existing = _note_with_key(actor, key, person_id) if key is not None else None
         if existing is None:
             raise

@@ -162,6 +162,39 @@ def test_the_same_client_key_twice_gives_one_note(personas):
     assert Note.objects.count() == 1
 
 
+# A note written through the API, as the outbox and the fan-out bench send it: the session and
+# user; the transaction's start and commit; the access check (one precompiled query); the note
+# and its audit entry; which languages are listening; the event log (its streams locked, one
+# INSERT for every stream's event, one UPDATE moving the streams on); the push news. The key
+# sent with it costs no query of its own: the unique constraint is what finds a key used before.
+WRITE_QUERIES = 12
+
+
+def test_writing_a_note_costs_a_fixed_number_of_queries(
+    personas, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client = signed_in(personas.carer)
+    url = notes_url(personas.person.pk)
+
+    def write(n: int):
+        body = {"kind": "moment", "body": f"Jean fed the birds ({n}).", "audience": "circle"}
+        return client.post(
+            url,
+            data=json.dumps({**body, "client_key": str(uuid.uuid4())}),
+            content_type="application/json",
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert write(0).status_code == 201  # the session is warm, the streams exist
+
+    info = "one note written through the API"
+    with (
+        django_assert_num_queries(WRITE_QUERIES, info=info),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert write(1).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import Event
+from core.models import AuditEntry, Event
 from core.tests.factories import CircleMemberFactory, PersonFactory
 from core.tests.sockets import published
 from families import services
@@ -163,6 +163,35 @@ def test_the_same_client_key_twice_gives_one_note(personas):
     assert first.pk == second.pk
     assert Note.objects.count() == 1
     assert Event.objects.filter(kind="note.created", audience="circle").count() == 1
+
+
+def test_a_key_used_before_is_answered_with_its_note_and_nothing_else_is_written(personas):
+    key = uuid.uuid4()
+    first = _note(personas, client_key=key)
+    audited = AuditEntry.objects.count()
+    events = Event.objects.count()
+
+    again, created = services.note_create_once(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        kind=Note.Kind.VISIT,
+        body="Sent again by the outbox.",
+        client_key=key,
+    )
+
+    assert (again.pk, created) == (first.pk, False)
+    assert (AuditEntry.objects.count(), Event.objects.count()) == (audited, events)
+
+
+def test_a_retry_the_checks_would_now_refuse_still_gets_its_note(personas):
+    key = uuid.uuid4()
+    first = _note(personas, client_key=key)
+
+    # Whatever has changed since (here, the kind it names), the note was saved the first time.
+    again = _note(personas, kind="no-such-kind", client_key=key)
+
+    assert again.pk == first.pk
+    assert Note.objects.count() == 1
 
 
 def test_another_author_may_use_the_same_key(personas):
