@@ -5,6 +5,7 @@ web layer turns that into fragments, registered here per kind of thing (``regist
 once per audience and language listening. Core renders nothing and knows no template.
 """
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,13 +245,17 @@ def _layer() -> BaseChannelLayer:
 
 
 def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
+    if not events:
+        return
+    # Just committed: each process times its frames from here (core.metrics.FanoutClock).
+    timing = {"change": events[0].pk, "committed_at": time.time()}
     layer = _layer()
     send = async_to_sync(layer.group_send)
     for event in events:
         cursor = cursor_html(event.pk, stream=event.stream, previous=event.previous_id)
         for language, html in event.html_by_language.items():
             group = language_group(event.stream, language)
-            send(group, {"type": MESSAGE, "id": event.pk, "html": html + cursor})
+            send(group, {"type": MESSAGE, "id": event.pk, "html": html + cursor, **timing})
 
 
 def access_changed(*, user_id: int) -> None:
