@@ -5,6 +5,11 @@ together; each value below says which and why. Settings and the tests build the 
 so a test on Redis runs with exactly what a deployment runs.
 """
 
+from typing import Any
+
+from channels_redis.core import RedisChannelLayer
+from redis.asyncio import BlockingConnectionPool
+
 # channels_redis waits for a process's next message with BZPOPMIN for this long, then asks
 # again (RedisChannelLayer.brpop_timeout). It is a class attribute, not a setting.
 BLOCKING_READ_SECONDS = 5
@@ -39,10 +44,33 @@ EXPIRY_SECONDS = 60
 GROUP_EXPIRY_SECONDS = 15 * 60
 
 
+# Each Redis command a process has in flight holds one of its pool's connections. redis-py's
+# asyncio pool holds at most 100 and raises MaxConnectionsError past that, without waiting:
+# when a process was killed, the 250 pages it held reconnected to the other one within a
+# second, their group_adds failed, the sockets ended before being accepted, and nginx, seeing
+# them fail, took the surviving process out of service too (bench/restart_bench.py). A blocking
+# pool of the same size waits for a free connection instead, for as long as a reply may take.
+POOL_CONNECTIONS = 100
+POOL_WAIT_SECONDS = SOCKET_TIMEOUT_SECONDS
+
+
+class KithRedisChannelLayer(RedisChannelLayer):
+    """channels_redis's layer on a pool that waits for a free connection rather than failing."""
+
+    def create_pool(self, index: int) -> BlockingConnectionPool:
+        host: dict[str, Any] = dict(self.hosts[index])
+        return BlockingConnectionPool.from_url(
+            host.pop("address"),
+            max_connections=POOL_CONNECTIONS,
+            timeout=POOL_WAIT_SECONDS,
+            **host,
+        )
+
+
 def redis_channel_layer(url: str, *, prefix: str) -> dict:
     """The CHANNEL_LAYERS["default"] entry for the Redis at ``url``."""
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "core.channel_layers.KithRedisChannelLayer",
         "CONFIG": {
             "hosts": [
                 {

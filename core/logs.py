@@ -5,6 +5,10 @@ else a new one), whichever logger wrote it: Django's, a service's, a library's. 
 id per job. Logs say what happened to which row (ids, routes, statuses), never what anyone
 wrote or who they are: no note text, no names, no email addresses. As a last guard, anything
 shaped like an email address is blanked before a line is written.
+
+Work a request leaves for a worker (push news, a record export) keeps the request's id on its
+row, and the worker binds it again around that job: one id finds the request and every line
+any worker wrote about what it caused.
 """
 
 import re
@@ -106,10 +110,20 @@ def logging_settings(*, format: str, level: str) -> dict[str, Any]:
     }
 
 
+def current_request_id() -> str:
+    """The id bound for this request or job, "" outside both: a row queued for a worker
+    keeps it, so that the worker's lines about the row carry it too."""
+    return str(structlog.contextvars.get_contextvars().get("request_id", ""))
+
+
 @contextmanager
-def job_context(job: str, **ids: int | str) -> Iterator[str]:
-    """Around one job of a worker: its lines share an id, as a request's do."""
-    request_id = new_request_id()
+def job_context(job: str, *, request_id: str = "", **ids: int | str) -> Iterator[str]:
+    """Around one job of a worker: its lines share an id, as a request's do.
+
+    ``request_id``: that of the request that queued the job, kept on its row; a job nobody
+    asked for (or a row from before ids were kept) gets a new one.
+    """
+    request_id = request_id or new_request_id()
     with structlog.contextvars.bound_contextvars(request_id=request_id, job=job, **ids):
         yield request_id
 

@@ -9,6 +9,7 @@ files to wipe at every start. The queue figures are read from the database when 
 every target reports the same ones: query them with max().
 """
 
+import asyncio
 import hmac
 import ipaddress
 import time
@@ -38,6 +39,15 @@ REQUEST_SECONDS = Histogram(
 )
 SOCKETS_OPEN = Gauge("kith_websockets_open", "WebSockets this process holds open now.")
 FRAMES_SENT = Counter("kith_websocket_frames_sent", "Frames this process sent down WebSockets.")
+FANOUT_SECONDS = Histogram(
+    "kith_fanout_commit_to_last_frame_seconds",
+    "From a change's commit to this process handing its frame to the last of its sockets that"
+    " hears it; one observation per change per process that had a socket hearing it.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+# A change's frames reach a process's sockets one by one, and nothing says which is the last:
+# once none has come for this long, the latest written was the last. Tests shorten it.
+FANOUT_QUIET_SECONDS = 1.0
 
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 UNMATCHED = "unmatched"  # an address no pattern knows: counted, without its path
@@ -90,6 +100,47 @@ class SocketMetrics:
         finally:
             if is_open:  # the client left: the consumer returned without closing itself
                 SOCKETS_OPEN.dec()
+
+
+class FanoutClock:
+    """Times each change from its commit to the last frame this process wrote for it.
+
+    The commit's moment comes with the change's messages (core.realtime.broadcast stamps
+    ``committed_at``, wall-clock seconds, as the writing process's on_commit runs: just after
+    the COMMIT returned), so every process measures from the same moment; on several machines
+    the figure includes their clocks' difference. A frame counts as written when the socket's
+    send has returned: daphne has it for that connection. One change is one publish, all of
+    its streams and languages together (a note shared with the circle goes to the team's
+    stream and the circle's); catch-up frames are not counted.
+    """
+
+    def __init__(self) -> None:
+        # change -> (committed at, last frame written at, the loop that times it)
+        self._changes: dict[int, tuple[float, float, asyncio.AbstractEventLoop]] = {}
+
+    def frame_written(self, change: int, committed_at: float) -> None:
+        """Call on the socket's event loop once a frame of ``change`` has been sent."""
+        loop = asyncio.get_running_loop()
+        timing = self._changes.get(change)
+        if timing is None or timing[2] is not loop:
+            loop.call_later(self.quiet_seconds(), self._settle, change)
+        self._changes[change] = (committed_at, time.time(), loop)
+
+    def _settle(self, change: int) -> None:
+        committed_at, last, loop = self._changes[change]
+        left = last + self.quiet_seconds() - time.time()
+        if left > 0:  # a frame came meanwhile: wait until the change has been quiet
+            loop.call_later(left, self._settle, change)
+            return
+        del self._changes[change]
+        FANOUT_SECONDS.observe(max(0.0, last - committed_at))
+
+    @staticmethod
+    def quiet_seconds() -> float:
+        return getattr(settings, "FANOUT_QUIET_SECONDS", FANOUT_QUIET_SECONDS)
+
+
+FANOUT = FanoutClock()
 
 
 # Queues, read from the database at each scrape. Apps add their own (families: exports).

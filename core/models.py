@@ -317,6 +317,8 @@ class PushMessage(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The request whose news this message tells, from its PushNews (core.logs).
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="push_due")]
@@ -350,6 +352,8 @@ class PushNews(models.Model):
     only_user_ids = models.JSONField(null=True, blank=True)
     skip_watching_live = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # The request that made the change (core.logs): the worker's lines about it carry it too.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.kind} news #{self.pk}"

@@ -139,8 +139,8 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 class _PostgresDatabase:
     """A database of its own on the server DATABASE_URL names, dropped afterwards."""
 
-    def __init__(self, url: str) -> None:
-        self.name = f"kith_e2e_{secrets.token_hex(6)}"
+    def __init__(self, url: str, prefix: str = "kith_e2e") -> None:
+        self.name = f"{prefix}_{secrets.token_hex(6)}"
         self.url = urlsplit(url)._replace(path=f"/{self.name}").geturl()
         config = dj_database_url.parse(url)
         self._server: dict[str, Any] = {

@@ -5,7 +5,8 @@ Run in the servers' environment: ``python -m e2e.reliability_world`` prints, as 
 who is who and each person's session key. Sessions are written as a sign-in leaves them (the
 user, the backend, the password's hash), so no sign-in form is posted two hundred times.
 
-Four people, supported by one team of 40 carers (16 of whom write the burst). Around each:
+Four people (or ``--people N``: the restart benchmark's 500 pages are ten people's), supported
+by one team of 40 carers (16 of whom write the burst). Around each:
 30 family members who see what the circle usually sees, and 10 professionals who see visit
 notes and concerns only. Each person's page is open for 10 carers, 30 family members and the
 10 professionals: 200 pages.
@@ -49,7 +50,32 @@ def _signed_in(user: Any) -> str:
     return str(session.session_key)
 
 
-def build() -> dict[str, Any]:
+KINDS = [  # (kind, audience) of the notes written, taken in turn
+    ("moment", "circle"),
+    ("visit", "circle"),
+    ("handover", "team"),
+    ("concern", "team"),
+    ("moment", "team"),
+    ("visit", "team"),
+    ("concern", "circle"),
+    ("moment", "circle"),
+]
+
+
+def visible(page: dict[str, Any], note: dict[str, Any]) -> bool:
+    """The rule, said again independently of families.access: who may see which note."""
+    if note["person"] != page["person"]:
+        return False
+    if page["role"] == "team":
+        return True
+    kinds = set(page["kinds"])
+    if note["audience"] == "circle" and note["kind"] in kinds:
+        return True
+    # A concern written for the team is shown to those the person named for concerns.
+    return note["kind"] == "concern" and "concern" in kinds
+
+
+def build(people_count: int = PEOPLE) -> dict[str, Any]:
     from django.db import transaction
 
     from core.models import User
@@ -67,7 +93,7 @@ def build() -> dict[str, Any]:
             carers.append(carer)
         people = [
             Person.objects.create(team=team, full_name=f"Person {n}", preferred_name=f"P{n}")
-            for n in range(PEOPLE)
+            for n in range(people_count)
         ]
         pages: list[dict[str, Any]] = []
         for number, person in enumerate(people):
@@ -144,14 +170,14 @@ class Servers:
             return connection.execute(query, args).fetchall()
 
 
-def build_in(env: dict[str, str]) -> dict[str, Any]:
+def build_in(env: dict[str, str], people: int = PEOPLE) -> dict[str, Any]:
     """Build the world in the database the servers' environment names; who is who."""
     import pytest
 
     from e2e.conftest import BASE_DIR, _on_the_test_day
 
     result = subprocess.run(
-        [sys.executable, "-m", "e2e.reliability_world"],
+        [sys.executable, "-m", "e2e.reliability_world", str(people)],
         cwd=BASE_DIR,
         env=_on_the_test_day(env),
         capture_output=True,
@@ -169,4 +195,4 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    print(json.dumps(build()))
+    print(json.dumps(build(*(int(arg) for arg in sys.argv[1:2]))))

@@ -51,7 +51,7 @@ from e2e.conftest import (
     start_daphne,
 )
 from e2e.live_page import TEAM_ONLY, Page
-from e2e.reliability_world import Servers, build_in
+from e2e.reliability_world import KINDS, Servers, build_in, visible
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -63,31 +63,6 @@ BACK_BEFORE_NOTE = 150  # ...and no writer goes past this one until A answers ag
 PAUSE_BETWEEN_NOTES = 0.3  # each writer's, so the burst outlasts a restart
 SETTLE_SECONDS = 2.0  # quiet for this long: every frame has arrived
 LIMIT_SECONDS = 180  # the run after setting up (3 minutes); CI allows well under 5 in all
-KINDS = [  # (kind, audience), taken in turn
-    ("moment", "circle"),
-    ("visit", "circle"),
-    ("handover", "team"),
-    ("concern", "team"),
-    ("moment", "team"),
-    ("visit", "team"),
-    ("concern", "circle"),
-    ("moment", "circle"),
-]
-
-
-def _visible(page: dict[str, Any], note: dict[str, Any]) -> bool:
-    """The rule, said again independently of families.access: who may see which note."""
-    if note["person"] != page["person"]:
-        return False
-    if page["role"] == "team":
-        return True
-    kinds = set(page["kinds"])
-    if note["audience"] == "circle" and note["kind"] in kinds:
-        return True
-    # A concern written for the team is shown to those the person named for concerns.
-    return note["kind"] == "concern" and "concern" in kinds
-
-
 # The servers ------------------------------------------------------------------------------------
 
 
@@ -445,7 +420,7 @@ def test_two_hundred_pages_a_burst_and_a_killed_process_lose_nothing_and_leak_no
 
     wrong = []
     for page in run.pages:
-        may_see = {note["id"] for note in notes if _visible(page.viewer, note)}
+        may_see = {note["id"] for note in notes if visible(page.viewer, note)}
         bodies = {note["id"]: note["body"] for note in notes}
         if page.team_only_heard or page.heard_ids - may_see:
             wrong.append(f"page {page.number} ({page.viewer['role']}) heard what it may not see")

@@ -496,6 +496,8 @@ class RecordExport(models.Model):
     file = models.FileField(upload_to="exports/", blank=True)
     size = models.PositiveBigIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    # The request that asked for it (core.logs): the export worker's lines carry it too.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

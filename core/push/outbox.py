@@ -11,13 +11,16 @@ import email.utils
 import logging
 import time
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import structlog
 from django.db import connection, transaction
 from django.db.models import F, Q
 
 from core.audience import Audience, audience_users
+from core.logs import current_request_id
 from core.models import PushMessage, PushSubscription
 
 MAX_ATTEMPTS = 8
@@ -54,6 +57,7 @@ class Claimed:
     endpoint: str | None
     p256dh: str | None
     auth: str | None
+    request_id: str  # the request whose news this tells (core.logs)
 
     def subscription_info(self) -> dict[str, object]:
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
@@ -63,6 +67,7 @@ CLAIMED_FIELDS = (
     *("pk", "claim", "attempts", "user_id", "person_id", "audience", "topic", "kind", "payload"),
     *("subscription_id", "subscription__user_id"),
     *("subscription__endpoint", "subscription__p256dh", "subscription__auth"),
+    "request_id",
 )
 
 
@@ -88,6 +93,13 @@ class Report:
     @property
     def handled(self) -> int:
         return self.sent + self.retrying + self.failed + self.gone + self.dropped
+
+
+def about(message: Claimed) -> AbstractContextManager[None]:
+    """Around a line about one message: it carries the id of the request that caused it."""
+    return structlog.contextvars.bound_contextvars(
+        request_id=message.request_id or current_request_id(), push_id=message.pk
+    )
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -226,7 +238,8 @@ class Outbox:
         PushMessage.objects.filter(pk=message.pk).update(
             status=status, last_error=attempt.error, claim=""
         )
-        logger.warning("push %s %s: %s", message.pk, status, attempt.error)
+        with about(message):
+            logger.warning("push %s %s: %s", message.pk, status, attempt.error)
 
     def _count_failure(self, message: Claimed) -> None:
         assert message.subscription_id is not None  # only messages with a device are sent

@@ -25,7 +25,7 @@ from pywebpush import WebPusher, WebPushException
 
 from core.models import PushKind
 from core.push.endpoints import PublicOnlyResolver, endpoint_problem
-from core.push.outbox import Attempt, Claimed, parse_retry_after
+from core.push.outbox import Attempt, Claimed, about, parse_retry_after
 from core.push.vapid import VapidSigner
 
 logger = logging.getLogger("core.push.delivery")
@@ -141,7 +141,8 @@ class Sending:
         except Exception as exc:
             # Whatever went wrong, the main thread must hear of every send it handed over,
             # or it would wait for this one forever; the row is tried again later.
-            logger.exception("push %s: sending failed unexpectedly", message.pk)
+            with about(message):
+                logger.exception("push %s: sending failed unexpectedly", message.pk)
             attempt = Attempt(error=f"could not send ({type(exc).__name__})")
         self._done.put((message, attempt))
 

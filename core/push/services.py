@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audience import Audience, audience_users, first_family_contact_id
+from core.logs import current_request_id, job_context
 from core.models import (
     PushKind,
     PushMessage,
@@ -204,6 +205,7 @@ def push_notify(
     only_user_ids: Collection[int] | None = None,
     topic: str = "",
     now: datetime | None = None,
+    request_id: str = "",
 ) -> int:
     """Queue a notification about a person for every device of everyone in the audience.
 
@@ -215,13 +217,15 @@ def push_notify(
     anyone watching the timeline live. ``only_user_ids``: for news that concerns a few
     people (a rota change that affects them), just those, and still only if the audience
     includes them. ``topic``: a note's kind, so the circle hears only about the kinds each
-    member is shown (as the access layer decides, asked through core.audience). Returns how
-    many were queued.
+    member is shown (as the access layer decides, asked through core.audience).
+    ``request_id``: the request that caused it, kept on each message for the worker's lines
+    (the one bound now when not given). Returns how many were queued.
     """
     kind = PushKind(kind)
     audience = Audience(audience)
     _check_path(url)
     moment = now or timezone.now()
+    request_id = request_id or current_request_id()
     subscriptions = PushSubscription.objects.filter(
         user__in=audience_users(person_id, audience, topic=topic)
     ).exclude(user_id__in=list(exclude_user_ids))
@@ -268,6 +272,7 @@ def push_notify(
                 },
                 next_attempt_at=moment,
                 created_at=moment,
+                request_id=request_id,
             )
         )
     PushMessage.objects.bulk_create(messages)
@@ -292,7 +297,8 @@ def push_notify_later(
     For changes people wait on (a note they just wrote): the request writes one row in its
     own transaction, and push_news_expand turns it into messages moments later.
     ``skip_watching_live``: leave out whoever has the person's page open at that moment,
-    since they saw it arrive.
+    since they saw it arrive. The row keeps the id of the request (or job) running now, which
+    the worker binds again while it works the news out (core.logs).
     """
     _check_path(url)
     return PushNews.objects.create(
@@ -308,6 +314,7 @@ def push_notify_later(
         exclude_user_ids=sorted(exclude_user_ids),
         only_user_ids=None if only_user_ids is None else sorted(only_user_ids),
         skip_watching_live=skip_watching_live,
+        request_id=current_request_id(),
     )
 
 
@@ -331,21 +338,27 @@ def push_news_expand(*, limit: int = 100) -> int:
             exclude = set(news.exclude_user_ids)
             if news.skip_watching_live:
                 exclude |= watching_live(person_id=news.person_id)
-            try:
-                with transaction.atomic():
-                    queued += push_notify(
-                        person_id=news.person_id,
-                        kind=news.kind,
-                        audience=Audience(news.audience),
-                        title=news.title_in or news.title,
-                        body=news.body_in or news.body,
-                        url=news.url,
-                        exclude_user_ids=exclude,
-                        only_user_ids=news.only_user_ids,
-                        topic=news.topic,
-                    )
-            except Exception:
-                logger.exception("push news %s could not be worked out; set aside", news.pk)
+            # The lines about this news carry the id of the request that wrote it.
+            with job_context("push_news", request_id=news.request_id, push_news_id=news.pk) as rid:
+                try:
+                    with transaction.atomic():
+                        messages = push_notify(
+                            person_id=news.person_id,
+                            kind=news.kind,
+                            audience=Audience(news.audience),
+                            title=news.title_in or news.title,
+                            body=news.body_in or news.body,
+                            url=news.url,
+                            exclude_user_ids=exclude,
+                            only_user_ids=news.only_user_ids,
+                            topic=news.topic,
+                            request_id=rid,
+                        )
+                except Exception:
+                    logger.exception("push news %s could not be worked out; set aside", news.pk)
+                    continue
+                queued += messages
+                logger.info("push news %s: %s messages queued", news.pk, messages)
         PushNews.objects.filter(pk__in=[news.pk for news in batch]).delete()
     return queued
 

@@ -6,6 +6,7 @@ once per audience and language listening. Core renders nothing and knows no temp
 """
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -285,13 +286,19 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
     Each group hears one frame of these, so sending them at once keeps every group's order;
     a group that cannot be sent to holds up none of the others.
     """
+    if not events:
+        return
+    # Just committed: each process times its frames from here (core.metrics.FanoutClock).
+    timing = {"change": events[0].pk, "committed_at": time.time()}
     layer = _layer()
     frames = []
     for event in events:
         cursor = cursor_html(event.pk, stream=event.stream, previous=event.previous_id)
         for language, html in event.html_by_language.items():
             group = language_group(event.stream, language)
-            frames.append((group, {"type": MESSAGE, "id": event.pk, "html": html + cursor}))
+            frames.append(
+                (group, {"type": MESSAGE, "id": event.pk, "html": html + cursor, **timing})
+            )
     async_to_sync(_send_all)(layer, frames)
 
 

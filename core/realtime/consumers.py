@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
+from core.metrics import FANOUT
 from core.realtime import catch_up
 from core.realtime.db import catch_up_call
 from core.realtime.db import database_call as _db
@@ -211,6 +212,8 @@ class PageConsumer(AsyncWebsocketConsumer):
 
     async def event_message(self, event: dict) -> None:
         await self.send(text_data=event["html"])
+        if "committed_at" in event:
+            FANOUT.frame_written(event["change"], event["committed_at"])
 
     async def access_changed(self, event: dict) -> None:
         allowed = await self.allowed_groups()

@@ -108,3 +108,31 @@ async def test_a_burst_of_notes_reaches_every_viewer_on_a_process_whole(deployed
             await layer.group_discard(team if i % 2 else circle, channel)
         if hasattr(layer, "flush"):
             await layer.flush()
+
+
+# --- A storm: the pages of a killed process joining the other one at once --------------------
+
+STORM = 300  # more than the pool's connections
+
+
+async def test_a_storm_of_pages_joining_at_once_waits_for_a_connection_and_loses_nobody(
+    deployed_layer,
+):
+    assert STORM > channel_layers.POOL_CONNECTIONS
+    layer = get_channel_layer()
+    assert layer is not None
+    group = f"storm-{secrets.token_hex(4)}"
+    viewers = [await layer.new_channel() for _ in range(STORM)]
+    try:
+        # As many group_adds in flight at once as pages reconnecting: none may fail.
+        await asyncio.gather(*(layer.group_add(group, channel) for channel in viewers))
+        await layer.group_send(group, {"type": "event.message", "id": 1})
+        heard = await asyncio.wait_for(
+            asyncio.gather(*(layer.receive(channel) for channel in viewers)), timeout=30
+        )
+        assert [message["id"] for message in heard] == [1] * STORM
+    finally:
+        for channel in viewers:
+            await layer.group_discard(group, channel)
+        if hasattr(layer, "flush"):
+            await layer.flush()

@@ -151,3 +151,101 @@ def test_email_addresses_are_blanked_whoever_logs_them(captured):
     logging.getLogger("axes").warning("locked out: %s", "Angela.Okafor+kith@Example.org")
     assert "Okafor" not in stream.getvalue()
     assert _lines(stream)[0]["event"] == "locked out: [email]"
+
+
+# The id of the request that caused a worker's job -------------------------------------------
+
+
+@pytest.fixture
+def push_service(settings):
+    from core.push.vapid import generate_keys
+    from core.tests.push_helpers import LocalPushService
+
+    keys = generate_keys()
+    settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY = keys.private_key, keys.public_key
+    settings.PUSH_ALLOW_PRIVATE_ENDPOINTS = True  # the local service is on 127.0.0.1
+    with LocalPushService() as running:
+        yield running
+
+
+def test_a_note_posted_with_a_request_id_is_pushed_under_that_id(
+    client, personas, captured, push_service
+):
+    import uuid
+
+    from core.models import PushSubscription
+    from core.push.delivery import deliver_due
+    from core.tests.push_helpers import Reply
+
+    # Sarah's phone refuses the message outright, so the worker writes a line about the send.
+    phone = push_service.device("sarah", Reply(status=400))
+    PushSubscription.objects.create(
+        user=personas.family, endpoint=phone.endpoint, p256dh=phone.p256dh, auth=phone.auth
+    )
+    client.force_login(personas.carer)
+    response = client.post(
+        f"/api/v1/people/{personas.person.pk}/notes",
+        {
+            "kind": "moment",
+            "body": "Sweet peas",
+            "audience": "circle",
+            "client_key": str(uuid.uuid4()),
+        },
+        content_type="application/json",
+        headers={"X-Request-ID": NGINX_ID},
+    )
+    assert response.status_code == 201, response.content
+    structlog.contextvars.clear_contextvars()  # the worker is another process
+    stream = captured("json")
+    with structlog.contextvars.bound_contextvars(job="push_worker", request_id="the-workers-own"):
+        report = deliver_due()
+        # Once the job is done, the worker's lines are its own again.
+        assert structlog.contextvars.get_contextvars()["request_id"] == "the-workers-own"
+    assert report.failed == 1
+    lines = _lines(stream)
+    worked_out = next(line for line in lines if line["event"].startswith("push news"))
+    assert worked_out == {**worked_out, "request_id": NGINX_ID, "job": "push_news"}
+    assert worked_out["event"].endswith(": 1 messages queued")
+    refused = next(line for line in lines if line["level"] == "warning")
+    assert refused == {**refused, "request_id": NGINX_ID, "job": "push_worker"}
+    assert refused["event"].endswith("failed: 400 Bad Request")
+
+
+def test_news_nobody_asked_for_is_worked_out_under_an_id_of_its_own(personas, captured):
+    from core.audience import Audience
+    from core.push.services import push_news_expand, push_notify_later
+
+    structlog.contextvars.clear_contextvars()  # written by a job outside any request
+    push_notify_later(
+        person_id=personas.person.pk,
+        kind="note",
+        audience=Audience.CIRCLE,
+        title="New note about Jean",
+        body="",
+        url="/",
+    )
+    stream = captured("json")
+    push_news_expand()
+    [line] = [line for line in _lines(stream) if line["event"].startswith("push news")]
+    assert len(line["request_id"]) == 32
+
+
+def test_a_copy_asked_for_with_a_request_id_is_built_under_that_id(
+    client, personas, captured, monkeypatch
+):
+    from families.services import export
+
+    def broken(person, reader):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(export, "build_zip", broken)
+    client.force_login(personas.carer)  # Jean's coordinator
+    response = client.post(
+        f"/people/{personas.person.pk}/copy/", headers={"X-Request-ID": NGINX_ID}
+    )
+    assert response.status_code == 302
+    structlog.contextvars.clear_contextvars()
+    stream = captured("json")
+    assert export.record_exports_build_waiting() == 1
+    line = next(line for line in _lines(stream) if line["level"] == "error")
+    assert line == {**line, "request_id": NGINX_ID, "job": "export"}

@@ -159,6 +159,64 @@ async def test_frames_are_counted_as_they_are_sent():
     assert _sample("kith_websockets_open") == open_before
 
 
+FANOUT = "kith_fanout_commit_to_last_frame_seconds"
+
+
+async def test_a_change_is_timed_to_the_last_frame_written_not_the_first(settings):
+    import asyncio
+    import time
+
+    from core.metrics import FanoutClock
+
+    settings.FANOUT_QUIET_SECONDS = 0.2
+    clock = FanoutClock()
+    count, total = _sample(f"{FANOUT}_count"), _sample(f"{FANOUT}_sum")
+    committed_at = time.time() - 1.0  # committed a second ago
+    clock.frame_written(7, committed_at)
+    await asyncio.sleep(0.1)
+    clock.frame_written(7, committed_at)  # another socket, while the change is not yet quiet
+    await asyncio.sleep(0.15)
+    last = time.time()
+    clock.frame_written(7, committed_at)
+    assert _sample(f"{FANOUT}_count") == count, "timed before it was quiet"
+    await asyncio.sleep(0.35)
+    assert _sample(f"{FANOUT}_count") == count + 1
+    took = _sample(f"{FANOUT}_sum") - total
+    assert last - committed_at <= took < last - committed_at + 0.05
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_note_is_timed_once_from_its_commit_to_this_processs_last_socket(
+    personas, settings
+):
+    import asyncio
+
+    from channels.db import database_sync_to_async
+
+    from families.services import note_create
+
+    settings.FANOUT_QUIET_SECONDS = 0.2
+    path = f"/ws/people/{personas.person.pk}/"
+    sockets = [(await connect(user, path))[0] for user in (personas.carer, personas.family)]
+    sockets.append((await connect(personas.carer, path))[0])
+    count, total = _sample(f"{FANOUT}_count"), _sample(f"{FANOUT}_sum")
+    await database_sync_to_async(note_create)(
+        actor=personas.carer,
+        person_id=personas.person.pk,
+        kind="moment",
+        audience="circle",
+        body="Jean won at dominoes.",
+    )
+    for socket in sockets:
+        assert "Jean won at dominoes." in await socket.receive_from()
+    await asyncio.sleep(0.5)
+    # One note, one change: heard on the team's stream and the circle's, by three sockets.
+    assert _sample(f"{FANOUT}_count") == count + 1
+    assert 0 < _sample(f"{FANOUT}_sum") - total < 5
+    for socket in sockets:
+        await socket.disconnect()
+
+
 def test_no_persona_signed_in_opens_it(client, personas, settings):
     settings.METRICS_TOKEN = TOKEN
     for who, user in personas.all_users().items():

@@ -60,3 +60,23 @@ def test_nginx_serves_static_files_from_where_collectstatic_writes_them():
     assert var_dir is not None and alias is not None
     assert alias.group(1) == f"{var_dir.group(1)}/{Path(settings.STATIC_ROOT).name}/"
     assert settings.STATIC_URL == "/static/"
+
+
+def test_nginx_never_takes_a_process_out_of_service():
+    # Marking a process down after a failure took the last live one out too when its
+    # neighbour died and it had a storm of handshakes to answer (bench/restart_bench.py).
+    upstream = re.search(r"upstream kith_daphne \{(.*?)\}", SITE.read_text(), flags=re.DOTALL)
+    assert upstream is not None
+    servers = re.findall(r"^\s*server (\S+)(.*);$", upstream.group(1), flags=re.MULTILINE)
+    assert len(servers) >= 2
+    assert all(options.split() == ["max_fails=0"] for _address, options in servers), servers
+
+
+def test_daphne_lets_a_storm_of_handshakes_wait_rather_than_dropping_them():
+    [start] = _unit_lines(r"ExecStart=.*daphne").values()
+    timeout = re.search(r"--websocket_connect_timeout (\d+)", start)
+    assert timeout is not None, "daphne's own 5 s drops handshakes a reconnect storm queues"
+    sockets = re.search(r"location /ws/ \{.*?proxy_read_timeout (\d+)h;", SITE.read_text(), re.S)
+    assert sockets is not None
+    # Long enough for the pages of a killed process, and nginx waits at least as long.
+    assert 30 <= int(timeout.group(1)) <= int(sockets.group(1)) * 3600

@@ -8,33 +8,32 @@ processes cannot share an in-memory layer.
 """
 
 import asyncio
-import datetime
 import html
 import json
 import os
-import pwd
 import re
-import shlex
-import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
 from pathlib import Path
 
 import aiohttp
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from deploy.local import (
+    HOST,
+    NGINX,
+    WAIT_SECONDS,
+    NotStarted,
+    as_deployed,
+    nginx_in_front,
+    start_daphne,
+    stop,
+)
 from e2e.conftest import (
-    BASE_DIR,
     DEMO_PASSWORD,
     _free_port,
     _PostgresDatabase,
@@ -46,12 +45,6 @@ from e2e.conftest import (
 pytestmark = pytest.mark.deploy
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
-DEPLOY = BASE_DIR / "deploy"
-SITE = DEPLOY / "nginx" / "kith.conf"
-DAPHNE_UNIT = DEPLOY / "systemd" / "kith-daphne@.service"
-HOST = "127.0.0.1"
-WAIT_SECONDS = 10
 METRICS_TOKEN = "deployment-test-scrape-token"
 
 
@@ -62,117 +55,6 @@ def _missing(why: str) -> None:
     pytest.skip(why)
 
 
-def _daphne_command(port: int) -> list[str]:
-    """The unit's own ExecStart, with this virtualenv's daphne and the port as its instance."""
-    line = next(
-        line for line in DAPHNE_UNIT.read_text().splitlines() if line.startswith("ExecStart=")
-    )
-    program, *args = shlex.split(line.removeprefix("ExecStart="))
-    assert program.endswith("/daphne"), line
-    # The access log shows which process took each socket.
-    return [sys.executable, "-m", "daphne", "--access-log", "-"] + [
-        arg.replace("%i", str(port)) for arg in args
-    ]
-
-
-def _replace_once(text: str, old: str, new: str) -> str:
-    """A template change that breaks the rewrite must fail here, not pass unnoticed."""
-    assert text.count(old) == 1, f"expected {old!r} once in {SITE.name}"
-    return text.replace(old, new)
-
-
-def _site_for_test(
-    *, daphne_ports: list[int], http_port: int, https_port: int, tls: Path, static: Path
-) -> str:
-    """The site as shipped, moved onto this test's ports, certificate and static folder."""
-    site = SITE.read_text()
-    upstream = "".join(
-        f"    server {HOST}:{port} max_fails=1 fail_timeout=10s;\n" for port in daphne_ports
-    )
-    site, count = re.subn(
-        r"(?m)^    server 127\.0\.0\.1:\d+ max_fails=1 fail_timeout=10s;\n", "", site
-    )
-    assert count == 2, "the shipped upstream lists two daphne processes"
-    site = _replace_once(site, "upstream kith_daphne {\n", "upstream kith_daphne {\n" + upstream)
-    site = _replace_once(site, "    listen 80;\n", f"    listen {HOST}:{http_port};\n")
-    site = _replace_once(site, "    listen [::]:80;\n", "")
-    site = _replace_once(
-        site, "    listen 443 ssl http2;\n", f"    listen {HOST}:{https_port} ssl http2;\n"
-    )
-    site = _replace_once(site, "    listen [::]:443 ssl http2;\n", "")
-    site = _replace_once(
-        site, "/etc/letsencrypt/live/kith.example.org/fullchain.pem", str(tls / "cert.pem")
-    )
-    site = _replace_once(
-        site, "/etc/letsencrypt/live/kith.example.org/privkey.pem", str(tls / "key.pem")
-    )
-    return _replace_once(site, "alias /srv/kith/var/static/;", f"alias {static}/;")
-
-
-def _main_conf(root: Path) -> str:
-    """What /etc/nginx/nginx.conf gives a site, with every path inside this test's folder."""
-    temp = " ".join(
-        f"{kind}_temp_path {root / kind};" for kind in ("client_body", "proxy", "fastcgi")
-    )
-    # Run as root, nginx hands its workers to nobody, who may not read this test's folder.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    return f"""
-daemon off;
-{user}
-worker_processes 1;
-pid {root / "nginx.pid"};
-error_log {root / "error.log"} info;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {root / "access.log"};
-    {temp} uwsgi_temp_path {root / "uwsgi"}; scgi_temp_path {root / "scgi"};
-    include {root / "kith.conf"};
-}}
-"""
-
-
-def _self_signed_certificate(folder: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    # A fixed validity window: the test must not depend on the day it runs.
-    start = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + datetime.timedelta(days=365 * 100))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address(HOST))]), False)
-        .sign(key, hashes.SHA256())
-    )
-    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-
-
-def _wait_for_port(process: subprocess.Popen, port: int, log: Path) -> None:
-    import socket
-
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"nginx stopped ({process.returncode}):\n{log.read_text()}", pytrace=False)
-        with socket.socket() as probe:
-            if probe.connect_ex((HOST, port)) == 0:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"nginx did not listen within {WAIT_SECONDS}s:\n{log.read_text()}", pytrace=False)
-
-
 @dataclass
 class Deployment:
     https: str  # what people open
@@ -180,15 +62,6 @@ class Deployment:
     static_root: Path
     daphne_logs: list[Path] = field(default_factory=list)
     daphne_urls: list[str] = field(default_factory=list)  # each process, as a scraper sees it
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture
@@ -214,16 +87,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             env["REDIS_URL"] = redis_url  # one CHANNELS_PREFIX for all, from _server_env
         else:
             env.pop("REDIS_URL", None)
-        # A deployment's push endpoints are on the internet: the test-only opening is refused.
-        env.pop("PUSH_ALLOW_PRIVATE_ENDPOINTS", None)
-        env.update(
-            # As deploy/kith.env.example has it.
-            SECURE_COOKIES="true",
-            BEHIND_PROXY="true",
-            ALLOWED_HOSTS=HOST,
-            KITH_MANIFEST_STATIC="true",
-            METRICS_TOKEN=METRICS_TOKEN,
-        )
+        env = as_deployed(env, metrics_token=METRICS_TOKEN)
         _run(["migrate", "--noinput", "-v0"], env)
         _run(["collectstatic", "--noinput", "-v0"], env)
         _run(["seed_demo"], env)
@@ -235,44 +99,25 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         daphne_ports = [_free_port() for _ in range(2 if redis_url else 1)]
         for number, port in enumerate(daphne_ports):
             log = root / f"daphne-{number}.log"
-            with log.open("w") as handle:
-                processes.append(
-                    subprocess.Popen(
-                        _daphne_command(port),
-                        cwd=BASE_DIR,
-                        env=env,
-                        stdout=handle,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
+            processes.append(start_daphne(port, env, log))
             _wait_until_answering(processes[-1], port, log)
             deployment.daphne_logs.append(log)
             deployment.daphne_urls.append(f"http://{HOST}:{port}")
-        tls = root / "tls"
-        tls.mkdir()
-        _self_signed_certificate(tls)
-        (root / "kith.conf").write_text(
-            _site_for_test(
+        try:
+            nginx = nginx_in_front(
+                root,
                 daphne_ports=daphne_ports,
                 http_port=http_port,
                 https_port=https_port,
-                tls=tls,
                 static=deployment.static_root,
             )
-        )
-        (root / "nginx.conf").write_text(_main_conf(root))
-        nginx_log = root / "nginx.out"
-        command = [str(NGINX), "-p", str(root), "-c", str(root / "nginx.conf")]
-        command += ["-e", str(root / "error.log")]
-        with nginx_log.open("w") as handle:
-            processes.append(
-                subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=root)
-            )
-        _wait_for_port(processes[-1], https_port, root / "error.log")
-        yield deployment
+            with nginx:
+                yield deployment
+        except NotStarted as error:
+            pytest.fail(str(error), pytrace=False)
     finally:
         for process in reversed(processes):
-            _stop(process)
+            stop(process)
         if database:
             database.drop()
 

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.logs import job_context
+from core.logs import current_request_id, job_context
 from core.models import AuditEntry, User
 from families.access import (
     PersonAccess,
@@ -87,7 +87,9 @@ def record_export_request(*, actor: User, person_id: int) -> RecordExport:
     pending = RecordExport.objects.filter(person=access.person, status__in=PENDING).first()
     if pending is not None:
         return pending
-    export = RecordExport.objects.create(person=access.person, requested_by=actor)
+    export = RecordExport.objects.create(
+        person=access.person, requested_by=actor, request_id=current_request_id()
+    )
     audit_record(
         actor=actor,
         action=AuditEntry.Action.EXPORTED,
@@ -168,7 +170,8 @@ def record_exports_build_waiting(*, limit: int | None = None) -> int:
         export = record_export_claim()
         if export is None:
             break
-        with job_context("export", export_id=export.pk):
+        # Its lines carry the id of the request that asked for it.
+        with job_context("export", request_id=export.request_id, export_id=export.pk):
             record_export_build(export)
         done += 1
     return done
