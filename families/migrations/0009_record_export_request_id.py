@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0007_about_me'),
+        ('families', '0008_words_written_in_a_language'),
     ]
 
     operations = [
