@@ -110,6 +110,19 @@ def _database_pools_closed_before_teardown(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _site_language_active():
+    """Each test starts in the site's language. A request through the test client activates
+    the reader's language on the test's own thread and nothing turns it back, so a Welsh
+    page in one test would otherwise make the next test's command or service speak Welsh."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer(request, settings):
     """Each test gets its own in-memory layer, so no message leaks between tests.
 
