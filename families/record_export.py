@@ -83,11 +83,9 @@ class _Photos:
 
 
 def _visits(person: Person) -> list[dict[str, Any]]:
-    """The person's visits, if the rota is installed; an empty list otherwise."""
-    try:
-        from teams.models import Visit
-    except ImportError:  # the rota is optional to this export
-        return []
+    """The person's visits on the rota."""
+    from teams.models import Visit
+
     return [_row(v) for v in Visit.objects.filter(person=person).order_by("date", "pk")]
 
 

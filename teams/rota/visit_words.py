@@ -35,32 +35,40 @@ def expected_at(visit: Visit) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(seconds, tz=UTC).astimezone(rota_zone())
 
 
-def late_sentence(visit: Visit, person_name: str) -> str:
-    """ "Angela is running about 20 minutes late and will be with Jean around 8.20." """
-    name = visit.late_by.get_short_name() if visit.late_by else _("The carer")
+def _late_words(visit: Visit) -> tuple[int, dict[str, str | int]]:
+    """By about how many minutes, and who is late and when they expect to arrive."""
     minutes = visit.late_minutes or 0
     arrival = expected_at(visit)
-    around = clock_in_words(arrival.time()) if arrival else ""
+    return minutes, {
+        "name": visit.late_by.get_short_name() if visit.late_by else _("The carer"),
+        "minutes": minutes,
+        "time": clock_in_words(arrival.time()) if arrival else "",
+    }
+
+
+def late_sentence(visit: Visit, person_name: str) -> str:
+    """ "Angela is running about 20 minutes late and will be with Jean around 8.20." """
+    minutes, words = _late_words(visit)
     return ngettext(
         "%(name)s is running about %(minutes)s minute late and will be with %(person)s "
         "around %(time)s.",
         "%(name)s is running about %(minutes)s minutes late and will be with %(person)s "
         "around %(time)s.",
         minutes,
-    ) % {"name": name, "minutes": minutes, "person": person_name, "time": around}
+    ) % {**words, "person": person_name}
 
 
 def late_to_you(visit: Visit) -> str:
     """ "Angela is running about 20 minutes late and will be with you around 8.20." """
-    name = visit.late_by.get_short_name() if visit.late_by else _("The carer")
-    minutes = visit.late_minutes or 0
-    arrival = expected_at(visit)
-    around = clock_in_words(arrival.time()) if arrival else ""
-    return ngettext(
-        "%(name)s is running about %(minutes)s minute late and will be with you around %(time)s.",
-        "%(name)s is running about %(minutes)s minutes late and will be with you around %(time)s.",
-        minutes,
-    ) % {"name": name, "minutes": minutes, "time": around}
+    minutes, words = _late_words(visit)
+    return (
+        ngettext(
+            "%(name)s is running about %(minutes)s minute late and will be with you around %(time)s.",
+            "%(name)s is running about %(minutes)s minutes late and will be with you around %(time)s.",
+            minutes,
+        )
+        % words
+    )
 
 
 def _names(carers: list[User]) -> str:
@@ -116,40 +124,36 @@ def covering_sentence(visit: Visit, today: dt.date) -> str:
     ) % {"name": name, "window": window_words(visit, today)}
 
 
-def visited_sentence(visit: Visit, *, with_times: bool) -> str:
-    """ "Angela visited this morning, 8.05 to 9.50." Times only if the person shares check-ins."""
+def _done_words(visit: Visit, *, with_times: bool) -> dict[str, str]:
+    """Who came and when, for saying a visit is done: the times only if they are to be said."""
     carer = visit.done_by or visit.checked_in_by
-    name = carer.get_short_name() if carer else _("Someone from the team")
     began = visit.checked_in_at or visit.done_at
     assert began is not None and visit.done_at is not None
-    when = _part_of_day(began)
-    if not with_times:
-        return _("%(name)s visited %(when)s.") % {"name": name, "when": when}
-    local = rota_zone()
-    return _("%(name)s visited %(when)s, %(start)s to %(end)s.") % {
-        "name": name,
-        "when": when,
-        "start": clock_in_words(began.astimezone(local).time()),
-        "end": clock_in_words(visit.done_at.astimezone(local).time()),
+    words = {
+        "name": carer.get_short_name() if carer else _("Someone from the team"),
+        "when": _part_of_day(began),
     }
+    if with_times:
+        local = rota_zone()
+        words["start"] = clock_in_words(began.astimezone(local).time())
+        words["end"] = clock_in_words(visit.done_at.astimezone(local).time())
+    return words
+
+
+def visited_sentence(visit: Visit, *, with_times: bool) -> str:
+    """ "Angela visited this morning, 8.05 to 9.50." Times only if the person shares check-ins."""
+    words = _done_words(visit, with_times=with_times)
+    if not with_times:
+        return _("%(name)s visited %(when)s.") % words
+    return _("%(name)s visited %(when)s, %(start)s to %(end)s.") % words
 
 
 def visited_you(visit: Visit, *, with_times: bool) -> str:
     """ "Angela came to see you this morning, 8.05 to 9.50." """
-    carer = visit.done_by or visit.checked_in_by
-    name = carer.get_short_name() if carer else _("Someone from the team")
-    began = visit.checked_in_at or visit.done_at
-    assert began is not None and visit.done_at is not None
-    when = _part_of_day(began)
+    words = _done_words(visit, with_times=with_times)
     if not with_times:
-        return _("%(name)s came to see you %(when)s.") % {"name": name, "when": when}
-    local = rota_zone()
-    return _("%(name)s came to see you %(when)s, %(start)s to %(end)s.") % {
-        "name": name,
-        "when": when,
-        "start": clock_in_words(began.astimezone(local).time()),
-        "end": clock_in_words(visit.done_at.astimezone(local).time()),
-    }
+        return _("%(name)s came to see you %(when)s.") % words
+    return _("%(name)s came to see you %(when)s, %(start)s to %(end)s.") % words
 
 
 def instead_sentence(visit: Visit, person_name: str, today: dt.date) -> str:
