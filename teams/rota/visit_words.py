@@ -61,14 +61,12 @@ def late_sentence(visit: Visit, person_name: str) -> str:
 def late_to_you(visit: Visit) -> str:
     """ "Angela is running about 20 minutes late and will be with you around 8.20." """
     minutes, words = _late_words(visit)
-    return (
-        ngettext(
-            "%(name)s is running about %(minutes)s minute late and will be with you around %(time)s.",
-            "%(name)s is running about %(minutes)s minutes late and will be with you around %(time)s.",
-            minutes,
-        )
-        % words
+    said = ngettext(
+        "%(name)s is running about %(minutes)s minute late and will be with you around %(time)s.",
+        "%(name)s is running about %(minutes)s minutes late and will be with you around %(time)s.",
+        minutes,
     )
+    return said % words
 
 
 def _names(carers: list[User]) -> str:
