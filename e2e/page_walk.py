@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # htmx says so when a swap's target is missing; a listener makes it a console error.
 REPORT_HTMX_ERRORS = """
@@ -95,7 +96,13 @@ def walk(page: Page, server: str, *, start: str = "/", limit: int = 60) -> list[
             continue
         seen_shapes.add(shape(path))
         errors.clear()
-        response = page.goto(urljoin(server, path))
+        try:
+            response = page.goto(urljoin(server, path))
+        except PlaywrightTimeoutError:
+            # Now and then on a loaded machine a navigation never starts (the server logs no
+            # request for it); a second try tells that apart from a page that never answers.
+            print(f"walk: {path} did not load in time; trying once more")
+            response = page.goto(urljoin(server, path))
         page.wait_for_load_state("networkidle")
         visit = check(page, axe, errors, path)
         if response is None or response.status >= 400:
