@@ -28,6 +28,7 @@ prints that user's signed-in session as JSON.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import secrets
@@ -230,6 +231,10 @@ floor_application = ProtocolTypeRouter(
         "websocket": URLRouter([path("ws/", Viewer.as_asgi())]),  # type: ignore[arg-type, list-item]
     }
 )
+
+
+# Tuned as Kith is (core/asgi.py): what is loaded at start is frozen out of garbage collection.
+gc.freeze()
 
 
 def setup_floor() -> None:
