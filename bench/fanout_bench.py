@@ -12,9 +12,11 @@ What it does, all on 127.0.0.1:
   under prefixes of their own;
 - for 1, 20 and 200 viewers, spread evenly over the 2 processes, posts notes shared with the
   circle through process A's API (as Angela) and times, at every viewer, from the moment the
-  POST is sent to the moment the frame carrying that note arrives. Then the bare app, then the
-  floor, each get the same viewers, the same split into two groups and fragments of the same
-  size, posted to their A.
+  POST is sent to the moment the frame carrying that note arrives. The bare app and the floor
+  each get the same viewers, the same split into two groups and fragments of the same size,
+  posted to their A. All three apps' viewers are open at once and the measured notes take
+  turns (kith, bare, floor, kith, …), so a machine that slows down mid-run weighs on all three
+  alike.
 
 The three rows per viewer count, from cheapest to dearest:
 - "bare": a raw ASGI endpoint that group_sends the fragment, writing nothing; the least
@@ -63,7 +65,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AsyncExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,44 +307,47 @@ class Result:
         return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
-async def measure(
-    *,
-    viewers: int,
-    sockets: list[aiohttp.ClientWebSocketResponse],
-    post: Callable[[str], Awaitable[None]],
-    notes: int,
-    warmup: int,
-    frame_timeout: float,
-) -> tuple[Result, list[int]]:
-    arrivals = Arrivals(viewers=viewers)
-    listeners = [asyncio.create_task(listen(s, arrivals)) for s in sockets]
-    run = secrets.token_hex(4)
-    latencies: list[float] = []
-    post_ms: list[float] = []
-    spread_ms: list[float] = []
-    lost = 0
-    try:
-        for number in range(warmup + notes):
-            marker = f"bench-{run}-{number}"
-            complete = arrivals.expect(marker)
-            started = time.perf_counter()
-            await asyncio.wait_for(post(marker), POST_SECONDS)
-            posted = time.perf_counter()
-            with suppress(TimeoutError):
-                await asyncio.wait_for(complete.wait(), frame_timeout)
-            if number < warmup:
-                continue
-            post_ms.append((posted - started) * 1000)
-            times = arrivals.heard[marker]
-            lost += viewers - len(times)
-            latencies.extend((at - started) * 1000 for at in times)
-            if times:
-                spread_ms.append((max(times) - min(times)) * 1000)
-    finally:
-        for task in listeners:
+class Listening:
+    """One app's open viewers, hearing frames, and how a note is posted to it."""
+
+    def __init__(
+        self,
+        name: str,
+        sockets: list[aiohttp.ClientWebSocketResponse],
+        post: Callable[[str], Awaitable[None]],
+    ) -> None:
+        self.name = name
+        self.post = post
+        self.arrivals = Arrivals(viewers=len(sockets))
+        self.result = Result([], 0, 0, [], [])
+        self._run = secrets.token_hex(4)
+        self._numbered = 0
+        self._listeners = [asyncio.create_task(listen(s, self.arrivals)) for s in sockets]
+
+    async def note(self, frame_timeout: float, *, counted: bool) -> None:
+        """Post one note and wait until every viewer has it (or frame_timeout passes)."""
+        marker = f"bench-{self._run}-{self._numbered}"
+        self._numbered += 1
+        complete = self.arrivals.expect(marker)
+        started = time.perf_counter()
+        await asyncio.wait_for(self.post(marker), POST_SECONDS)
+        posted = time.perf_counter()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(complete.wait(), frame_timeout)
+        if not counted:
+            return
+        times = self.arrivals.heard[marker]
+        self.result.sent += self.arrivals.viewers
+        self.result.post_ms.append((posted - started) * 1000)
+        self.result.lost += self.arrivals.viewers - len(times)
+        self.result.latencies_ms.extend((at - started) * 1000 for at in times)
+        if times:
+            self.result.spread_ms.append((max(times) - min(times)) * 1000)
+
+    async def stop(self) -> None:
+        for task in self._listeners:
             task.cancel()
-        await asyncio.gather(*listeners, return_exceptions=True)
-    return Result(latencies, lost, notes * viewers, post_ms, spread_ms), arrivals.frame_sizes
+        await asyncio.gather(*self._listeners, return_exceptions=True)
 
 
 async def connect_all(
@@ -386,84 +391,112 @@ class Setup:
     viewers: list[dict[str, str]]
 
 
-async def run_kith(
-    setup: Setup, urls: list[str], count: int, options: argparse.Namespace
-) -> tuple[Result, list[int]]:
+async def open_kith(stack: AsyncExitStack, setup: Setup, urls: list[str], count: int) -> Listening:
+    """Kith's viewers listening on their timeline sockets, and Angela posting notes to A."""
     viewers = setup.viewers[:count]
     paths = [f"/ws/people/{setup.person_id}/"] * count
     cookies = [{setup.cookie_name: v["session"]} for v in viewers]
     sessions, sockets = await connect_all(urls, paths, cookies)
+    stack.push_async_callback(close_all, sessions, sockets)
     url_a = urls[0]
-    async with aiohttp.ClientSession(
-        base_url=url_a,
-        cookies={setup.cookie_name: setup.poster},
-        cookie_jar=aiohttp.CookieJar(unsafe=True),
-    ) as poster:
-        (await poster.get("/")).release()  # for the CSRF cookie
-        token = next(c.value for c in poster.cookie_jar if c.key == "csrftoken")
+    poster = await stack.enter_async_context(
+        aiohttp.ClientSession(
+            base_url=url_a,
+            cookies={setup.cookie_name: setup.poster},
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+        )
+    )
+    (await poster.get("/")).release()  # for the CSRF cookie
+    token = next(c.value for c in poster.cookie_jar if c.key == "csrftoken")
 
-        async def post(marker: str) -> None:
-            response = await poster.post(
-                f"/api/v1/people/{setup.person_id}/notes",
-                json={
-                    "kind": NOTE_KIND,
-                    "body": f"Jean enjoyed the garden today ({marker})",
-                    "audience": "circle",
-                    "client_key": str(uuid.uuid4()),
-                },
-                headers={"X-CSRFToken": token, "Referer": f"{url_a}/"},
-            )
-            if response.status != 201:
-                raise SystemExit(
-                    f"the note was refused ({response.status}): {await response.text()}"
-                )
-            response.release()
+    async def post(marker: str) -> None:
+        response = await poster.post(
+            f"/api/v1/people/{setup.person_id}/notes",
+            json={
+                "kind": NOTE_KIND,
+                "body": f"Jean enjoyed the garden today ({marker})",
+                "audience": "circle",
+                "client_key": str(uuid.uuid4()),
+            },
+            headers={"X-CSRFToken": token, "Referer": f"{url_a}/"},
+        )
+        if response.status != 201:
+            raise SystemExit(f"the note was refused ({response.status}): {await response.text()}")
+        response.release()
 
-        try:
-            return await measure(
-                viewers=count,
-                sockets=sockets,
-                post=post,
-                notes=options.notes,
-                warmup=options.warmup,
-                frame_timeout=options.frame_timeout,
-            )
-        finally:
-            await close_all(sessions, sockets)
+    listening = Listening("kith", sockets, post)
+    stack.push_async_callback(listening.stop)
+    return listening
 
 
-async def run_baseline(
+async def open_baseline(
+    stack: AsyncExitStack,
     urls: list[str],
     count: int,
     size: int,
-    options: argparse.Namespace,
     *,
     app: str,
     status: int,
     poster_cookies: dict[str, str] | None = None,
-) -> tuple[Result, list[int]]:
-    """Time one of bench/bare_app.py's apps, which answer a send with `status`."""
+) -> Listening:
+    """One of bench/bare_app.py's apps, which answer a send with `status`, listening."""
     paths = [f"/ws/?audience={'circle' if i % 2 == 0 else 'team'}" for i in range(count)]
     sessions, sockets = await connect_all(urls, paths, [{}] * count)
-    async with aiohttp.ClientSession(base_url=urls[0], cookies=poster_cookies) as poster:
+    stack.push_async_callback(close_all, sessions, sockets)
+    poster = await stack.enter_async_context(
+        aiohttp.ClientSession(base_url=urls[0], cookies=poster_cookies)
+    )
 
-        async def post(marker: str) -> None:
-            response = await poster.post("/send", params={"marker": marker, "size": str(size)})
-            if response.status != status:
-                raise SystemExit(f"the {app} app refused ({response.status})")
-            response.release()
+    async def post(marker: str) -> None:
+        response = await poster.post("/send", params={"marker": marker, "size": str(size)})
+        if response.status != status:
+            raise SystemExit(f"the {app} app refused ({response.status})")
+        response.release()
 
-        try:
-            return await measure(
-                viewers=count,
-                sockets=sockets,
-                post=post,
-                notes=options.notes,
-                warmup=options.warmup,
-                frame_timeout=options.frame_timeout,
-            )
-        finally:
-            await close_all(sessions, sockets)
+    listening = Listening(app, sockets, post)
+    stack.push_async_callback(listening.stop)
+    return listening
+
+
+async def one_count(
+    options: argparse.Namespace,
+    setup: Setup,
+    servers: dict[str, list[str]],
+    count: int,
+    *,
+    floor_cookies: dict[str, str],
+) -> tuple[dict[str, Result], int]:
+    """The three apps' results at `count` viewers, and the fragment size the baselines sent.
+
+    Every app's viewers are open at once and the measured notes take turns (kith, bare,
+    floor, kith, …), so a machine that slows down or speeds up mid-run weighs on all three
+    alike and the ratios compare like with like.
+    """
+    async with AsyncExitStack() as stack:
+        kith = await open_kith(stack, setup, servers["kith"], count)
+        # Kith's warm-up notes say how big its fragments are, for the baselines to match.
+        for _ in range(max(1, options.warmup)):
+            await kith.note(options.frame_timeout, counted=False)
+        sizes = kith.arrivals.frame_sizes
+        size = int(statistics.median(sizes)) if sizes else 2048
+        bare = await open_baseline(stack, servers["bare"], count, size, app="bare", status=204)
+        floor = await open_baseline(
+            stack,
+            servers["floor"],
+            count,
+            size,
+            app="floor",
+            status=201,
+            poster_cookies=floor_cookies,
+        )
+        apps = [kith, bare, floor]
+        for _ in range(options.warmup):
+            for listening in (bare, floor):
+                await listening.note(options.frame_timeout, counted=False)
+        for _ in range(options.notes):
+            for listening in apps:
+                await listening.note(options.frame_timeout, counted=True)
+        return {listening.name: listening.result for listening in apps}, size
 
 
 def _row(count: int, app: str, result: Result) -> str:
@@ -478,9 +511,7 @@ def _row(count: int, app: str, result: Result) -> str:
 async def bench(
     options: argparse.Namespace,
     setup: Setup,
-    kith: list[str],
-    bare: list[str],
-    floor: list[str],
+    servers: dict[str, list[str]],
     *,
     floor_cookies: dict[str, str],
 ) -> int:
@@ -493,24 +524,12 @@ async def bench(
     floor_ratios = []
     kith_floor_ratios = []
     for count in options.viewers:
-        kith_result, sizes = await run_kith(setup, kith, count, options)
-        size = int(statistics.median(sizes)) if sizes else 2048
-        bare_result, _sizes = await run_baseline(bare, count, size, options, app="bare", status=204)
-        floor_result, _sizes = await run_baseline(
-            floor,
-            count,
-            size,
-            options,
-            app="floor",
-            status=201,
-            poster_cookies=floor_cookies,
+        results, size = await one_count(options, setup, servers, count, floor_cookies=floor_cookies)
+        for app in ("kith", "bare", "floor"):
+            print(_row(count, app, results[app]))
+        kith_p95, bare_p95, floor_p95 = (
+            results[app].percentile(0.95) for app in ("kith", "bare", "floor")
         )
-        print(_row(count, "kith", kith_result))
-        print(_row(count, "bare", bare_result))
-        print(_row(count, "floor", floor_result))
-        kith_p95 = kith_result.percentile(0.95)
-        bare_p95 = bare_result.percentile(0.95)
-        floor_p95 = floor_result.percentile(0.95)
         ratio = kith_p95 / bare_p95
         ratios.append(ratio)
         floor_ratios.append(floor_p95 / bare_p95)
@@ -519,7 +538,7 @@ async def bench(
             f"{'':>7}  p95 kith/bare: {ratio:.2f}  p95 kith/floor: {kith_p95 / floor_p95:.2f}  "
             f"(fragment of {size} bytes)"
         )
-        lost += kith_result.lost + bare_result.lost + floor_result.lost
+        lost += sum(result.lost for result in results.values())
     print()
     print(f"Frames lost: {lost} (target: 0).")
     worst = max(ratios)
@@ -617,7 +636,8 @@ def main() -> int:
             daphnes("bench.bare_app:application", bare_env(redis_url), folder, "bare") as bare,
             daphnes("bench.bare_app:floor_application", floor_app_env, folder, "floor") as floor,
         ):
-            run = bench(options, setup, kith, bare, floor, floor_cookies=floor_cookies)
+            servers = {"kith": kith, "bare": bare, "floor": floor}
+            run = bench(options, setup, servers, floor_cookies=floor_cookies)
             return asyncio.run(run)
 
 
