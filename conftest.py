@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -20,6 +21,7 @@ from teams.models import Team
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TRAVEL = pytest.StashKey[time_machine.travel]()
+NEAR_MIDNIGHT = pytest.StashKey[bool]()
 
 
 # --- The day the tests run on --------------------------------------------------------------
@@ -44,6 +46,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     value = config.getoption("--today")
+    if not value and (moment := clock.clear_of_midnight(datetime.now(UTC))):
+        # Only the controller decides; pytest-xdist hands its options to the workers.
+        value = config.option.today = moment.isoformat()
+        config.stash[NEAR_MIDNIGHT] = True
     if not value:
         return
     from django.conf import settings
@@ -68,7 +74,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     from django.utils import timezone
 
-    return f"clock moved to {timezone.localtime():%A %d %B %Y %H:%M %Z} (--today)"
+    why = (
+        "too near midnight to finish the day"
+        if config.stash.get(NEAR_MIDNIGHT, False)
+        else "--today"
+    )
+    return f"clock moved to {timezone.localtime():%A %d %B %Y %H:%M %Z} ({why})"
 
 
 @pytest.fixture(autouse=True)

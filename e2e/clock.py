@@ -19,7 +19,7 @@ clock changes.
 import os
 import runpy
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 ENV = "KITH_TEST_TODAY"
 LOCAL = ZoneInfo("Europe/London")  # core.settings.TIME_ZONE; the root conftest checks they agree
 MORNING = time(9, 0)
+# The browser tests seed the demo's day once, as their server starts, and take a quarter of an
+# hour or more: a session that crossed midnight would lose that day halfway through. So a
+# session that starts this close to midnight, on the real clock, runs on the next day's instead,
+# from JUST_AFTER_MIDNIGHT.
+ROOM_BEFORE_MIDNIGHT = timedelta(minutes=90)
+JUST_AFTER_MIDNIGHT = time(0, 5)
 
 
 def parse_today(text: str) -> datetime:
@@ -47,6 +53,16 @@ def parse_today(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL)
     return moment
+
+
+def clear_of_midnight(now: datetime) -> datetime | None:
+    """The next day's JUST_AFTER_MIDNIGHT when now is too close to midnight, else None."""
+    local = now.astimezone(LOCAL)
+    next_day = local.date() + timedelta(days=1)
+    midnight = datetime.combine(next_day, time(0, 0), tzinfo=LOCAL)
+    if midnight.timestamp() - now.timestamp() > ROOM_BEFORE_MIDNIGHT.total_seconds():
+        return None
+    return datetime.combine(next_day, JUST_AFTER_MIDNIGHT, tzinfo=LOCAL)
 
 
 def start_travel(value: str) -> "time_machine.travel":

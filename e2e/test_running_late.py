@@ -8,7 +8,7 @@ takes it, and Sarah's page says Kasia is coming.
 
 The two visits are put on the rota for today by the test itself, for the whole day (from
 midnight to 23.59), so they are Angela's first of the day and Jean's next two whatever the
-weekday or hour the test runs (except in its last minutes before midnight).
+weekday or hour the test runs (a session too near midnight runs on the next day: e2e/clock.py).
 """
 
 import os
