@@ -21,6 +21,12 @@ def _snap(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
+SCRIPTS_NOT_ON_THE_PHONE = """
+Promise.all(Array.from(document.scripts, (s) => s.src).filter(Boolean).map(
+  (src) => caches.match(src).then((hit) => (hit ? null : src))
+)).then((found) => found.filter(Boolean))
+"""
+
 TWO_NOTES = ["Jean enjoyed her soup and we talked about the roses.", "Jean slept after lunch."]
 
 
@@ -81,6 +87,9 @@ def test_notes_written_offline_are_sent_once_when_the_signal_returns(phone_conte
     page.reload()
     expect(page.locator("#saved-banner")).to_be_visible()
     expect(page.locator("#saved-banner")).to_contain_text("You are offline")
+    # Every script the saved page names is on the phone: without timeline.js, a note that
+    # came back both live and in the catch-up once showed twice.
+    assert page.evaluate(SCRIPTS_NOT_ON_THE_PHONE) == []
     for words in TWO_NOTES:
         _write(page, words)
     expect(page.locator("#outbox-count")).to_have_text("2 notes are waiting to send.")

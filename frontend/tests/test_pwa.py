@@ -1,4 +1,6 @@
 import json
+import re
+from pathlib import Path
 
 from django.urls import reverse
 
@@ -64,3 +66,19 @@ def test_pages_carry_the_outbox_for_signed_in_people_only(personas):
     page = client.get(reverse("timeline", args=[personas.person.pk])).content.decode()
     assert 'id="outbox"' in page
     assert "data-outbox=" in page
+
+
+def test_every_static_file_a_page_uses_is_kept_for_offline(db):
+    """A saved page opens with no network only with the scripts and pictures it names: one it
+    lacked (timeline.js) once showed a note twice when the page's socket came back."""
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    named: set[str] = set()
+    for folder in sorted(Path(settings.BASE_DIR).glob("*/templates")):
+        for template in folder.rglob("*.*"):
+            named |= set(re.findall(r"""\{%\s*static\s+['"]([^'"]+)['"]""", template.read_text()))
+    assert "kith/timeline.js" in named  # the pattern finds what the templates name
+    body = Client().get(reverse("service_worker")).content.decode()
+    missing = sorted(path for path in named if static(path) not in body)
+    assert not missing, f"not kept for offline: {missing}"

@@ -18,15 +18,23 @@ from django.views.i18n import JavaScriptCatalog
 from core.requests import SignedInRequest
 from frontend.offline import pages_to_save
 
-# The app shell: enough to open Kith and say where things are with no network at all.
+# The app shell: every static file a page uses, so a page saved for offline works as it did
+# when it opens with no network (a saved timeline without timeline.js would show a note twice
+# when its socket came back). frontend/tests/test_pwa.py checks the templates name no other.
 SHELL_STATIC = (
     "kith/kith.css",
     "kith/app.js",
     "kith/outbox-core.js",
     "kith/outbox.js",
+    "kith/live.js",
+    "kith/timeline.js",
+    "kith/rota.js",
+    "kith/push.js",
+    "kith/photo-preview.js",
     "vendor/htmx-2.0.11.min.js",
     "vendor/htmx-ext-ws-2.0.4.js",
     "kith/icons/kith-192.png",
+    "kith/icons/apple-touch-icon.png",
 )
 
 
