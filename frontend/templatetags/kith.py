@@ -24,7 +24,9 @@ def photo_url(obj: Model | None) -> str:
     """The access-checked address of someone's photo, or "" when they have none."""
     if obj is None or not getattr(obj, "photo", None):
         return ""
-    route = _PHOTO_ROUTES.get(type(obj))
+    # isinstance, not type(): the signed-in user is a lazy stand-in for a User (a note's
+    # author on the live frame it writes), and its photo must show there as on the page.
+    route = next((name for kind, name in _PHOTO_ROUTES.items() if isinstance(obj, kind)), None)
     if route is None:
         return ""
     assert isinstance(obj, Person | User | CircleMember)  # the types _PHOTO_ROUTES names

@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,6 +206,27 @@ def test_the_writer_is_answered_with_the_very_fragment_the_sockets_were_sent(
     assert len(frames) == 1, "the team and the circle hear the same bytes"
     assert frames.pop() in response.content.decode()
     assert drawn == ["frontend/timeline/timeline.html#note_created"]
+
+
+def test_the_live_frame_shows_the_writers_photo_as_a_fresh_page_does(personas, as_user):
+    """The writer is the signed-in user, a lazy stand-in for her account: her photo must show
+    on the frame every open page is sent, not her initial (which a fresh page then corrects)."""
+    from core.tests.sockets import published
+
+    carer = personas.carer
+    carer.photo.save("face.jpg", ContentFile(b"not really a jpeg"), save=True)
+    with published() as sent:
+        as_user(carer).post(
+            reverse("note_create", args=[personas.person.pk]),
+            {"kind": "moment", "body": "Fed the birds", "audience": "circle"},
+            **HTMX,
+        )
+
+    photo = reverse("user_photo", args=[carer.pk])
+    (frame,) = {event.html for event in sent}
+    assert f'<img src="{photo}?v=' in frame
+    page = as_user(personas.family).get(reverse("timeline", args=[personas.person.pk]))
+    assert f'<img src="{photo}?v=' in page.content.decode()
 
 
 def test_the_same_form_sent_twice_saves_one_note(personas, as_user):
