@@ -248,6 +248,20 @@ def server_manage(request: pytest.FixtureRequest, server: str) -> Callable[..., 
     return lambda *command: _run(list(command), env)
 
 
+@pytest.fixture
+def server_log(request: pytest.FixtureRequest, server: str) -> Callable[[], str]:
+    """What the server has logged since this test began (its access log included)."""
+    log = request.config.stash[SERVER_LOG]
+    start = request.node.stash.get(LOG_OFFSET, 0)
+
+    def since_the_test_began() -> str:
+        with log.open() as lines:
+            lines.seek(start)
+            return lines.read()
+
+    return since_the_test_began
+
+
 # A failing browser test's report carries what daphne logged while it ran.
 
 

@@ -78,7 +78,9 @@ def _notes_on_server(page: Page, person_path: str) -> list[str]:
     return [item["body"] for item in response.json()["items"]]
 
 
-def test_notes_written_offline_are_sent_once_when_the_signal_returns(phone_context, server):
+def test_notes_written_offline_are_sent_once_when_the_signal_returns(
+    phone_context, server, server_log
+):
     context = phone_context()
     page = context.new_page()
     timeline = _open_jeans_timeline(page, server)
@@ -112,6 +114,9 @@ def test_notes_written_offline_are_sent_once_when_the_signal_returns(phone_conte
         expect(page.locator("article").filter(has_text=words)).to_have_count(1, timeout=15_000)
         expect(page.locator("#timeline article").filter(has_text=words)).to_have_count(1)
     expect(pending).to_have_count(0)
+    # Sent once each, not once by the page and again by the service worker's Background Sync.
+    uploads = re.findall(r'"POST /api/v1/people/\d+/notes/with-photos" 20[01]', server_log())
+    assert len(uploads) == len(TWO_NOTES), uploads
 
     # The very same outbox sent again (a retry after a lost answer) changes nothing.
     page.evaluate("items => Promise.all(items.map(i => KithOutbox.save(i)))", waiting)

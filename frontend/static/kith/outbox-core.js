@@ -124,14 +124,21 @@
       });
     },
     // Send everything waiting, oldest first, one at a time (the server sees them in order).
+    // One sender at a time on this phone: when the signal returns, the page and the service
+    // worker's Background Sync both start, and each would send every note again (its key
+    // keeps it one note, but that is a second upload of every note and photo on a weak signal).
     flush: function (csrf) {
-      return Outbox.all().then(function (items) {
-        return items.reduce(function (chain, item) {
-          return chain.then(function (results) {
-            return Outbox.send(item, csrf).then(function (r) { results.push(r); return results; });
-          });
-        }, Promise.resolve([]));
-      });
+      function sendAll() {
+        return Outbox.all().then(function (items) {
+          return items.reduce(function (chain, item) {
+            return chain.then(function (results) {
+              return Outbox.send(item, csrf).then(function (r) { results.push(r); return results; });
+            });
+          }, Promise.resolve([]));
+        });
+      }
+      var locks = scope.navigator && scope.navigator.locks;
+      return locks ? locks.request(DB, sendAll) : sendAll();
     },
   };
 

@@ -288,7 +288,9 @@
     var shown = items.filter(function (item) {
       return item.what !== "reply" && String(item.personId) === person;
     });
-    Object.keys(sentHere).forEach(function (key) { shown.push(sentHere[key]); });
+    Object.keys(sentHere).forEach(function (key) {
+      if (String(sentHere[key].personId) === person) shown.push(sentHere[key]);
+    });
     // Newest first, as the timeline is.
     shown.sort(function (a, b) { return a.createdAt < b.createdAt ? 1 : -1; });
     list.textContent = "";
@@ -347,7 +349,10 @@
   window.addEventListener("online", flush);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "outbox-changed") render();
+      if (!event.data || event.data.type !== "outbox-changed") return;
+      // Sent by the service worker: shown as sent, as if this page had sent it.
+      (event.data.sent || []).forEach(function (item) { sentHere[item.id] = item; });
+      render();
     });
   }
   document.addEventListener("DOMContentLoaded", flush);

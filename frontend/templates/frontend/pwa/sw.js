@@ -94,7 +94,18 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(
     self.KithOutbox.flush().then(async (results) => {
       const windows = await self.clients.matchAll({ type: "window" });
-      windows.forEach((client) => client.postMessage({ type: "outbox-changed" }));
+      // What was sent, so an open page shows it as sent until the note itself arrives.
+      const sent = results
+        .filter((result) => result.done && result.item.what !== "reply")
+        .map(({ item }) => ({
+          id: item.id,
+          what: item.what,
+          personId: item.personId,
+          kindLabel: item.kindLabel,
+          createdAt: item.createdAt,
+          fields: { body: item.fields.body },
+        }));
+      windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent }));
       if (results.some((result) => result.keep === "retry")) throw new Error("retry later");
     })
   );
