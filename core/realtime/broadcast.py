@@ -204,12 +204,6 @@ def _log(
     """
     names = sorted(streams)
     last = _locked_streams(names)
-    if len(last) < len(names):
-        # A stream's first event: made here (by whichever write gets there first), then locked.
-        EventStream.objects.bulk_create(
-            [EventStream(name=name) for name in names if name not in last], ignore_conflicts=True
-        )
-        last = _locked_streams(names)
     # Every stream's event in one INSERT (each gets its id back), and every stream moved on to
     # its new event in one UPDATE.
     events = Event.objects.bulk_create(
@@ -243,13 +237,20 @@ _STREAMS = connection.ops.quote_name(EventStream._meta.db_table)
 
 
 def _locked_streams(names: list[str]) -> dict[str, int]:
-    """The last event of each of these streams that exists, locked until the write commits."""
-    marks = ", ".join(["%s"] * len(names))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    """Each stream's last event (0 for a new stream), locked until the write commits.
+
+    One statement, row by row in the order given (names sorted): a stream that does not exist
+    yet is made, one that does is locked (its no-change update takes the row lock). Locking
+    the streams that existed first and making the others after let two first writes about a
+    person deadlock on PostgreSQL: each held a stream the other was waiting for while it
+    waited for the other's new stream to commit. SQLite runs one write at a time anyway.
+    """
+    rows = ", ".join(["(%s, 0)"] * len(names))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT name, last_event_id FROM {_STREAMS} WHERE name IN ({marks})"  # noqa: S608
-            f" ORDER BY name{lock}",
+            f"INSERT INTO {_STREAMS} (name, last_event_id) VALUES {rows}"  # noqa: S608
+            f" ON CONFLICT (name) DO UPDATE SET last_event_id = {_STREAMS}.last_event_id"
+            " RETURNING name, last_event_id",
             names,
         )
         return dict(cursor.fetchall())
