@@ -47,7 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     value = config.getoption("--today")
     if not value and (moment := clock.clear_of_midnight(datetime.now(UTC))):
-        # Only the controller decides; pytest-xdist hands its options to the workers.
+        # Decided once, here: pytest-xdist's workers read the moment from the environment set
+        # below (the --today default), since they start after this and inherit it.
         value = config.option.today = moment.isoformat()
         config.stash[NEAR_MIDNIGHT] = True
     if not value:

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -299,10 +300,11 @@ async def _quiet(run: Run) -> None:
 
 def _presence(run: Run) -> tuple[Counter, int]:
     """Fresh rows by (user, person), and every row however old."""
+    # "Fresh" by this process's clock, which the servers' keeps step with, never the
+    # database's: with the session's clock moved (--today, or near midnight) they differ.
     fresh = run.servers.sql(
-        "SELECT user_id, person_id FROM core_liveviewer"
-        " WHERE seen_at >= now() - make_interval(secs => %s)",
-        FRESH_FOR.total_seconds(),
+        "SELECT user_id, person_id FROM core_liveviewer WHERE seen_at >= %s",
+        datetime.now(UTC) - FRESH_FOR,
     )
     [(every,)] = run.servers.sql("SELECT count(*) FROM core_liveviewer")
     return Counter(fresh), every

@@ -19,7 +19,7 @@ from e2e import clock
         # Summer: 23:00 UTC is already midnight in London, and 21:45 UTC is 22:45 there.
         ("2026-07-01T21:45:00+00:00", "2026-07-02T00:05+01:00"),
         ("2026-07-01T23:00:00+00:00", None),
-        # The evening before the clocks go back (01:00 GMT becomes 02:00 BST, then 01:00 GMT).
+        # The evening before the clocks go back (02:00 BST becomes 01:00 GMT that night).
         ("2026-10-24T22:00:00+00:00", "2026-10-25T00:05+01:00"),
     ],
 )
