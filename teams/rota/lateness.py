@@ -145,6 +145,9 @@ def visit_cant_make_it(*, actor: User, visit_id: int, now: dt.datetime | None = 
     Offer.objects.filter(pk__in=[o.pk for o in offers]).update(
         status=Offer.Status.WITHDRAWN, decided_at=now
     )
+    # The visit's streams (its person's, then the team's) before the offers' (the team's
+    # alone): every write takes streams in name order, or two of them can deadlock.
+    live.visit_changed(visit, kind="visit.cant_make_it")
     for offer in offers:
         offer.status, offer.decided_at, offer.visit = Offer.Status.WITHDRAWN, now, visit
         live.offer_changed(offer, kind="offer.withdrawn")
@@ -156,7 +159,6 @@ def visit_cant_make_it(*, actor: User, visit_id: int, now: dt.datetime | None = 
         before=before,
         after=snapshot(visit),
     )
-    live.visit_changed(visit, kind="visit.cant_make_it")
     person = visit.person
     today = local_today()
     push_notify_later(

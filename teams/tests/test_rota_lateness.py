@@ -279,3 +279,29 @@ def test_a_visit_is_marked_done_only_after_saying_you_are_there(personas):
         lateness.visit_mark_done(actor=teammate(personas), visit_id=visit.pk)
     visit.refresh_from_db()
     assert visit.done_at is None
+
+
+def test_cant_make_it_takes_its_streams_in_name_order(personas, monkeypatch):
+    """Every write locks the streams it is logged to in name order, all of them, across every
+    announcement it makes: taken out of order, two writes about one person can deadlock on
+    PostgreSQL (this one took the team's stream for the offer before the person's)."""
+    from core.realtime import broadcast
+
+    visit = _todays_visit(personas)
+    services.visit_offer(actor=personas.carer, visit_id=visit.pk)
+    taken: list[list[str]] = []
+    real = broadcast._locked_streams
+
+    def noting(names):
+        taken.append(list(names))
+        return real(names)
+
+    monkeypatch.setattr(broadcast, "_locked_streams", noting)
+    lateness.visit_cant_make_it(actor=personas.carer, visit_id=visit.pk)
+
+    held: set[str] = set()
+    for names in taken:
+        new = [name for name in names if name not in held]
+        assert all(name > max(held) for name in new) if held else True, taken
+        held.update(names)
+    assert len(taken) >= 2, "the visit and the withdrawn offer"

@@ -69,6 +69,9 @@ def offer_accept(*, actor: User, offer_id: int) -> Visit:
     offer = offer_access_or_404(actor, offer_id)
     _offer_not_for(actor, offer)
     now = timezone.now()
+    # The visit first, then its offer, as every change to a visit and its offers takes them
+    # ("I can't make it", skipping it): the other way round, two of them can deadlock.
+    visit = visit_access_or_404(actor, offer.visit_id, lock=True)
     won = Offer.objects.filter(pk=offer.pk, status=Offer.Status.OPEN).update(
         status=Offer.Status.ACCEPTED, accepted_by=actor, decided_at=now
     )
@@ -76,7 +79,6 @@ def offer_accept(*, actor: User, offer_id: int) -> Visit:
         offer.refresh_from_db()
         offer_accept_refusal(actor=actor, offer=offer)
         raise ValidationError(_("This offer was taken back, so nothing has changed."))
-    visit = visit_access_or_404(actor, offer.visit_id, lock=True)
     if actor.pk in visit.carer_ids:
         raise ValidationError(_("You are already going to this visit."))
     before = snapshot(visit)
