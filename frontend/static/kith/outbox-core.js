@@ -6,6 +6,7 @@
 (function (scope) {
   "use strict";
   var DB = "kith-outbox";
+  var SEND_TIMEOUT_MS = 3 * 60 * 1000;
   var STORE = "notes";
 
   function open() {
@@ -83,7 +84,8 @@
       return run("readwrite", function (store) { store.put(item); });
     },
     // Send one item. Resolves to the item's new state; never rejects on a network failure.
-    send: function (item, csrf) {
+    // onSent(item) is told as soon as the server has it, before anything else is sent.
+    send: function (item, csrf, onSent) {
       var headers = { "X-CSRFToken": csrf || item.csrf, "Accept": "application/json" };
       var body;
       if (item.what === "reply") {
@@ -108,6 +110,9 @@
         body: body,
         credentials: "same-origin",
         headers: headers,
+        // A send that hangs on a weak signal gives way (kept, tried again) rather than hold
+        // up every other note and sender on this phone; long enough for photos on 3G.
+        signal: AbortSignal.timeout ? AbortSignal.timeout(SEND_TIMEOUT_MS) : undefined,
       }).then(function (response) {
         return response.json().catch(function () { return null; }).then(function (body) {
           return outcome(response.status, body);
@@ -116,7 +121,11 @@
         return { keep: "retry" };
       }).then(function (result) {
         if (result.done) {
-          return Outbox.remove(item.id).then(function () { return { done: true, item: item, saved: result.saved }; });
+          return Outbox.remove(item.id).then(function () {
+            return onSent ? onSent(item) : null;
+          }).then(function () {
+            return { done: true, item: item, saved: result.saved };
+          });
         }
         item.problem = result.keep;
         item.detail = result.detail || "";
@@ -127,12 +136,13 @@
     // One sender at a time on this phone: when the signal returns, the page and the service
     // worker's Background Sync both start, and each would send every note again (its key
     // keeps it one note, but that is a second upload of every note and photo on a weak signal).
-    flush: function (csrf) {
+    // onSent is called inside the turn, so whoever looks next already knows what was sent.
+    flush: function (csrf, onSent) {
       function sendAll() {
         return Outbox.all().then(function (items) {
           return items.reduce(function (chain, item) {
             return chain.then(function (results) {
-              return Outbox.send(item, csrf).then(function (r) { results.push(r); return results; });
+              return Outbox.send(item, csrf, onSent).then(function (r) { results.push(r); return results; });
             });
           }, Promise.resolve([]));
         });

@@ -325,10 +325,8 @@
   function flush() {
     if (!navigator.onLine) return render();
     if (!flushing) {
-      flushing = Outbox.flush(csrf()).then(function (results) {
-        results.forEach(function (result) {
-          if (result.done && result.item.what !== "reply") sentHere[result.item.id] = result.item;
-        });
+      flushing = Outbox.flush(csrf(), function (item) {
+        if (item.what !== "reply") sentHere[item.id] = item;
       }).then(render, render).then(function () { flushing = null; });
     }
     return flushing;

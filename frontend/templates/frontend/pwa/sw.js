@@ -87,25 +87,31 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// Each note the server has, told to the open pages at once (still inside the outbox's turn),
+// so a page shows it as sent until the note itself arrives.
+async function tellThePages(item) {
+  if (item.what === "reply") return;
+  const sent = [{
+    id: item.id,
+    what: item.what,
+    personId: item.personId,
+    kindLabel: item.kindLabel,
+    createdAt: item.createdAt,
+    fields: { body: item.fields.body },
+  }];
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent }));
+}
+
 // Background Sync: send the outbox even when no Kith page is open. A failure that may pass
 // (no signal, server trouble) rejects, so the browser tries again later.
 self.addEventListener("sync", (event) => {
   if (event.tag !== "kith-outbox") return;
   event.waitUntil(
-    self.KithOutbox.flush().then(async (results) => {
-      const windows = await self.clients.matchAll({ type: "window" });
-      // What was sent, so an open page shows it as sent until the note itself arrives.
-      const sent = results
-        .filter((result) => result.done && result.item.what !== "reply")
-        .map(({ item }) => ({
-          id: item.id,
-          what: item.what,
-          personId: item.personId,
-          kindLabel: item.kindLabel,
-          createdAt: item.createdAt,
-          fields: { body: item.fields.body },
-        }));
-      windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent }));
+    self.KithOutbox.flush(undefined, tellThePages).then(async (results) => {
+      // Every window of Kith, the ones this worker does not control too.
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent: [] }));
       if (results.some((result) => result.keep === "retry")) throw new Error("retry later");
     })
   );
