@@ -177,7 +177,8 @@ def build_in(env: dict[str, str], people: int = PEOPLE) -> dict[str, Any]:
     from e2e.conftest import BASE_DIR, _on_the_test_day
 
     result = subprocess.run(
-        [sys.executable, "-m", "e2e.reliability_world", str(people)],
+        # Through e2e/clock.py, as the servers start: its sessions and days on their clock.
+        [sys.executable, "-m", "e2e.clock", "-m", "e2e.reliability_world", str(people)],
         cwd=BASE_DIR,
         env=_on_the_test_day(env),
         capture_output=True,
