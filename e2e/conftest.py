@@ -253,13 +253,13 @@ def server_log(request: pytest.FixtureRequest, server: str) -> Callable[[], str]
     """What the server has logged since this test began (its access log included)."""
     log = request.config.stash[SERVER_LOG]
     start = request.node.stash.get(LOG_OFFSET, 0)
+    return lambda: _logged_since(log, start)
 
-    def since_the_test_began() -> str:
-        with log.open() as lines:
-            lines.seek(start)
-            return lines.read()
 
-    return since_the_test_began
+def _logged_since(log: Path, offset: int) -> str:
+    with log.open() as lines:
+        lines.seek(offset)
+        return lines.read()
 
 
 # A failing browser test's report carries what daphne logged while it ran.
@@ -277,9 +277,7 @@ def pytest_runtest_makereport(
     report = yield
     log = item.config.stash.get(SERVER_LOG, None)
     if report.failed and log and log.exists():
-        with log.open() as lines:
-            lines.seek(item.stash.get(LOG_OFFSET, 0))
-            report.sections.append(("daphne log", lines.read()))
+        report.sections.append(("daphne log", _logged_since(log, item.stash.get(LOG_OFFSET, 0))))
     return report
 
 

@@ -87,6 +87,12 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// Every window of Kith, the ones this worker does not control too.
+async function tellEveryWindow(message) {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  windows.forEach((client) => client.postMessage(message));
+}
+
 // Each note the server has, told to the open pages at once (still inside the outbox's turn),
 // so a page shows it as sent until the note itself arrives.
 async function tellThePages(item) {
@@ -99,8 +105,7 @@ async function tellThePages(item) {
     createdAt: item.createdAt,
     fields: { body: item.fields.body },
   }];
-  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent }));
+  await tellEveryWindow({ type: "outbox-changed", sent });
 }
 
 // Background Sync: send the outbox even when no Kith page is open. A failure that may pass
@@ -109,9 +114,7 @@ self.addEventListener("sync", (event) => {
   if (event.tag !== "kith-outbox") return;
   event.waitUntil(
     self.KithOutbox.flush(undefined, tellThePages).then(async (results) => {
-      // Every window of Kith, the ones this worker does not control too.
-      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-      windows.forEach((client) => client.postMessage({ type: "outbox-changed", sent: [] }));
+      await tellEveryWindow({ type: "outbox-changed", sent: [] });
       if (results.some((result) => result.keep === "retry")) throw new Error("retry later");
     })
   );
