@@ -122,3 +122,30 @@ def test_a_row_nobody_renews_stops_counting_within_half_a_minute(personas, time_
     time_machine.shift(timedelta(seconds=2))
     assert _watching(personas) == set()
     assert presence.FRESH_FOR.total_seconds() <= 30
+
+
+def test_the_languages_listening_are_those_of_fresh_pages_about_this_person_only(
+    personas, time_machine, django_assert_num_queries
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    personas.family.language = "cy"
+    personas.family.save(update_fields=["language"])
+    person, english = personas.person.pk, personas.carer.language
+    assert english != "cy"
+
+    def page(name: str, user, about: int) -> None:
+        presence.viewer_joined(channel_name=name, user_id=user.pk, person_id=about)
+
+    page("the carer's page", personas.carer, person)
+    # A Welsh page about someone else is not listening to this person.
+    page("the neighbour's page", personas.family, personas.neighbour.pk)
+    assert presence.languages_listening(person_id=person) == {english}
+    page("a Welsh page", personas.family, person)
+    page("another Welsh page", personas.family, person)
+    with django_assert_num_queries(1):
+        assert presence.languages_listening(person_id=person) == {english, "cy"}
+    # The carer's page is renewed; the Welsh ones were on a process that died.
+    time_machine.shift(presence.FRESH_FOR - timedelta(seconds=1))
+    presence.viewers_still_here(channel_names=["the carer's page"])
+    time_machine.shift(timedelta(seconds=2))
+    assert presence.languages_listening(person_id=person) == {english}
