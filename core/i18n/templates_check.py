@@ -12,7 +12,9 @@ from django.template.base import Lexer, TokenType
 
 # Words that are the same in every language.
 ALLOWED = {"Kith"}
-SKIPPED_SUFFIXES = {".js", ".webmanifest", ".svg"}
+# ".py": makemessages writes a Python copy beside each template while it runs, and another
+# check (or test, on another worker) may be running it at the same moment.
+SKIPPED_SUFFIXES = {".js", ".webmanifest", ".svg", ".py"}
 # Script and style bodies are code, and comments are for us.
 CODE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->", re.S | re.I)
 TAG = re.compile(r"<[^>]*>")

@@ -31,6 +31,16 @@ def test_every_template_marks_its_words():
     assert unmarked_in(sorted(settings.BASE_DIR.glob("*/templates"))) == {}
 
 
+def test_the_copies_makemessages_leaves_beside_templates_are_not_templates(tmp_path):
+    """makemessages writes page.html.py beside page.html while it runs; a catalogue test on
+    another worker did, and this check read the copy's stand-in words as unmarked."""
+    from core.i18n.templates_check import unmarked_in
+
+    (tmp_path / "page.html").write_text("{% load i18n %}<p>{% translate 'Marked' %}</p>")
+    (tmp_path / "page.html.py").write_text("BBBB gettext(u'Marked') XXXX")
+    assert unmarked_in([tmp_path]) == {}
+
+
 def _copy_of_locale(tmp_path):
     copy = tmp_path / "locale"
     shutil.copytree(settings.LOCALE_PATHS[0], copy)
