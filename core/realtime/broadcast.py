@@ -15,12 +15,12 @@ from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import translation
 
 from core.audience import Audience
 from core.models import Event, EventStream
 from core.realtime import presence
+from core.realtime.db import quoted_column
 from core.realtime.groups import (
     language_group,
     person_group,
@@ -257,16 +257,11 @@ def _locked_streams(names: list[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def _quoted(field: Field) -> str:
-    assert field.column is not None, "a concrete field"
-    return connection.ops.quote_name(field.column)
-
-
 # The INSERT of every write's events, written out once (see _events_written).
 _EVENT_FIELDS = [field for field in Event._meta.concrete_fields if not field.primary_key]
 _EVENTS = connection.ops.quote_name(Event._meta.db_table)
-_EVENT_COLUMNS = ", ".join(_quoted(field) for field in _EVENT_FIELDS)
-_EVENT_ID = _quoted(next(field for field in Event._meta.concrete_fields if field.primary_key))
+_EVENT_COLUMNS = ", ".join(quoted_column(field) for field in _EVENT_FIELDS)
+_EVENT_ID = quoted_column(next(field for field in Event._meta.concrete_fields if field.primary_key))
 _EVENT_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
 
 

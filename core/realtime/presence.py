@@ -25,7 +25,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from core.models import LiveViewer, User
-from core.realtime.db import database_call
+from core.realtime.db import database_call, quoted_column
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ def watching_live(*, person_id: int) -> set[int]:
 
 def _column(model: type[Model], name: str) -> str:
     field = model._meta.get_field(name)
-    assert isinstance(field, Field) and field.column is not None, "a concrete field"
-    return connection.ops.quote_name(field.column)
+    assert isinstance(field, Field), "a concrete field"
+    return quoted_column(field)
 
 
 def _languages_sql() -> str:
