@@ -247,6 +247,8 @@ if _AUDIT_READ_MINUTES < 1:
     raise ImproperlyConfigured("AUDIT_READ_PERIOD_MINUTES must be at least 1")
 AUDIT_READ_PERIOD = timedelta(minutes=_AUDIT_READ_MINUTES)
 
+# Django's database sessions, read in one statement written once (core/session_store.py).
+SESSION_ENGINE = "core.session_store"
 # Phones get shared and lost: a session ends after this long without use.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 8 * 60 * 60)
 # Renewed while in use, but written at most this often (see SlidingSessionMiddleware).

@@ -20,7 +20,6 @@ from django.utils import translation
 from core.audience import Audience
 from core.models import Event, EventStream
 from core.realtime import presence
-from core.realtime.db import quoted_column
 from core.realtime.groups import (
     language_group,
     person_group,
@@ -29,6 +28,7 @@ from core.realtime.groups import (
     team_group,
     user_group,
 )
+from core.sql import quoted_column, quoted_table
 
 MESSAGE = "event.message"
 
@@ -234,7 +234,7 @@ def _log(
 # The two statements on the streams of every write, as plain SQL: the same on SQLite and
 # PostgreSQL, and without the cost of building them through the ORM each time (which was more
 # than running them).
-_STREAMS = connection.ops.quote_name(EventStream._meta.db_table)
+_STREAMS = quoted_table(EventStream)
 
 
 def _locked_streams(names: list[str]) -> dict[str, int]:
@@ -259,7 +259,7 @@ def _locked_streams(names: list[str]) -> dict[str, int]:
 
 # The INSERT of every write's events, written out once (see _events_written).
 _EVENT_FIELDS = [field for field in Event._meta.concrete_fields if not field.primary_key]
-_EVENTS = connection.ops.quote_name(Event._meta.db_table)
+_EVENTS = quoted_table(Event)
 _EVENT_COLUMNS = ", ".join(quoted_column(field) for field in _EVENT_FIELDS)
 _EVENT_ID = quoted_column(next(field for field in Event._meta.concrete_fields if field.primary_key))
 _EVENT_ROW = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"

@@ -21,8 +21,7 @@ from typing import ParamSpec, TypeVar
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection, connections
-from django.db.models import Field
+from django.db import connections
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,9 +81,3 @@ def catch_up_call(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     if not runs_in_parallel():
         return database_call(function)
     return database_sync_to_async(function, thread_sensitive=False, executor=_catch_up_executor())
-
-
-def quoted_column(field: Field) -> str:
-    """A concrete field's column, quoted for this database: for SQL written out once."""
-    assert field.column is not None, "a concrete field"
-    return connection.ops.quote_name(field.column)

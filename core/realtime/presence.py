@@ -21,11 +21,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Field, Model
 from django.utils import timezone
 
 from core.models import LiveViewer, User
-from core.realtime.db import database_call, quoted_column
+from core.realtime.db import database_call
+from core.sql import quoted_field, quoted_table
 
 logger = logging.getLogger(__name__)
 
@@ -69,20 +69,13 @@ def watching_live(*, person_id: int) -> set[int]:
     )
 
 
-def _column(model: type[Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field), "a concrete field"
-    return quoted_column(field)
-
-
 def _languages_sql() -> str:
-    quote = connection.ops.quote_name
     return (
-        f"SELECT DISTINCT u.{_column(User, 'language')}"  # noqa: S608
-        f" FROM {quote(LiveViewer._meta.db_table)} v INNER JOIN {quote(User._meta.db_table)} u"
-        f" ON u.{_column(User, 'id')} = v.{_column(LiveViewer, 'user')}"
-        f" WHERE v.{_column(LiveViewer, 'person')} = %s"
-        f" AND v.{_column(LiveViewer, 'seen_at')} >= %s"
+        f"SELECT DISTINCT u.{quoted_field(User, 'language')}"  # noqa: S608
+        f" FROM {quoted_table(LiveViewer)} v INNER JOIN {quoted_table(User)} u"
+        f" ON u.{quoted_field(User, 'id')} = v.{quoted_field(LiveViewer, 'user')}"
+        f" WHERE v.{quoted_field(LiveViewer, 'person')} = %s"
+        f" AND v.{quoted_field(LiveViewer, 'seen_at')} >= %s"
     )
 
 

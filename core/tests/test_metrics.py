@@ -65,10 +65,13 @@ def test_requests_are_counted_by_route_and_status_never_by_path(client, personas
     client.force_login(personas.family)
     labels = {"route": "person", "method": "GET", "status": "200"}
     before = _sample("kith_http_requests_total", **labels)
-    timed = _sample("kith_http_request_duration_seconds_count", route="person")
+    timed = _sample("kith_http_request_duration_seconds_count", route="person", method="GET")
     assert client.get(f"/people/{personas.person.pk}/").status_code == 200
     assert _sample("kith_http_requests_total", **labels) == before + 1
-    assert _sample("kith_http_request_duration_seconds_count", route="person") == timed + 1
+    assert (
+        _sample("kith_http_request_duration_seconds_count", route="person", method="GET")
+        == timed + 1
+    )
     refused = {"route": "person", "method": "GET", "status": "404"}
     before_refused = _sample("kith_http_requests_total", **refused)
     client.get(f"/people/{personas.neighbour.pk + 1000}/")
@@ -76,6 +79,27 @@ def test_requests_are_counted_by_route_and_status_never_by_path(client, personas
     text = scrape()
     assert f"/people/{personas.person.pk}" not in text
     assert 'route="person"' in text
+
+
+def test_a_note_written_is_timed_apart_from_the_timeline_read_at_the_same_address(client, personas):
+    # The API's list and its write share one address, so one route name: only the method
+    # tells a slow write from a quick read.
+    client.force_login(personas.carer)
+    address = f"/api/v1/people/{personas.person.pk}/notes"
+    route = "api:note_list"
+    reads = _sample("kith_http_request_duration_seconds_count", route=route, method="GET")
+    writes = _sample("kith_http_request_duration_seconds_count", route=route, method="POST")
+    assert client.get(address).status_code == 200
+    written = client.post(
+        address, {"kind": "moment", "body": "Out in the garden"}, content_type="application/json"
+    )
+    assert written.status_code == 201
+    assert _sample("kith_http_request_duration_seconds_count", route=route, method="GET") == (
+        reads + 1
+    )
+    assert _sample("kith_http_request_duration_seconds_count", route=route, method="POST") == (
+        writes + 1
+    )
 
 
 def test_an_address_no_route_knows_is_counted_without_its_path(client, db):
