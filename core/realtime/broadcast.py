@@ -5,7 +5,6 @@ web layer turns that into fragments, registered here per kind of thing (``regist
 once per audience and language listening. Core renders nothing and knows no template.
 """
 
-import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from core.audience import Audience
+from core.channel_layers import group_send_all
 from core.models import Event, EventStream
 from core.realtime import presence
 from core.realtime.groups import (
@@ -315,10 +315,9 @@ def _layer() -> BaseChannelLayer:
 
 
 def _send(events: list[Event], *, person_id: int | None, team_id: int | None) -> None:
-    """Every frame of a write, sent in one trip to the event loop, side by side.
+    """Every frame of a write, sent together: one trip to the event loop, two to Redis.
 
-    Each group hears one frame of these, so sending them at once keeps every group's order;
-    a group that cannot be sent to holds up none of the others.
+    Each group hears one frame of these, so sending them at once keeps every group's order.
     """
     if not events:
         return
@@ -333,16 +332,7 @@ def _send(events: list[Event], *, person_id: int | None, team_id: int | None) ->
             frames.append(
                 (group, {"type": MESSAGE, "id": event.pk, "html": html + cursor, **timing})
             )
-    async_to_sync(_send_all)(layer, frames)
-
-
-async def _send_all(layer: BaseChannelLayer, frames: list[tuple[str, dict[str, Any]]]) -> None:
-    sent = await asyncio.gather(
-        *(layer.group_send(group, message) for group, message in frames), return_exceptions=True
-    )
-    failed = [outcome for outcome in sent if isinstance(outcome, BaseException)]
-    if failed:
-        raise failed[0]
+    async_to_sync(group_send_all)(layer, frames)
 
 
 def access_changed(*, user_id: int) -> None:
