@@ -252,3 +252,45 @@ def test_the_docs_page_loads_swagger_from_our_own_static_files(db, plain_static_
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), f"{url} is not among our static files"
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+# Who the API hands its views -------------------------------------------------------------------
+
+
+def test_a_write_is_handed_the_account_itself_with_its_second_factor_said(personas, monkeypatch):
+    from families import services
+
+    actors = []
+    write = services.note_create_once
+
+    def spy(**kwargs):
+        actors.append(kwargs["actor"])
+        return write(**kwargs)
+
+    monkeypatch.setattr(services, "note_create_once", spy)
+    client = signed_in(personas.carer)
+    answer = client.post(
+        f"/api/v1/people/{personas.person.pk}/notes",
+        {"kind": "moment", "body": "A walk to the shop"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201
+    [actor] = actors
+    # Not a lazy stand-in (each of whose uses goes through proxies): the account, loaded once.
+    assert type(actor) is User
+    assert actor.pk == personas.carer.pk
+    # The second factor's middleware has had its say (a plain account has no such field).
+    assert getattr(actor, "otp_device", "never set") is None
+
+
+def test_signed_out_the_api_still_refuses_and_a_change_still_needs_its_token(personas):
+    assert Client().get(f"/api/v1/people/{personas.person.pk}").status_code == 401
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.carer)
+    refused = client.post(
+        f"/api/v1/people/{personas.person.pk}/notes",
+        {"kind": "moment", "body": "No token"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
