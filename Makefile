@@ -29,12 +29,13 @@ run: $(INSTALLED)
 	$(MANAGE) push_worker --stop-with-parent & $(MANAGE) export_worker --stop-with-parent & \
 	  exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) core.asgi:application
 
-# Two runs: everything but the browser on both cores, then the browser tests, which share one
-# Chromium and one server and hold an event loop that the other tests' database calls refuse.
+# Two runs, each on both cores: everything but the browser, then the browser tests, which hold
+# an event loop that the other tests' database calls refuse. Each worker of the second run has
+# its own Chromium, server and database.
 test: lint $(CHROMIUM) $(NGINX)
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -n 2
-	$(BIN)/python -m pytest -m e2e
+	$(BIN)/python -m pytest -m e2e -n 2
 
 # The suite but the browser on every day of a week and across both clock changes (.ci/day-sweep
 # says which moments, and how to choose others). Slow: one whole run per moment.
