@@ -125,3 +125,26 @@ def test_a_reaction_from_the_page_retried_stays_given(personas, sockets_fail):
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert Reaction.objects.filter(note=note, user=personas.carer, kind="thanks").count() == 1
+
+
+def test_a_note_is_saved_and_answered_when_redis_itself_is_away(personas, settings, caplog):
+    # Kith's own Redis layer, sending a write's frames together, to a Redis nobody runs.
+    import redis
+
+    from core.channel_layers import redis_channel_layer
+
+    settings.CHANNEL_LAYERS = {
+        "default": redis_channel_layer("redis://127.0.0.1:9/0", prefix="away")
+    }
+    client = _client(personas.carer)
+    url = f"/api/v1/people/{personas.person.pk}/notes"
+    body = {"kind": "visit", "body": "Tea in the garden.", "client_key": str(uuid.uuid4())}
+
+    answered = _api(client, url, body)
+
+    assert answered.status_code == 201
+    assert Note.objects.filter(body="Tea in the garden.").count() == 1
+    # The failure to tell open pages is written down, not raised (catch-up covers the pages).
+    [failed] = [r for r in caplog.records if "on_commit" in r.getMessage()]
+    assert failed.exc_info is not None
+    assert isinstance(failed.exc_info[1], redis.ConnectionError)
