@@ -103,23 +103,38 @@ class KithRedisChannelLayer(RedisChannelLayer):
         live write sends to two groups or more: each trip held up the writer's frames. Here the
         first trip forgets and reads the members of every group, the second drops and adds
         every message; each member still gets the message once, under the same limits.
+
+        The groups must differ: one call's messages share a moment, so no order is kept among
+        them (a write sends one frame per stream and language, and a page hears one of them).
+        A Redis host that fails holds up none of the others; the first failure is raised after.
         """
-        for group, _message in sends:
+        groups = [group for group, _message in sends]
+        for group in groups:
             self.require_valid_group_name(group)  # raises TypeError, before anything is sent
-        members = await self._members_of([group for group, _message in sends])
+        if len(set(groups)) != len(groups):
+            raise ValueError("each group at most once in one call: their order is not kept")
+        members, failures = await self._members_of(groups)
         # By connection: (inbox key, the message for the members there, the inbox's capacity).
         to_add: dict[int, list[tuple[str, bytes, int]]] = defaultdict(list)
         for (_group, message), channels in zip(sends, members, strict=True):
+            if channels is None:
+                continue  # its host did not answer
             by_connection, messages, capacities = self._map_channel_keys_to_connection(
                 channels, message
             )
             for index, keys in by_connection.items():
                 to_add[index].extend((key, messages[key], capacities[key]) for key in keys)
-        await _all_or_first_error(self._add_unless_full(i, each) for i, each in to_add.items())
+        outcomes = await asyncio.gather(
+            *(self._add_unless_full(i, each) for i, each in to_add.items()), return_exceptions=True
+        )
+        _raise_first([*failures, *outcomes])
 
-    async def _members_of(self, groups: list[str]) -> list[list[str]]:
-        """Every group's channels now, those not renewed within group_expiry forgotten first."""
-        found: list[list[str]] = [[] for _group in groups]
+    async def _members_of(
+        self, groups: list[str]
+    ) -> tuple[list[list[str] | None], list[BaseException | None]]:
+        """Every group's channels now (None where its host failed), those not renewed within
+        group_expiry forgotten first; and each host's failure."""
+        found: list[list[str] | None] = [None for _group in groups]
         by_connection: dict[int, list[int]] = defaultdict(list)
         for position, group in enumerate(groups):
             by_connection[self.consistent_hash(group)].append(position)
@@ -135,8 +150,11 @@ class KithRedisChannelLayer(RedisChannelLayer):
             for position, names in zip(positions, replies[1::2], strict=True):
                 found[position] = [name.decode("utf8") for name in names]
 
-        await _all_or_first_error(read(i, positions) for i, positions in by_connection.items())
-        return found
+        failures = await asyncio.gather(
+            *(read(i, positions) for i, positions in by_connection.items()),
+            return_exceptions=True,
+        )
+        return found, failures
 
     async def _add_unless_full(self, index: int, entries: list[tuple[str, bytes, int]]) -> None:
         keys = [key for key, _message, _capacity in entries]
@@ -166,11 +184,13 @@ async def group_send_all(layer: BaseChannelLayer, sends: Sequence[Send]) -> None
     if isinstance(layer, KithRedisChannelLayer):
         await layer.group_send_all(sends)
         return
-    await _all_or_first_error(layer.group_send(group, message) for group, message in sends)
+    outcomes = await asyncio.gather(
+        *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
+    )
+    _raise_first(outcomes)
 
 
-async def _all_or_first_error(calls: Any) -> None:
-    outcomes = await asyncio.gather(*calls, return_exceptions=True)
+def _raise_first(outcomes: Sequence[object]) -> None:
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             raise outcome

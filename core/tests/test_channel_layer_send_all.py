@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+import redis
 from channels.layers import InMemoryChannelLayer
 
 from core.channel_layers import KithRedisChannelLayer, group_send_all, redis_channel_layer
@@ -164,3 +165,46 @@ def test_messages_are_added_by_channels_redis_own_script():
     ours = [line.strip() for line in _ADD_UNLESS_FULL.strip().splitlines()]
     start = theirs.index(ours[0])
     assert theirs[start : start + len(ours)] == ours
+
+
+@pytest.mark.redis
+async def test_the_same_group_twice_in_one_call_is_refused_before_anything_is_sent(processes):
+    a, _b = processes
+    listening = await a.new_channel()
+    await a.group_add("team", listening)
+    with pytest.raises(ValueError, match="at most once"):
+        await a.group_send_all(
+            [("team", {"type": "event.message", "id": 1}), ("team", {"type": "event.message"})]
+        )
+    assert await _heard(a, listening, within=0.5) == []
+
+
+@pytest.mark.redis
+async def test_a_redis_host_that_fails_holds_up_none_of_the_others(redis_url):
+    # Two hosts, as a sharded deployment has: the second is not running.
+    config = redis_channel_layer(redis_url, prefix=f"kith-test-{secrets.token_hex(4)}")["CONFIG"]
+    away = {**config["hosts"][0], "address": "redis://127.0.0.1:9/0"}
+    layer = KithRedisChannelLayer(**{**config, "hosts": [config["hosts"][0], away]})
+    try:
+        on_the_live_host = [
+            f"group-{n}" for n in range(20) if layer.consistent_hash(f"group-{n}") == 0
+        ]
+        on_the_host_away = [
+            f"group-{n}" for n in range(20) if layer.consistent_hash(f"group-{n}") == 1
+        ]
+        live_group, away_group = on_the_live_host[0], on_the_host_away[0]
+        listening = await layer.new_channel()
+        while layer.consistent_hash(layer.non_local_name(listening)) != 0:
+            listening = await layer.new_channel()  # its inbox on the live host too
+        await layer.group_add(live_group, listening)
+
+        with pytest.raises(redis.ConnectionError):
+            await layer.group_send_all(
+                [
+                    (away_group, {"type": "event.message", "id": "lost"}),
+                    (live_group, {"type": "event.message", "id": "heard"}),
+                ]
+            )
+        assert _ids(await _heard(layer, listening)) == ["heard"]
+    finally:
+        await layer.close_pools()
