@@ -155,3 +155,80 @@ def test_the_app_is_installable(phone_context, server):
     assert page.locator("link[rel=manifest]").count() == 1
     _until(page, "navigator.serviceWorker.ready.then(r => r.active !== null)")
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == f"{server}/"
+
+
+# The photos a page shows (faces, a note's pictures), each as the address it asks for.
+PHOTOS_ON_THE_PAGE = """
+Array.from(document.querySelectorAll('img'), (image) => image.getAttribute('src'))
+  .filter((src) => /^\\/(users|people|circle)\\/\\d+\\/photo\\/|^\\/note-photos\\/\\d+\\/$/
+    .test(src))
+"""
+PHOTOS_NOT_KEPT = """
+(photos) => caches.open('kith-saved').then((cache) => Promise.all(photos.map(
+  (src) => cache.match(src, { ignoreVary: true }).then((hit) => (hit ? null : src))
+))).then((found) => found.filter(Boolean))
+"""
+BROKEN_PICTURES = """
+Array.from(document.images).filter((image) => image.complete && image.naturalWidth === 0)
+  .map((image) => image.getAttribute('src'))
+"""
+
+
+def _until_photos_kept(page: Page, photos: list[str], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while missing := page.evaluate(PHOTOS_NOT_KEPT, photos):
+        assert time.monotonic() < deadline, f"photos not kept after {seconds}s: {missing}"
+        page.wait_for_timeout(200)
+
+
+def test_a_saved_page_read_offline_shows_its_faces_and_photos(phone_context, server):
+    context = phone_context()
+    page = context.new_page()
+    _open_jeans_timeline(page, server)
+    photos = page.evaluate(PHOTOS_ON_THE_PAGE)
+    assert any(src.startswith("/users/") for src in photos), photos
+    assert any(src.startswith("/note-photos/") for src in photos), photos
+    _until_photos_kept(page, photos)
+
+    _go_offline(context)
+    page.reload()
+    expect(page.locator("#saved-banner")).to_be_visible()
+    # Every photo answers from the phone, those further down (loaded when scrolled to) too.
+    answered = page.evaluate(
+        "(photos) => Promise.all(photos.map((src) => fetch(src).then((r) => r.ok, () => false)))",
+        photos,
+    )
+    assert all(answered), dict(zip(photos, answered, strict=True))
+    page.locator(".note-photos img").first.scroll_into_view_if_needed()
+    expect(page.locator(".note-photos img").first).to_have_js_property("complete", True)
+    assert page.evaluate(BROKEN_PICTURES) == []
+    assert page.locator(".photo-missing").count() == 0
+    _snap(page, "timeline-offline-photos")
+
+
+def test_a_photo_not_kept_gives_way_to_an_initial_or_a_word_offline(phone_context, server):
+    context = phone_context()
+    page = context.new_page()
+    _open_jeans_timeline(page, server)
+    photos = page.evaluate(PHOTOS_ON_THE_PAGE)
+    _until_photos_kept(page, photos)
+    # As when a page shows more photos than a phone keeps: none of them is on the phone.
+    page.evaluate(
+        "(photos) => caches.open('kith-saved').then((cache) => Promise.all("
+        "  photos.map((src) => cache.delete(src, { ignoreVary: true }))))",
+        photos,
+    )
+
+    _go_offline(context)
+    page.reload()
+    expect(page.locator("#saved-banner")).to_be_visible()
+    face = page.locator("#timeline .note .avatar[data-initial]").first
+    expect(face.locator("img")).to_have_count(0)
+    expect(face).to_have_text(re.compile(r"^[A-Z]$"))
+    first_photo = page.locator("#timeline .note-photos li").first
+    first_photo.scroll_into_view_if_needed()
+    expect(first_photo.locator(".photo-missing")).to_have_text(
+        "This photo shows when you have a signal."
+    )
+    assert page.evaluate(BROKEN_PICTURES) == []
+    _snap(page, "timeline-offline-photos-not-kept")

@@ -28,6 +28,20 @@ def test_the_service_worker_is_served_from_the_root_and_never_cached(db):
     assert "kith/outbox-core" in body
 
 
+def test_the_service_worker_keeps_exactly_the_photos_pages_show(db):
+    """Photos a saved page shows are kept with it; no other page is taken for a photo."""
+    body = Client().get(reverse("service_worker")).content.decode()
+    found = re.search(r"const CONFIG = (\{.*\});", body)
+    assert found is not None
+    config = json.loads(found.group(1))
+    photo = re.compile(config["photoPattern"])
+    for name in ("user_photo", "person_photo", "circle_photo", "note_photo"):
+        assert photo.match(reverse(name, args=[42])), name
+    for name in ("note_photo_view", "person", "timeline"):
+        assert not photo.match(reverse(name, args=[42])), name
+    assert not photo.match(reverse("user_photo", args=[42]) + "elsewhere/")
+
+
 def test_the_offline_page_holds_nothing_about_anyone(personas):
     client = Client()
     client.force_login(personas.carer)

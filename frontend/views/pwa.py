@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -76,6 +77,16 @@ def manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
+# The pages that answer with a photo: the service worker keeps those a saved page shows.
+PHOTO_PAGES = ("user_photo", "person_photo", "circle_photo", "note_photo")
+
+
+def photo_pattern() -> str:
+    """Every photo's path, as one pattern the service worker can test a path against."""
+    paths = (re.escape(reverse(name, args=[0])).replace("/0/", r"/\d+/") for name in PHOTO_PAGES)
+    return f"^(?:{'|'.join(paths)})$"
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     # The scripts' words too, in this device's language: pages opened offline need them.
@@ -93,6 +104,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offline": reverse("offline"),
         "catalogue": reverse("javascript_catalog"),
         "savedList": reverse("offline_pages"),
+        "photoPattern": photo_pattern(),
         "icon": static("kith/icons/kith-192.png"),
         "outboxScript": static("kith/outbox-core.js"),
     }

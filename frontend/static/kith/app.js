@@ -59,6 +59,27 @@
   });
 })();
 
+// A photo that cannot load (no signal, and not kept with the saved page) gives way to what
+// stands in for it, never a broken picture: a face to the person's initial, a note's photo to
+// a word about when it will show.
+(function () {
+  "use strict";
+  document.addEventListener("error", function (event) {
+    var image = event.target;
+    if (!(image instanceof HTMLImageElement)) return;
+    var avatar = image.closest(".avatar[data-initial]");
+    if (avatar) {
+      avatar.textContent = avatar.dataset.initial;
+      return;
+    }
+    if (!image.closest(".note-photos")) return;
+    var missing = document.createElement("span");
+    missing.className = "photo-missing";
+    missing.textContent = gettext("This photo shows when you have a signal.");
+    image.replaceWith(missing);
+  }, true);
+})();
+
 // A live page whose session ended (signed out in another tab, a new password, too long idle:
 // the server closes its socket with 4401) says so and offers to sign in again. The socket
 // library does not reconnect after that code, so the page never knocks on a closed door.

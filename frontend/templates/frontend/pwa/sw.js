@@ -7,6 +7,10 @@ const CONFIG = {{ config|safe }};
 importScripts(CONFIG.outboxScript);
 const SHELL = "kith-shell-" + CONFIG.version;
 const SAVED = "kith-saved";
+// The photos the saved pages show (faces, a note's pictures), kept with them so a page read
+// offline shows what it showed. Enough for a week's pages, never the whole archive.
+const PHOTO = new RegExp(CONFIG.photoPattern);
+const MAX_PHOTOS = 200;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -36,6 +40,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(request));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  } else if (PHOTO.test(url.pathname)) {
+    event.respondWith(photo(request));
   } else if (url.pathname === CONFIG.catalogue) {
     // The scripts' words: fresh when online (the language may have changed), kept for offline.
     event.respondWith(fetch(request).catch(() => caches.match(request, { ignoreVary: true })));
@@ -50,6 +56,18 @@ async function navigate(request) {
     const saved = await (await caches.open(SAVED)).match(request, { ignoreSearch: true, ignoreVary: true });
     if (saved) return withSavedBanner(saved);
     return (await caches.match(CONFIG.offline)) || Response.error();
+  }
+}
+
+// From the network while there is one; offline, the copy kept with the saved pages. A photo's
+// address changes with the photo, so a kept copy is never an older picture.
+async function photo(request) {
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    const saved = await (await caches.open(SAVED)).match(request, { ignoreVary: true });
+    // None: the page shows the person's initial instead (app.js).
+    return saved || Response.error();
   }
 }
 
@@ -69,16 +87,35 @@ async function refreshSaved() {
   const { urls } = await list.json();
   const cache = await caches.open(SAVED);
   const keep = new Set(urls.map((path) => new URL(path, self.location.origin).href));
+  const photos = new Set();
   for (const path of urls) {
     const response = await fetch(path, { credentials: "same-origin" });
     if (!response.ok || response.redirected) continue;
     const headers = new Headers(response.headers);
     headers.set("X-Kith-Saved-At", new Date().toISOString());
-    await cache.put(path, new Response(await response.blob(), { headers }));
+    const html = await response.text();
+    await cache.put(path, new Response(html, { headers }));
+    photosShownIn(html).forEach((href) => photos.add(href));
+  }
+  // The soonest visits' pages come first, so their photos are the ones kept.
+  for (const href of Array.from(photos).slice(0, MAX_PHOTOS)) {
+    keep.add(href);
+    if (await cache.match(href, { ignoreVary: true })) continue;
+    const response = await fetch(href, { credentials: "same-origin" });
+    if (response.ok && !response.redirected) await cache.put(href, response);
   }
   for (const request of await cache.keys()) {
     if (!keep.has(request.url)) await cache.delete(request);
   }
+}
+
+function photosShownIn(html) {
+  const found = [];
+  for (const [, src] of html.matchAll(/<img\b[^>]*?\ssrc="([^"]+)"/g)) {
+    const url = new URL(src.replace(/&amp;/g, "&"), self.location.origin);
+    if (url.origin === self.location.origin && PHOTO.test(url.pathname)) found.push(url.href);
+  }
+  return found;
 }
 
 self.addEventListener("message", (event) => {
