@@ -13,6 +13,8 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/requirements.lock.installed
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+# Phones draw emoji (a note's 🙏, a feeling's face) in colour; the browser tests' screenshots should too.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 MSGFMT := /usr/bin/msgfmt
 
 .PHONY: run test lint day-sweep
@@ -32,7 +34,7 @@ run: $(INSTALLED)
 # Two runs, each on both cores: everything but the browser, then the browser tests, which hold
 # an event loop that the other tests' database calls refuse. Each worker of the second run has
 # its own Chromium, server and database.
-test: lint $(CHROMIUM) $(NGINX)
+test: lint $(CHROMIUM) $(EMOJI_FONT) $(NGINX)
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -n 2
 	$(BIN)/python -m pytest -m e2e -n 2
@@ -80,6 +82,16 @@ $(CHROMIUM):
 	else \
 	  echo "The browser tests need Debian's chromium. Install it, then run make test again:" >&2; \
 	  echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  exit 1; \
+	fi
+
+$(EMOJI_FONT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's colour emoji font for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji; \
+	else \
+	  echo "The browser tests need Debian's colour emoji font. Install it, then run make test again:" >&2; \
+	  echo "    sudo apt-get update && sudo apt-get install -y fonts-noto-color-emoji" >&2; \
 	  exit 1; \
 	fi
 
