@@ -178,6 +178,57 @@ def test_writing_a_note_with_htmx_gives_a_fresh_form_and_the_note(personas, as_u
     assert "Laughed at the radio" in html
 
 
+@pytest.mark.parametrize(
+    ("page", "links_to_it"), [("timeline", False), ("person", True)], ids=["timeline", "person"]
+)
+def test_a_shared_note_is_said_to_be_shared_where_the_writer_wrote_it(
+    personas, as_user, page, links_to_it
+):
+    person_id = personas.person.pk
+    current = f"http://testserver{reverse(page, args=[person_id])}"
+    response = as_user(personas.family).post(
+        reverse("note_create", args=[person_id]),
+        {"kind": "moment", "body": "Brought daffodils", "audience": "circle"},
+        HTTP_HX_CURRENT_URL=current,
+        **HTMX,
+    )
+
+    html = response.content.decode()
+    note = Note.objects.get()
+    said = html.split('<p id="note-shared"', 1)[1].split("</p>", 1)[0]
+    assert 'role="status" hx-swap-oob="innerHTML"' in said
+    assert "Your note is shared. Thank you." in said
+    link = f'href="{reverse("timeline", args=[person_id])}#note-{note.pk}"'
+    assert (link in said) is links_to_it
+
+
+def test_a_note_refused_is_never_said_to_be_shared(personas, as_user):
+    response = as_user(personas.family).post(
+        reverse("note_create", args=[personas.person.pk]),
+        {"kind": "moment", "body": "", "audience": "circle"},
+        **HTMX,
+    )
+
+    html = response.content.decode()
+    assert "Please write something first." in html
+    assert "note-shared" not in html and "is shared" not in html
+
+
+def test_a_welsh_writer_is_told_in_welsh(personas, as_user):
+    personas.family.language = "cy"
+    personas.family.save(update_fields=["language"])
+    response = as_user(personas.family).post(
+        reverse("note_create", args=[personas.person.pk]),
+        {"kind": "moment", "body": "Daeth â chennin Pedr", "audience": "circle"},
+        HTTP_HX_CURRENT_URL=f"http://testserver{reverse('person', args=[personas.person.pk])}",
+        **HTMX,
+    )
+
+    html = response.content.decode()
+    assert "Mae'ch nodyn wedi'i rannu. Diolch." in html
+    assert f"Ei weld yn newyddion {personas.person.name}" in html
+
+
 def test_the_writer_is_answered_with_the_very_fragment_the_sockets_were_sent(
     personas, as_user, monkeypatch
 ):

@@ -171,6 +171,13 @@ def note_create(request: SignedInRequest, person_id: int) -> HttpResponse:
     context = {"person": access.person, "form": form if saved is None else NoteForm(access=access)}
     response = render(request, f"{TEMPLATE}#note_form", context)
     if saved is not None:
+        # Said beside the form, wherever it was: a page that does not show the timeline (the
+        # family's page about the person) links to where the note now is.
+        timeline = reverse("timeline", args=[access.person.pk])
+        shown_here = request.htmx.current_url_abs_path == timeline
+        link = None if shown_here else f"{timeline}#note-{saved.value.pk}"
+        said = {"person": access.person, "shared": True, "oob": True, "news_link": link}
+        response.content += render(request, f"{TEMPLATE}#note_shared", said).content
         # The socket brings the note too; the page keeps whichever arrives first.
         response.content += _note_fragment(saved.value, created=True).encode()
     return response

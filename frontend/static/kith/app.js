@@ -59,6 +59,31 @@
   });
 })();
 
+// Once a note is shared, the form is put away and the page shows what happened: "Write a
+// note" at the top, the word that it went (#note-shared), and on the timeline the note itself
+// just below. Left as it was, the page would stay where the long form ended, among older notes.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var form = event.detail.elt;
+    var said = document.getElementById("note-shared");
+    if (!form || form.id !== "note-form" || !said || !said.textContent.trim()) return;
+    var composer = form.closest("details.composer");
+    if (!composer) return;
+    composer.open = false;
+    composer.scrollIntoView({ block: "start" });
+    composer.querySelector("summary").focus({ preventScroll: true });
+  });
+  // A new note begins without the last one's word.
+  document.addEventListener("toggle", function (event) {
+    var composer = event.target;
+    var said = document.getElementById("note-shared");
+    if (composer.matches && composer.matches("details.composer") && composer.open && said) {
+      said.textContent = "";
+    }
+  }, true);
+})();
+
 // A photo that cannot load (no signal, and not kept with the saved page) gives way to what
 // stands in for it, never a broken picture: a face to the person's initial, a note's photo to
 // a word about when it will show.
