@@ -86,8 +86,10 @@ def make_notes(count: int) -> tuple[int, int]:
     Reply.objects.bulk_create(
         Reply(note=n, author=sarah, body="Thank you for telling me.") for n in saved[::7]
     )
+    # Some of the demo's own notes already have Sarah's heart: those stay as they are.
     Reaction.objects.bulk_create(
-        Reaction(note=n, user=sarah, kind=Reaction.Kind.HEART) for n in saved[::5]
+        (Reaction(note=n, user=sarah, kind=Reaction.Kind.HEART) for n in saved[::5]),
+        ignore_conflicts=True,
     )
     NoteOutcome.objects.bulk_create(NoteOutcome(note=n, outcome=outcome) for n in saved[::11])
     return jean.pk, angela.pk

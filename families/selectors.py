@@ -122,24 +122,26 @@ def whos_who(access: PersonAccess) -> WhosWho:
     )
 
 
-def team_note_also_seen_by(person_id: int, kind: str) -> list[CircleMember]:
-    """Who in the circle, besides the team, sees a team note of this kind about the person.
+def circle_seeing_team_notes(person_id: int) -> dict[str, list[CircleMember]]:
+    """Who in the circle, besides the team, sees each kind of team note about the person.
 
     A concern is written for the team, but the person may let someone they name see concerns
     (families.services.sharing); families.access decides it and this asks the same question, so
     a note never claims "the team only" while a district nurse reads it. Members without an
-    account cannot see anything in Kith, so they are not named.
+    account cannot see anything in Kith, so they are not named. One query for every kind: a
+    page of notes asks it once, whichever kinds the page holds.
     """
-    if kind not in TEAM_AUDIENCE_KINDS_SHAREABLE:
-        return []
-    members = (
+    members = list(
         CircleMember.objects.filter(
             person_id=person_id, removed_at__isnull=True, user__isnull=False
         )
         .select_related("person")
         .order_by("name")
     )
-    return [m for m in members if kind in circle_kinds_for(m.person, m)]
+    return {
+        kind: [m for m in members if kind in circle_kinds_for(m.person, m)]
+        for kind in TEAM_AUDIENCE_KINDS_SHAREABLE
+    }
 
 
 def coordinator_phone_for(access: PersonAccess) -> str:

@@ -1,8 +1,8 @@
 import datetime as dt
+from typing import Any, cast
 
 from django import template
 from django.db.models import Model
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -12,7 +12,8 @@ from core.dates import moment_in_words
 from core.languages import words_language
 from core.models import User
 from families.models import CircleMember, Note, Person
-from families.selectors import team_note_also_seen_by
+from families.selectors import circle_seeing_team_notes
+from frontend.addresses import address as address_of
 
 register = template.Library()
 
@@ -32,7 +33,14 @@ def photo_url(obj: Model | None) -> str:
     assert isinstance(obj, Person | User | CircleMember)  # the types _PHOTO_ROUTES names
     # The file name changes with every new photo, so it doubles as a cache buster.
     name = obj.photo.name or ""  # never empty here: the photo was there above
-    return f"{reverse(route, args=[obj.pk])}?v={name.rsplit('/', 1)[-1][:8]}"
+    return f"{address_of(route, obj.pk)}?v={name.rsplit('/', 1)[-1][:8]}"
+
+
+@register.simple_tag
+def address(name: str, *ids: int | str) -> str:
+    """As {% url %} for a route named by ids alone, built without matching the route again
+    (frontend/addresses.py): a note's card names several, on every page and live note."""
+    return address_of(name, *ids)
 
 
 @register.filter
@@ -92,16 +100,14 @@ def seen_by(context: template.Context, note: Note) -> str:
     viewer, so the one rendering per audience stays right for everyone who gets it."""
     if note.audience != "team":
         return _("Seen by the team and the circle")
-    # Asked once per person and kind in a rendering, so a page's query count stays constant.
-    # A tag may keep anything in the render context; the stubs allow only Django's own values.
-    asked: dict[tuple[int, str], list[CircleMember]] = context.render_context.setdefault(  # type: ignore[assignment]
-        "kith_seen_by",
-        {},  # type: ignore[arg-type]
-    )
-    key = (note.person_id, note.kind)
-    if key not in asked:
-        asked[key] = team_note_also_seen_by(note.person_id, note.kind)
-    named = asked[key]
+    # Asked once per person in a rendering, whatever kinds of note a page holds, so every
+    # page of a timeline costs the same queries. Kept in the render context's first layer:
+    # each note's partial renders in a layer of its own, which would ask again per note.
+    outermost = cast("dict[str, Any]", context.render_context.dicts[0])
+    asked: dict[int, dict[str, list[CircleMember]]] = outermost.setdefault("kith_seen_by", {})
+    if note.person_id not in asked:
+        asked[note.person_id] = circle_seeing_team_notes(note.person_id)
+    named = asked[note.person_id].get(note.kind, [])
     if not named:
         return _("Seen by the team only")
     people = [f"{m.name} ({m.relationship})" if m.relationship else m.name for m in named]

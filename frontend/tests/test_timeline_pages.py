@@ -111,6 +111,29 @@ def test_the_page_costs_the_same_queries_with_5_or_40_notes(
     assert response.content.decode().count("Lovely") >= 20, "the replies are on the page"
 
 
+def test_every_page_costs_the_same_queries_whichever_kinds_of_team_note_it_holds(
+    personas, as_user, django_capture_on_commit_callbacks
+):
+    """Who sees a team note (its "Seen by" line) is asked once per page, not once per kind."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(personas.carer)
+
+    def queries() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(_timeline_url(personas))  # records the look; the next one is counted
+        with CaptureQueriesContext(connection) as counted:
+            assert client.get(_timeline_url(personas)).status_code == 200
+        return len(counted)
+
+    _note(personas, kind="handover", body="Key safe code changed")
+    one_kind = queries()
+    _note(personas, kind="concern", body="A bruise on her arm")
+    _note(personas, kind="visit", body="Helped with lunch", audience="team")
+    assert queries() == one_kind
+
+
 def test_older_notes_load_as_a_fragment(personas, as_user):
     for n in range(25):
         _note(personas, body=f"Note number {n}")
