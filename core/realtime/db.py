@@ -14,6 +14,7 @@ memory database lives on one connection: there they stay on the one thread.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from typing import ParamSpec, TypeVar
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connections
+from django.db.utils import load_backend
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,8 +32,18 @@ _catch_up_lock = threading.Lock()  # guards making the executors below
 
 
 def runs_in_parallel() -> bool:
-    """Whether socket database calls may run on several threads at once."""
-    return connections["default"].vendor == "postgresql"
+    """Whether socket database calls may run on several threads at once.
+
+    Read from the backend's class, never from ``connections["default"]``: on the event loop
+    that makes a connection object for the socket's own context (a few kilobytes each, held
+    as long as the socket is open), though its calls then run on other threads.
+    """
+    return _vendor(connections.settings["default"]["ENGINE"]) == "postgresql"
+
+
+@functools.cache
+def _vendor(engine: str) -> str:
+    return load_backend(engine).DatabaseWrapper.vendor
 
 
 # On PostgreSQL, socket calls run on this many long-lived threads per process: each keeps at

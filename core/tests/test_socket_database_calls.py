@@ -43,3 +43,18 @@ async def test_socket_database_calls_run_side_by_side_only_where_the_database_ca
         assert not runs_in_parallel()
         assert calls[0][0] == calls[1][0]
         assert not _overlap(calls)
+
+
+async def test_asking_where_a_sockets_calls_run_makes_it_no_connection_of_its_own():
+    """On the event loop every socket has a context of its own: a connection object made there
+    (though its calls run on other threads) was kept, kilobytes a socket, while it was open."""
+    from django.db import connections
+
+    async def a_socket() -> tuple[int, int]:
+        before = len(connections.all(initialized_only=True))
+        runs_in_parallel()
+        database_call(_where_and_when)  # made, not called: no database is needed here
+        return before, len(connections.all(initialized_only=True))
+
+    before, after = await asyncio.create_task(a_socket())
+    assert after == before == 0

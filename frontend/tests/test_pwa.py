@@ -40,6 +40,9 @@ def test_the_service_worker_keeps_exactly_the_photos_pages_show(db):
     for name in ("note_photo_view", "person", "timeline"):
         assert not photo.match(reverse(name, args=[42])), name
     assert not photo.match(reverse("user_photo", args=[42]) + "elsewhere/")
+    note_photo = re.compile(config["notePhotoPattern"])
+    assert note_photo.match(reverse("note_photo", args=[42]))
+    assert not note_photo.match(reverse("user_photo", args=[42]))
 
 
 def test_the_offline_page_holds_nothing_about_anyone(personas):

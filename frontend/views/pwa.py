@@ -81,9 +81,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
 PHOTO_PAGES = ("user_photo", "person_photo", "circle_photo", "note_photo")
 
 
-def photo_pattern() -> str:
-    """Every photo's path, as one pattern the service worker can test a path against."""
-    paths = (re.escape(reverse(name, args=[0])).replace("/0/", r"/\d+/") for name in PHOTO_PAGES)
+def photo_pattern(names: tuple[str, ...] = PHOTO_PAGES) -> str:
+    """These photos' paths, as one pattern the service worker can test a path against."""
+    paths = (re.escape(reverse(name, args=[0])).replace("/0/", r"/\d+/") for name in names)
     return f"^(?:{'|'.join(paths)})$"
 
 
@@ -105,6 +105,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "catalogue": reverse("javascript_catalog"),
         "savedList": reverse("offline_pages"),
         "photoPattern": photo_pattern(),
+        "notePhotoPattern": photo_pattern(("note_photo",)),
         "icon": static("kith/icons/kith-192.png"),
         "outboxScript": static("kith/outbox-core.js"),
     }

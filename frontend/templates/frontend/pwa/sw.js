@@ -8,9 +8,12 @@ importScripts(CONFIG.outboxScript);
 const SHELL = "kith-shell-" + CONFIG.version;
 const SAVED = "kith-saved";
 // The photos the saved pages show (faces, a note's pictures), kept with them so a page read
-// offline shows what it showed. Enough for a week's pages, never the whole archive.
+// offline shows what it showed: every face (a week's people and their carers are few), and the
+// newest notes' photos, up to a few megabytes of a phone's storage, never the whole archive.
 const PHOTO = new RegExp(CONFIG.photoPattern);
-const MAX_PHOTOS = 200;
+const NOTE_PHOTO = new RegExp(CONFIG.notePhotoPattern);
+const MAX_FACES = 100;
+const MAX_NOTE_PHOTOS = 30;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -98,11 +101,19 @@ async function refreshSaved() {
     photosShownIn(html).forEach((href) => photos.add(href));
   }
   // The soonest visits' pages come first, so their photos are the ones kept.
-  for (const href of Array.from(photos).slice(0, MAX_PHOTOS)) {
+  const all = Array.from(photos);
+  const isNotePhoto = (href) => NOTE_PHOTO.test(new URL(href).pathname);
+  const kept = all.filter((href) => !isNotePhoto(href)).slice(0, MAX_FACES)
+    .concat(all.filter(isNotePhoto).slice(0, MAX_NOTE_PHOTOS));
+  for (const href of kept) {
     keep.add(href);
     if (await cache.match(href, { ignoreVary: true })) continue;
-    const response = await fetch(href, { credentials: "same-origin" });
-    if (response.ok && !response.redirected) await cache.put(href, response);
+    try {
+      const response = await fetch(href, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(href, response);
+    } catch (failed) {
+      // The signal went: this one waits for the next refresh, the others are still tried.
+    }
   }
   for (const request of await cache.keys()) {
     if (!keep.has(request.url)) await cache.delete(request);
