@@ -3,7 +3,7 @@
 The worker posts from inside our network to an address a browser handed over, so a
 subscription must never name ourselves, a neighbour's machine or the cloud's metadata
 service. Checked twice: by its spelling when it is saved (``endpoint_problem``), and by the
-addresses its name resolves to at the moment of sending (``PublicOnlyResolver``), since a
+addresses its name resolves to at the moment of sending (``core.push.resolver``), since a
 name that looked public when saved can be pointed at 127.0.0.1 tomorrow.
 
 Tests run a push service on 127.0.0.1; they set ``PUSH_ALLOW_PRIVATE_ENDPOINTS``, which
@@ -13,18 +13,12 @@ settings refuse behind HTTPS (every real deployment).
 from __future__ import annotations
 
 import ipaddress
-import socket
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from aiohttp.abc import AbstractResolver
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
-
-if TYPE_CHECKING:
-    from aiohttp.abc import ResolveResult
 
 ENDPOINT_MAX_LENGTH = 1000
 # Names that never reach the public internet, and services whose names are any address
@@ -99,30 +93,3 @@ def endpoint_problem(endpoint: str) -> str | None:
     ):
         return _("This is not a push service address.")
     return None
-
-
-class PublicOnlyResolver(AbstractResolver):
-    """Resolves as ``inner`` does, keeping only public addresses; none left is a failure.
-
-    aiohttp connects to whatever the resolver gives and never asks again, so nothing private
-    can be reached by a name. An address spelt out skips resolvers; ``endpoint_problem``,
-    checked again before each send, refuses those.
-    """
-
-    def __init__(self, inner: AbstractResolver) -> None:
-        self._inner = inner
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        found = await self._inner.resolve(host, port, family)
-        if private_endpoints_allowed():
-            return found
-        public = [entry for entry in found if public_address(entry["host"])]
-        if not public:
-            # aiohttp turns this into ClientConnectorDNSError: "could not reach".
-            raise OSError(f"{host} resolves only to addresses that are not on the internet")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()

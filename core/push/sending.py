@@ -24,8 +24,9 @@ from aiohttp.abc import AbstractResolver
 from pywebpush import WebPusher, WebPushException
 
 from core.models import PushKind
-from core.push.endpoints import PublicOnlyResolver, endpoint_problem
+from core.push.endpoints import endpoint_problem
 from core.push.outbox import Attempt, Claimed, about, parse_retry_after
+from core.push.resolver import PublicOnlyResolver
 from core.push.vapid import VapidSigner
 
 logger = logging.getLogger("core.push.delivery")

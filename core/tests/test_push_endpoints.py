@@ -5,6 +5,7 @@ No test here looks a name up: a fake resolver answers, and nothing is dialled bu
 """
 
 import asyncio
+import os
 import socket
 
 import pytest
@@ -13,7 +14,8 @@ from django.core.exceptions import ValidationError
 
 from core.models import PushMessage, PushSubscription
 from core.push.delivery import Deliverer, deliver_due
-from core.push.endpoints import PublicOnlyResolver, endpoint_problem, public_address
+from core.push.endpoints import endpoint_problem, public_address
+from core.push.resolver import PublicOnlyResolver
 from core.push.services import push_subscribe
 from core.tests.test_deploy_settings import PRODUCTION, _manage
 from core.tests.test_push_delivery import notify
@@ -189,3 +191,18 @@ def test_production_settings_refuse_private_push_endpoints(tmp_path):
     )
     assert result.returncode != 0
     assert "PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests only" in result.stderr
+
+
+def test_a_web_process_never_loads_the_push_workers_http_client():
+    """Checking a subscription's spelling must not load aiohttp: a few megabytes a process."""
+    import subprocess
+    import sys
+
+    found = subprocess.run(
+        [sys.executable, "-c", "import sys, core.asgi; print('aiohttp' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "core.settings"},
+    )
+    assert found.stdout.strip().splitlines()[-1] == "False"
