@@ -164,7 +164,7 @@ Array.from(document.querySelectorAll('img'), (image) => image.getAttribute('src'
     .test(src))
 """
 PHOTOS_NOT_KEPT = """
-(photos) => caches.open('kith-saved').then((cache) => Promise.all(photos.map(
+(photos) => caches.open('kith-saved-photos').then((cache) => Promise.all(photos.map(
   (src) => cache.match(src, { ignoreVary: true }).then((hit) => (hit ? null : src))
 ))).then((found) => found.filter(Boolean))
 """
@@ -214,7 +214,7 @@ def test_a_photo_not_kept_gives_way_to_an_initial_or_a_word_offline(phone_contex
     _until_photos_kept(page, photos)
     # As when a page shows more photos than a phone keeps: none of them is on the phone.
     page.evaluate(
-        "(photos) => caches.open('kith-saved').then((cache) => Promise.all("
+        "(photos) => caches.open('kith-saved-photos').then((cache) => Promise.all("
         "  photos.map((src) => cache.delete(src, { ignoreVary: true }))))",
         photos,
     )
@@ -232,3 +232,28 @@ def test_a_photo_not_kept_gives_way_to_an_initial_or_a_word_offline(phone_contex
     )
     assert page.evaluate(BROKEN_PICTURES) == []
     _snap(page, "timeline-offline-photos-not-kept")
+
+
+SAVED_PATHS = (
+    "caches.open('kith-saved').then((c) => c.keys())"
+    ".then((k) => k.map((r) => new URL(r.url).pathname))"
+)
+
+
+def test_what_was_saved_for_one_person_is_forgotten_when_another_signs_in(phone_context, server):
+    """Angela's session ended without her signing out; Sarah signs in on the same phone."""
+    context = phone_context()
+    page = context.new_page()
+    _open_jeans_timeline(page, server)
+    _until(page, f"{SAVED_PATHS}.then((paths) => paths.includes('/rota/'))")
+    photos = page.evaluate(PHOTOS_ON_THE_PAGE)
+    _until_photos_kept(page, photos)
+
+    context.clear_cookies()
+    sign_in(page, server, "sarah@kith.example")
+    page.evaluate("navigator.serviceWorker.ready")
+    # Her rota and everyone her team supports were Angela's to read, not Sarah's.
+    _until(page, f"{SAVED_PATHS}.then((paths) => !paths.includes('/rota/'))")
+    assert "/people/" not in page.evaluate(SAVED_PATHS)
+    # Sarah's own pages are saved for her in their place.
+    _until(page, f"{SAVED_PATHS}.then((paths) => paths.includes('/'))")

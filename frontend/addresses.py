@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from core.ids import ID_MAX
@@ -62,3 +64,10 @@ def _shape(name: str, count: int, prefix: str, urlconf: str) -> tuple[str, ...] 
     if reverse(name, args=checks, urlconf=urlconf) != _filled(tuple(shape), checks):
         return None
     return tuple(shape)
+
+
+@receiver(setting_changed)
+def _routes_changed(*, setting: str, **kwargs: object) -> None:
+    # Tests that swap the routes or the script name: the shapes were worked out for the old.
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _shape.cache_clear()

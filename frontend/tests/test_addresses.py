@@ -79,3 +79,25 @@ urlpatterns = [
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_route_that_rewrites_its_numbers_is_left_to_reverse():
     assert address("padded", 7) == "/padded/000007/" == reverse("padded", args=[7])
+
+
+moved = [
+    path("elsewhere/<id:note_id>/", lambda request, note_id: HttpResponse(), name="note_detail")
+]
+
+
+def test_routes_swapped_by_a_test_are_followed():
+    import sys
+    import types
+
+    assert address("note_detail", 5) == "/notes/5/"
+
+    module = types.ModuleType(f"{__name__}_moved")
+    module.urlpatterns = moved  # type: ignore[attr-defined]
+    sys.modules[module.__name__] = module
+    try:
+        with override_settings(ROOT_URLCONF=module.__name__):
+            assert address("note_detail", 5) == "/elsewhere/5/" == reverse("note_detail", args=[5])
+    finally:
+        del sys.modules[module.__name__]
+    assert address("note_detail", 5) == "/notes/5/"

@@ -202,13 +202,15 @@ def test_writing_a_note_with_htmx_gives_a_fresh_form_and_the_note(personas, as_u
 
 
 @pytest.mark.parametrize(
-    ("page", "links_to_it"), [("timeline", False), ("person", True)], ids=["timeline", "person"]
+    ("page", "query", "links_to_it"),
+    [("timeline", "", False), ("timeline", "?kind=moment", False), ("person", "", True)],
+    ids=["timeline", "filtered timeline", "person"],
 )
 def test_a_shared_note_is_said_to_be_shared_where_the_writer_wrote_it(
-    personas, as_user, page, links_to_it
+    personas, as_user, page, query, links_to_it
 ):
     person_id = personas.person.pk
-    current = f"http://testserver{reverse(page, args=[person_id])}"
+    current = f"http://testserver{reverse(page, args=[person_id])}{query}"
     response = as_user(personas.family).post(
         reverse("note_create", args=[person_id]),
         {"kind": "moment", "body": "Brought daffodils", "audience": "circle"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -174,7 +175,7 @@ def note_create(request: SignedInRequest, person_id: int) -> HttpResponse:
         # Said beside the form, wherever it was: a page that does not show the timeline (the
         # family's page about the person) links to where the note now is.
         timeline = reverse("timeline", args=[access.person.pk])
-        shown_here = request.htmx.current_url_abs_path == timeline
+        shown_here = urlsplit(request.htmx.current_url_abs_path or "").path == timeline
         link = None if shown_here else f"{timeline}#note-{saved.value.pk}"
         said = {"person": access.person, "shared": True, "oob": True, "news_link": link}
         response.content += render(request, f"{TEMPLATE}#note_shared", said).content

@@ -21,6 +21,18 @@
   });
 })();
 
+// The pages and photos kept for reading offline, forgotten: when the session they were saved
+// under ends without signing out (which clears them by itself), or someone else signs in.
+window.KithSaved = {
+  forget: function () {
+    localStorage.removeItem("kith-saved-refreshed");
+    localStorage.removeItem("kith-saved-user");
+    if (!window.caches) return Promise.resolve();
+    return Promise.all([caches.delete("kith-saved"), caches.delete("kith-saved-photos")])
+      .catch(function () { /* nothing was saved */ });
+  },
+};
+
 // The installable app: register the service worker, keep this week's pages saved for
 // reading offline, and say so plainly when a saved page is shown.
 (function () {
@@ -40,13 +52,22 @@
   }
 
   function refreshSaved(registration) {
-    if (!document.body.dataset.userId || !navigator.onLine) return;
-    var last = Number(localStorage.getItem("kith-saved-refreshed") || 0);
-    if (Date.now() - last < REFRESH_EVERY_MS) return;
+    var userId = document.body.dataset.userId;
+    if (!userId || !navigator.onLine) return;
     var worker = registration.active || navigator.serviceWorker.controller;
     if (!worker) return;
-    worker.postMessage({ type: "refresh-saved" });
-    localStorage.setItem("kith-saved-refreshed", String(Date.now()));
+    // Someone else signed in on this phone (the last session ended without signing out):
+    // what was saved for them goes before anything is saved for this person.
+    var forget = localStorage.getItem("kith-saved-user") === userId
+      ? Promise.resolve()
+      : window.KithSaved.forget();
+    forget.then(function () {
+      var last = Number(localStorage.getItem("kith-saved-refreshed") || 0);
+      if (Date.now() - last < REFRESH_EVERY_MS) return;
+      worker.postMessage({ type: "refresh-saved" });
+      localStorage.setItem("kith-saved-refreshed", String(Date.now()));
+      localStorage.setItem("kith-saved-user", userId);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", showSavedBanner);
@@ -89,20 +110,28 @@
 // a word about when it will show.
 (function () {
   "use strict";
-  document.addEventListener("error", function (event) {
-    var image = event.target;
-    if (!(image instanceof HTMLImageElement)) return;
+  function standIn(image) {
     var avatar = image.closest(".avatar[data-initial]");
     if (avatar) {
       avatar.textContent = avatar.dataset.initial;
       return;
     }
-    if (!image.closest(".note-photos")) return;
+    // Online, a photo that fails is one no longer there to see: nothing to promise about it.
+    if (!image.closest(".note-photos") || navigator.onLine) return;
     var missing = document.createElement("span");
     missing.className = "photo-missing";
     missing.textContent = gettext("This photo shows when you have a signal.");
     image.replaceWith(missing);
+  }
+  document.addEventListener("error", function (event) {
+    if (event.target instanceof HTMLImageElement) standIn(event.target);
   }, true);
+  // Those that failed before this script ran (offline, a missing photo fails at once).
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.images, function (image) {
+      if (image.complete && image.naturalWidth === 0 && image.getAttribute("src")) standIn(image);
+    });
+  });
 })();
 
 // A live page whose session ended (signed out in another tab, a new password, too long idle:
@@ -114,6 +143,8 @@
   document.addEventListener("htmx:wsClose", function (event) {
     var closed = event.detail && event.detail.event;
     var banner = document.getElementById("signed-out-banner");
-    if (closed && closed.code === SIGNED_OUT && banner) banner.hidden = false;
+    if (!closed || closed.code !== SIGNED_OUT) return;
+    if (banner) banner.hidden = false;
+    window.KithSaved.forget();
   });
 })();

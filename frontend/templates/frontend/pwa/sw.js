@@ -8,8 +8,10 @@ importScripts(CONFIG.outboxScript);
 const SHELL = "kith-shell-" + CONFIG.version;
 const SAVED = "kith-saved";
 // The photos the saved pages show (faces, a note's pictures), kept with them so a page read
-// offline shows what it showed: every face (a week's people and their carers are few), and the
-// newest notes' photos, up to a few megabytes of a phone's storage, never the whole archive.
+// offline shows what it showed: the faces (a week's people and their carers), and the newest
+// notes' photos, never the whole archive. A cache of their own: an address typed offline is
+// answered only with a page. Signing out clears both, as it clears every cache.
+const SAVED_PHOTOS = "kith-saved-photos";
 const PHOTO = new RegExp(CONFIG.photoPattern);
 const NOTE_PHOTO = new RegExp(CONFIG.notePhotoPattern);
 const MAX_FACES = 100;
@@ -68,7 +70,7 @@ async function photo(request) {
   try {
     return await fetch(request);
   } catch (offline) {
-    const saved = await (await caches.open(SAVED)).match(request, { ignoreVary: true });
+    const saved = await (await caches.open(SAVED_PHOTOS)).match(request, { ignoreVary: true });
     // None: the page shows the person's initial instead (app.js).
     return saved || Response.error();
   }
@@ -89,11 +91,16 @@ async function refreshSaved() {
   if (!list.ok) return;
   const { urls } = await list.json();
   const cache = await caches.open(SAVED);
+  const photoCache = await caches.open(SAVED_PHOTOS);
   const keep = new Set(urls.map((path) => new URL(path, self.location.origin).href));
   const photos = new Set();
+  let everyPageSaved = true;
   for (const path of urls) {
     const response = await fetch(path, { credentials: "same-origin" });
-    if (!response.ok || response.redirected) continue;
+    if (!response.ok || response.redirected) {
+      everyPageSaved = false;  // its older copy stays, and so do the photos it shows
+      continue;
+    }
     const headers = new Headers(response.headers);
     headers.set("X-Kith-Saved-At", new Date().toISOString());
     const html = await response.text();
@@ -105,18 +112,22 @@ async function refreshSaved() {
   const isNotePhoto = (href) => NOTE_PHOTO.test(new URL(href).pathname);
   const kept = all.filter((href) => !isNotePhoto(href)).slice(0, MAX_FACES)
     .concat(all.filter(isNotePhoto).slice(0, MAX_NOTE_PHOTOS));
+  const keptPhotos = new Set(kept);
   for (const href of kept) {
-    keep.add(href);
-    if (await cache.match(href, { ignoreVary: true })) continue;
+    if (await photoCache.match(href, { ignoreVary: true })) continue;
     try {
       const response = await fetch(href, { credentials: "same-origin" });
-      if (response.ok && !response.redirected) await cache.put(href, response);
+      if (response.ok && !response.redirected) await photoCache.put(href, response);
     } catch (failed) {
       // The signal went: this one waits for the next refresh, the others are still tried.
     }
   }
   for (const request of await cache.keys()) {
     if (!keep.has(request.url)) await cache.delete(request);
+  }
+  if (!everyPageSaved) return;
+  for (const request of await photoCache.keys()) {
+    if (!keptPhotos.has(request.url)) await photoCache.delete(request);
   }
 }
 
