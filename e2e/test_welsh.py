@@ -12,7 +12,9 @@ from playwright.sync_api import expect
 from e2e.conftest import sign_in
 from e2e.pages import MARK_LIVE, note, open_jeans_timeline, unique, wait_until_live, write_note
 
-LIVE_WITHIN_MS = 1_000
+# Live, not fast: with two browser workers on two cores a frame sometimes takes over a
+# second here; how fast frames arrive is bench/fanout_bench.py's to measure, not a test's.
+LIVE_WITHIN_MS = 3_000
 
 
 def _shot(page, folder: Path, name: str) -> None:
