@@ -184,6 +184,25 @@ class Personas:
 
 
 @pytest.fixture
+def within_one_read_period():
+    """A test that counts the queries of a second look, all inside one AUDIT_READ_PERIOD.
+
+    A look is written down once a period: a count that straddled a period's end (on the
+    quarter hour) counted one write more, and went red only at those moments. The clock is
+    moved to just after the next period starts, and runs on from there.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from core.audit import read_period_start
+
+    start = read_period_start(datetime.now(UTC)) + settings.AUDIT_READ_PERIOD
+    with time_machine.travel(start + timedelta(seconds=1), tick=True):
+        yield
+
+
+@pytest.fixture
 def personas(db) -> Personas:
     team = TeamFactory.create(name="Riverside neighbourhood team")
     other_team = TeamFactory.create(name="Hilltop neighbourhood team")

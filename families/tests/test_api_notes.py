@@ -120,7 +120,11 @@ LIST_QUERIES = {"carer": 8, "family": 9, "professional": 9, "person_user": 8}
 
 @pytest.mark.parametrize("who", LIST_QUERIES)
 def test_listing_costs_the_same_queries_for_3_or_30_notes(
-    personas, who, django_assert_num_queries, django_capture_on_commit_callbacks
+    personas,
+    who,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    within_one_read_period,
 ):
     client = signed_in(getattr(personas, who))
     for n in range(3):

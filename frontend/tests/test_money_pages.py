@@ -170,7 +170,9 @@ def test_the_team_downloads_the_periods_visits(personas):
     signed_in(personas.family).get(_url(personas, "money.csv"), expect=404)
 
 
-def test_the_page_costs_the_same_queries_for_three_visits_or_three_hundred(personas):
+def test_the_page_costs_the_same_queries_for_three_visits_or_three_hundred(
+    personas, within_one_read_period
+):
     _plan(personas)
     family = signed_in(personas.family)
     family.get(_url(personas))  # the look for this period is written once

@@ -88,7 +88,12 @@ TIMELINE_QUERIES = {"carer": 15, "family": 15, "professional": 15, "person_user"
 
 @pytest.mark.parametrize("who", TIMELINE_QUERIES)
 def test_the_page_costs_the_same_queries_with_5_or_40_notes(
-    personas, as_user, who, django_assert_num_queries, django_capture_on_commit_callbacks
+    personas,
+    as_user,
+    who,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    within_one_read_period,
 ):
     client = as_user(getattr(personas, who))
     for n in range(5):
@@ -112,7 +117,7 @@ def test_the_page_costs_the_same_queries_with_5_or_40_notes(
 
 
 def test_every_page_costs_the_same_queries_whichever_kinds_of_team_note_it_holds(
-    personas, as_user, django_capture_on_commit_callbacks
+    personas, as_user, django_capture_on_commit_callbacks, within_one_read_period
 ):
     """Who sees a team note (its "Seen by" line) is asked once per page, not once per kind."""
     from django.db import connection
