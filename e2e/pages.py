@@ -1,8 +1,10 @@
 """What several browser tests do the same way: watch a page's socket, open Jean's timeline,
-write a note."""
+write a note, keep a screenshot."""
 
+import os
 import re
 import secrets
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -69,3 +71,11 @@ def note(page: Page, text: str) -> Locator:
 def unique(words: str) -> str:
     """Words no other test run wrote, so a page shows exactly this note."""
     return f"{words} ({secrets.token_hex(3)})"
+
+
+def snap(page: Page, name: str) -> None:
+    """A screenshot for a person to look at, kept when KITH_SCREENSHOTS names a folder."""
+    folder = os.environ.get("KITH_SCREENSHOTS", "")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))

@@ -1,24 +1,14 @@
 """What a writer sees the moment a note is shared, on a phone: the note itself, or word that
 it went, never a blank form among older notes with no sign that anything happened."""
 
-import os
 import re
-from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import sign_in
-from e2e.pages import MARK_LIVE, note, unique, wait_until_live, write_note
+from e2e.pages import MARK_LIVE, note, open_jeans_timeline, snap, unique, write_note
 
 SHARED = "Your note is shared. Thank you."
-# Screenshots for a person to look at, kept when KITH_SCREENSHOTS names a folder.
-SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
-
-
-def _snap(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 def _in_view(page: Page, locator: Locator) -> bool:
@@ -33,8 +23,7 @@ def test_a_carer_sees_the_note_she_shared_at_the_top_of_the_timeline(phone_conte
     context.add_init_script(MARK_LIVE)
     page = context.new_page()
     sign_in(page, server, "angela@kith.example")
-    page.goto(f"{server}/people/1/timeline/")
-    wait_until_live(page)
+    open_jeans_timeline(page, server)
     words = unique("Jean picked the first daffodils")
     write_note(page, kind="A good moment", body=words)
 
@@ -48,7 +37,7 @@ def test_a_carer_sees_the_note_she_shared_at_the_top_of_the_timeline(phone_conte
     assert _in_view(page, status)
     # The keyboard carries on from "Write a note", not from the top of the page.
     expect(page.locator("details.composer > summary")).to_be_focused()
-    _snap(page, "timeline-after-sharing")
+    snap(page, "timeline-after-sharing")
     # The next note starts from an empty form.
     page.locator("details.composer > summary").click()
     expect(page.locator("#note-form").get_by_label("Your note")).to_have_value("")
@@ -68,7 +57,7 @@ def test_a_daughter_is_told_her_update_is_shared_and_where_to_see_it(phone_conte
     expect(status).to_be_visible()
     assert _in_view(page, status), status.bounding_box()
     expect(page.locator("details.composer")).not_to_have_attribute("open", "")
-    _snap(page, "family-page-after-sharing")
+    snap(page, "family-page-after-sharing")
     status.get_by_role("link", name="See it in Jean's news").click()
     expect(page).to_have_url(re.compile(r"/people/1/timeline/"))
     expect(note(page, words)).to_have_count(1)

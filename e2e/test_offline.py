@@ -1,25 +1,13 @@
 """A carer with no signal: Kith opens from the phone, shows saved pages, keeps the notes she
 writes and sends each of them exactly once when the signal returns."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import sign_in
-from e2e.pages import open_composer
-
-# Screenshots for a person to look at, kept when KITH_SCREENSHOTS names a folder.
-SCREENSHOTS = os.environ.get("KITH_SCREENSHOTS", "")
-
-
-def _snap(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
-
+from e2e.pages import open_composer, snap
 
 SCRIPTS_NOT_ON_THE_PHONE = """
 Promise.all(Array.from(document.scripts, (s) => s.src).filter(Boolean).map(
@@ -103,7 +91,7 @@ def test_notes_written_offline_are_sent_once_when_the_signal_returns(
     for words in TWO_NOTES:
         expect(pending.filter(has_text=words)).to_contain_text("Waiting to send")
     pending.first.evaluate("card => card.scrollIntoView({ block: 'center' })")
-    _snap(page, "timeline-offline-notes-waiting")
+    snap(page, "timeline-offline-notes-waiting")
 
     _go_online(context)
     expect(page.locator("#outbox")).to_be_hidden(timeout=10_000)
@@ -203,7 +191,7 @@ def test_a_saved_page_read_offline_shows_its_faces_and_photos(phone_context, ser
     expect(page.locator(".note-photos img").first).to_have_js_property("complete", True)
     assert page.evaluate(BROKEN_PICTURES) == []
     assert page.locator(".photo-missing").count() == 0
-    _snap(page, "timeline-offline-photos")
+    snap(page, "timeline-offline-photos")
 
 
 def test_a_photo_not_kept_gives_way_to_an_initial_or_a_word_offline(phone_context, server):
@@ -231,7 +219,7 @@ def test_a_photo_not_kept_gives_way_to_an_initial_or_a_word_offline(phone_contex
         "This photo shows when you have a signal."
     )
     assert page.evaluate(BROKEN_PICTURES) == []
-    _snap(page, "timeline-offline-photos-not-kept")
+    snap(page, "timeline-offline-photos-not-kept")
 
 
 SAVED_PATHS = (
